@@ -1,0 +1,168 @@
+package io.github.gorl.api;
+
+/**
+ * Argument checks shared by every builder and contract in gorl-java.
+ *
+ * <p>Each check throws an {@link IllegalArgumentException} whose message names the field, the bad
+ * value and what was expected, so that a misconfiguration is explained where it is made rather than
+ * discovered as NaNs hours into training. Implementers of their own optimizers, decoders and
+ * environments are welcome to use it too.
+ */
+public final class Validate {
+
+    private Validate() {}
+
+    /**
+     * Requires {@code value > 0}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @return the value
+     */
+    public static long positive(String field, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires {@code value > 0}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @return the value
+     */
+    public static int positive(String field, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(field + " must be > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires a finite {@code value > 0}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @return the value
+     */
+    public static double positive(String field, double value) {
+        if (!(value > 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite and > 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires {@code value >= 0}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @return the value
+     */
+    public static long nonNegative(String field, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " must be >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires a finite {@code value >= 0}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @return the value
+     */
+    public static double nonNegative(String field, double value) {
+        if (!(value >= 0) || !Double.isFinite(value)) {
+            throw new IllegalArgumentException(field + " must be finite and >= 0, got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires {@code low <= value <= high} (and not NaN).
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @param low the smallest allowed value
+     * @param high the largest allowed value
+     * @return the value
+     */
+    public static double inRange(String field, double value, double low, double high) {
+        if (!(value >= low && value <= high)) {
+            throw new IllegalArgumentException(
+                    field + " must be in [" + low + ", " + high + "], got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires {@code low <= value <= high}.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @param low the smallest allowed value
+     * @param high the largest allowed value
+     * @return the value
+     */
+    public static int inRange(String field, int value, int low, int high) {
+        if (value < low || value > high) {
+            throw new IllegalArgumentException(
+                    field + " must be in [" + low + ", " + high + "], got " + value);
+        }
+        return value;
+    }
+
+    /**
+     * Requires a non-null value.
+     *
+     * @param field the name of the checked field, used in the message
+     * @param value the value
+     * @param <T> the value's type
+     * @return the value
+     */
+    public static <T> T notNull(String field, T value) {
+        if (value == null) {
+            throw new IllegalArgumentException(field + " must not be null");
+        }
+        return value;
+    }
+
+    /**
+     * Requires an array of exactly {@code expected} elements.
+     *
+     * @param field the name of the checked array, used in the message
+     * @param array the array
+     * @param expected the required length
+     * @return the array
+     */
+    public static float[] length(String field, float[] array, int expected) {
+        notNull(field, array);
+        if (array.length != expected) {
+            throw new IllegalArgumentException(
+                    field + " must have length " + expected + ", got " + array.length);
+        }
+        return array;
+    }
+
+    /**
+     * Requires every element to be finite (neither NaN nor infinite).
+     *
+     * @param field the name of the checked array, used in the message
+     * @param array the array
+     * @return the array
+     */
+    public static float[] finite(String field, float[] array) {
+        notNull(field, array);
+        for (int i = 0; i < array.length; i++) {
+            if (!Float.isFinite(array[i])) {
+                throw new IllegalArgumentException(
+                        field + "[" + i + "] must be finite, got " + array[i]);
+            }
+        }
+        return array;
+    }
+}
