@@ -1,0 +1,63 @@
+package io.github.gorl.decoders.nn;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * Closed forms for diagonal Gaussians {@code N(mean, diag(std^2))} over the last axis. Inputs
+ * {@code [batch, dim]}; outputs {@code [batch]}. Not part of the stable API.
+ */
+public final class Gaussian {
+
+    private static final double LOG_TWO_PI = Math.log(2 * Math.PI);
+
+    private Gaussian() {}
+
+    /**
+     * {@code log N(x; mean, std)}, summed over dimensions:
+     * {@code -sum(((x-mean)/std)^2 / 2 + log std + log(2 pi) / 2)}.
+     *
+     * @param x the points {@code [batch, dim]}
+     * @param mean the means {@code [batch, dim]}
+     * @param std the standard deviations {@code [batch, dim]}, positive
+     * @return {@code [batch]}
+     */
+    public static NDArray logProbability(NDArray x, NDArray mean, NDArray std) {
+        long dim = x.getShape().get(x.getShape().dimension() - 1);
+        NDArray z = x.sub(mean).divi(std);
+        return z.square().muli(0.5).addi(std.log()).sum(new int[] {-1}).addi(0.5 * LOG_TWO_PI * dim).negi();
+    }
+
+    /**
+     * The differential entropy {@code sum(log std + (1 + log(2 pi)) / 2)}.
+     *
+     * @param std the standard deviations {@code [batch, dim]}
+     * @return {@code [batch]}
+     */
+    public static NDArray entropy(NDArray std) {
+        long dim = std.getShape().get(std.getShape().dimension() - 1);
+        return std.log().sum(new int[] {-1}).addi(0.5 * (1 + LOG_TWO_PI) * dim);
+    }
+
+    /**
+     * {@code KL(N(mean, std) || N(0, I)) = sum(mean^2 + std^2 - 1 - 2 log std) / 2}, the GoRL prior penalty.
+     *
+     * @param mean the means {@code [batch, dim]}
+     * @param std the standard deviations {@code [batch, dim]}, positive
+     * @return {@code [batch]}
+     */
+    public static NDArray klToStandardNormal(NDArray mean, NDArray std) {
+        return mean.square().addi(std.square()).subi(1).subi(std.log().muli(2)).sum(new int[] {-1}).muli(0.5);
+    }
+
+    /**
+     * The reference code's surrogate of the prior penalty, {@code mean(mean^2) + mean(std^2)} over
+     * dimensions (minimized at {@code std = 0}, unlike the true KL; kept as an option for comparisons).
+     *
+     * @param mean the means {@code [batch, dim]}
+     * @param std the standard deviations {@code [batch, dim]}
+     * @return {@code [batch]}
+     */
+    public static NDArray squaredMoments(NDArray mean, NDArray std) {
+        return mean.square().mean(new int[] {-1}).addi(std.square().mean(new int[] {-1}));
+    }
+}
