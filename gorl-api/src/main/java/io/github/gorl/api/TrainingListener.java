@@ -15,6 +15,14 @@ public interface TrainingListener {
     TrainingListener NONE = new TrainingListener() {};
 
     /**
+     * Training starts.
+     *
+     * @param spec the real environment's spec
+     * @param schedule the stages to run; {@link StageSchedule#totalEncoderSteps()} is the step budget
+     */
+    default void onTrainingStart(EnvSpec spec, StageSchedule schedule) {}
+
+    /**
      * A stage starts.
      *
      * @param stageIndex the stage index
@@ -62,6 +70,11 @@ public interface TrainingListener {
     static TrainingListener all(List<? extends TrainingListener> listeners) {
         List<TrainingListener> copy = List.copyOf(listeners);
         return new TrainingListener() {
+            @Override
+            public void onTrainingStart(EnvSpec spec, StageSchedule schedule) {
+                copy.forEach(l -> l.onTrainingStart(spec, schedule));
+            }
+
             @Override
             public void onStageStart(int stageIndex, Stage stage, long step) {
                 copy.forEach(l -> l.onStageStart(stageIndex, stage, step));

@@ -1,0 +1,67 @@
+package io.github.gorl.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.GenerativeDecoder;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Policy;
+import io.github.gorl.api.Validate;
+
+/** The composed policy {@code a = g_phi(s, eps)}, {@code eps ~ pi_theta(.|s)}. */
+final class ComposedPolicy implements Policy {
+
+    private final EnvSpec spec;
+    private final LatentPolicyOptimizer optimizer;
+    private final GenerativeDecoder decoder;
+    private final NDManager manager;
+
+    ComposedPolicy(EnvSpec spec, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, NDManager manager) {
+        this.spec = spec;
+        this.optimizer = optimizer;
+        this.decoder = decoder;
+        this.manager = manager;
+    }
+
+    @Override
+    public float[] act(float[] observation) {
+        Validate.length("observation", observation, spec.observationDim());
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(observation, new Shape(1, spec.observationDim()));
+            return act(obs, true).toFloatArray();
+        }
+    }
+
+    @Override
+    public NDArray act(NDArray observations, boolean deterministic) {
+        Shape shape = observations.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
+            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
+                    + "], got " + shape);
+        }
+        NDArray latents = optimizer.act(observations, deterministic);
+        return decoder.decode(observations, latents);
+    }
+
+    /**
+     * Acts on a row-major batch held in Java arrays, in one tensor round trip.
+     *
+     * @param observations {@code [n, observationDim]}
+     * @param n the number of rows
+     * @param deterministic mean latent or sampled latent
+     * @param actions output {@code [n, actionDim]}
+     */
+    void act(float[] observations, int n, boolean deterministic, float[] actions) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(observations, new Shape(n, spec.observationDim()));
+            float[] a = act(obs, deterministic).toFloatArray();
+            System.arraycopy(a, 0, actions, 0, n * spec.actionDim());
+        }
+    }
+
+    @Override
+    public EnvSpec spec() {
+        return spec;
+    }
+}

@@ -1,0 +1,534 @@
+package io.github.gorl.core;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.Evaluation;
+import io.github.gorl.api.FitOptions;
+import io.github.gorl.api.FitResult;
+import io.github.gorl.api.GenerativeDecoder;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.Policy;
+import io.github.gorl.api.Stage;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingResult;
+import io.github.gorl.api.Validate;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.decoders.IdentityDecoder;
+import io.github.gorl.decoders.flow.FlowMatchingDecoder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A GoRL agent: a latent policy optimizer and a generative decoder trained in alternating stages on a
+ * vector environment (Algorithm 1 of the GoRL paper).
+ *
+ * <pre>{@code
+ * GoRL agent = GoRL.builder()
+ *     .env(Envs.threaded(i -> new Pendulum(), 16))
+ *     .evalEnv(Envs.sync(i -> new Pendulum(), 8))
+ *     .optimizer(Ppo.latent().build())
+ *     .decoder(FlowMatchingDecoder.builder().build())
+ *     .schedule(StageSchedule.scaled(400_000))
+ *     .seed(1)
+ *     .build();
+ * TrainingResult result = agent.train();
+ * float[] action = agent.policy().act(observation);
+ * }</pre>
+ *
+ * <p>The stage loop, for stage {@code k} of the schedule:
+ * <ol>
+ *   <li>if {@code k > 0} and the stage has decoder epochs: collect {@code (s, a)} pairs from rollouts of the
+ *       composed policy {@code a = g_phi(s, eps), eps ~ pi_theta(.|s)}, and refine the decoder on them with
+ *       the fixed prior {@code N(0, I)} as its source, the encoder frozen; then reset the encoder to the
+ *       prior, {@code pi_theta(eps|s) = N(0, I)}. Because the refined decoder maps {@code N(0, I)} to the
+ *       previous policy's actions, the composed policy continues where it was;</li>
+ *   <li>optimize the latent policy with the decoder frozen, on the {@link DecodedVectorEnv}, with the
+ *       stage's KL weight, clip and gradient-norm clip.</li>
+ * </ol>
+ * Stage 0 starts from the identity decoder. A later stage with 0 decoder epochs neither refits the decoder
+ * nor resets the encoder: the encoder simply keeps learning on the frozen decoder.
+ */
+public final class GoRL implements AutoCloseable {
+
+    private final Builder config;
+    private final VectorEnv env;
+    private final VectorEnv evalEnv;
+    private final LatentPolicyOptimizer optimizer;
+    private final GenerativeDecoder decoder;
+    private final StageSchedule schedule;
+    private final Device device;
+    private final NDManager manager;
+    private final TrainingListener listener;
+    private final RunDirectory runDirectory;
+    private final ComposedPolicy policy;
+    private long envSteps;
+    private boolean closed;
+
+    private GoRL(Builder b) {
+        this.config = b;
+        this.env = b.env;
+        this.evalEnv = b.evalEnv;
+        this.optimizer = b.optimizer;
+        this.decoder = b.decoder;
+        this.schedule = b.schedule;
+        this.device = b.device;
+        this.manager = NDManager.newBaseManager(device);
+        this.runDirectory = b.runDirectory == null ? null : RunDirectory.create(b.runDirectory);
+        List<TrainingListener> all = new ArrayList<>(b.listeners);
+        if (runDirectory != null) {
+            all.add(runDirectory.metricsWriter());
+        }
+        this.listener = TrainingListener.all(all);
+        EnvSpec spec = env.spec();
+        Engine.getInstance().setRandomSeed((int) b.seed);
+        optimizer.initialize(spec.latent(spec.actionDim()), device, b.seed);
+        decoder.initialize(spec, device, b.seed + 1);
+        decoder.resetToIdentity();
+        optimizer.resetToPrior();
+        this.policy = new ComposedPolicy(spec, optimizer, decoder, manager);
+        if (runDirectory != null) {
+            runDirectory.writeRunJson(describe());
+        }
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with the documented defaults
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs every stage of the schedule.
+     *
+     * @return the final and best evaluation returns, the steps taken and the learning curve
+     */
+    public TrainingResult train() {
+        requireOpen();
+        long start = System.nanoTime();
+        List<Evaluation> evaluations = new ArrayList<>();
+        Evaluator evaluator = new Evaluator(evalEnv, policy, config.seed + 7919);
+        RolloutCollector collector = new RolloutCollector(env, policy, config.seed + 104729);
+        listener.onTrainingStart(env.spec(), schedule);
+        evaluations.add(evaluate(evaluator, 0));
+        long nextEvaluation = config.evalEvery;
+        for (int k = 0; k < schedule.size(); k++) {
+            Stage stage = schedule.stage(k);
+            listener.onStageStart(k, stage, envSteps);
+            boolean refine = k > 0 && stage.decoderEpochs() > 0;
+            if (refine) {
+                // Decoder phase: encoder frozen; g_phi learns to map the fixed prior N(0, I) to the actions
+                // of the current composed policy, so that resetting the encoder keeps the policy.
+                listener.onPhaseStart(k, Phase.DECODER, envSteps);
+                var data = collector.collect(config.decoderDataSize, config.topEpisodeFraction);
+                FitOptions options = new FitOptions(stage.decoderEpochs(), config.decoderLearningRate,
+                        config.decoderBatchSize, config.decoderSamplesPerAction, config.decoderValidationFraction,
+                        config.decoderPatience, config.seed + 31L * k);
+                final int stageIndex = k;
+                final long at = envSteps;
+                FitResult fit = decoder.fit(data, options, relocated(at, stageIndex, true));
+                listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, Map.of(
+                        "decoder_epochs", (double) fit.epochs(),
+                        "decoder_train_loss", fit.trainLoss(),
+                        "decoder_validation_loss", fit.bestValidationLoss(),
+                        "decoder_data_size", (double) data.size())));
+                optimizer.resetToPrior();
+                evaluations.add(evaluate(evaluator, k));
+            } else if (k == 0) {
+                optimizer.resetToPrior();
+            }
+            optimizer.beginStage(stage);
+            // Encoder phase: decoder frozen, part of the environment.
+            listener.onPhaseStart(k, Phase.ENCODER, envSteps);
+            DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager);
+            long stageEnd = envSteps + stage.encoderSteps();
+            while (envSteps < stageEnd) {
+                long chunk = Math.min(stageEnd, nextEvaluation) - envSteps;
+                envSteps += optimizer.learn(latentEnv, Math.max(1, chunk), relocated(envSteps, k, false));
+                if (envSteps >= nextEvaluation && envSteps < stageEnd) {
+                    evaluations.add(evaluate(evaluator, k));
+                }
+                while (nextEvaluation <= envSteps) {
+                    nextEvaluation += config.evalEvery;
+                }
+            }
+            evaluations.add(evaluate(evaluator, k));
+        }
+        double best = evaluations.stream().mapToDouble(Evaluation::meanReturn).max().orElse(Double.NaN);
+        double wall = (System.nanoTime() - start) / 1e9;
+        TrainingResult result = new TrainingResult(
+                evaluations.get(evaluations.size() - 1).meanReturn(), best, envSteps, wall, evaluations);
+        if (runDirectory != null) {
+            try {
+                save(runDirectory.checkpoint());
+                runDirectory.finish(result, env.spec().id());
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not write the run directory " + runDirectory.path(), e);
+            }
+        }
+        listener.onTrainingEnd(result);
+        return result;
+    }
+
+    private Evaluation evaluate(Evaluator evaluator, int stage) {
+        listener.onPhaseStart(stage, Phase.EVALUATION, envSteps);
+        Evaluation e = evaluator.evaluate(envSteps, stage);
+        listener.onEvaluation(e);
+        return e;
+    }
+
+    /** Forwards a component's metrics with the trainer's step and stage. */
+    private TrainingListener relocated(long offset, int stage, boolean fixedStep) {
+        return new TrainingListener() {
+            @Override
+            public void onMetrics(Metrics m) {
+                listener.onMetrics(m.at(fixedStep ? offset : offset + m.step(), stage));
+            }
+        };
+    }
+
+    /**
+     * The composed policy {@code a = g_phi(s, eps)}, {@code eps ~ pi_theta(.|s)}; valid before, during and
+     * after training.
+     *
+     * @return the policy, backed by this agent (do not use it after {@link #close()})
+     */
+    public Policy policy() {
+        requireOpen();
+        return policy;
+    }
+
+    /**
+     * The environment steps taken by the encoder phases so far.
+     *
+     * @return the step count
+     */
+    public long envSteps() {
+        return envSteps;
+    }
+
+    /**
+     * Writes the optimizer, the decoder and {@code checkpoint.json} into {@code directory} (created if
+     * missing). Each file is written atomically.
+     *
+     * @param directory the checkpoint folder
+     * @throws IOException if writing fails
+     */
+    public void save(Path directory) throws IOException {
+        requireOpen();
+        Checkpoints.save(directory, optimizer, decoder, describe(), envSteps);
+    }
+
+    /**
+     * Restores what {@link #save} wrote into this agent, which must have been built with the same task,
+     * optimizer and decoder.
+     *
+     * @param directory the checkpoint folder
+     * @throws IOException if the files are missing, corrupted, or from another task or configuration (the
+     *     message names both values)
+     */
+    public void load(Path directory) throws IOException {
+        requireOpen();
+        envSteps = Checkpoints.load(directory, optimizer, decoder, describe());
+    }
+
+    /** The configuration recorded for provenance in {@code run.json} and checkpoints. */
+    Map<String, Object> describe() {
+        return Provenance.describe(env.spec(), env.numEnvs(), optimizer, decoder, schedule, config.seed, device,
+                Map.of("evalEvery", config.evalEvery,
+                        "evalEpisodes", evalEnv.numEnvs(),
+                        "decoderDataSize", config.decoderDataSize,
+                        "topEpisodeFraction", config.topEpisodeFraction,
+                        "decoderBatchSize", config.decoderBatchSize,
+                        "decoderLearningRate", config.decoderLearningRate,
+                        "decoderSamplesPerAction", config.decoderSamplesPerAction,
+                        "decoderValidationFraction", config.decoderValidationFraction,
+                        "decoderPatience", config.decoderPatience));
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("this GoRL agent is closed");
+        }
+    }
+
+    /** Closes the optimizer, the decoder and the tensors of this agent; the environments belong to the caller. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+            decoder.close();
+            manager.close();
+        }
+    }
+
+    /**
+     * Builds a {@link GoRL} agent. Every setter validates its argument and names it in the exception.
+     * Required: {@link #env}, {@link #evalEnv}, {@link #optimizer}. Defaults: a flow-matching decoder,
+     * {@code StageSchedule.scaled(1_000_000)}, the engine's default device (a GPU when present, else the CPU),
+     * seed 0, an evaluation every 1/20 of the budget, 100k decoder pairs, no episode filtering, decoder
+     * batch 8192 at lr 3e-4 with 8 samples per pair, 10% validation and patience 5.
+     */
+    public static final class Builder {
+        private VectorEnv env;
+        private VectorEnv evalEnv;
+        private LatentPolicyOptimizer optimizer;
+        private GenerativeDecoder decoder;
+        private StageSchedule schedule = StageSchedule.scaled(1_000_000);
+        private Device device;
+        private long seed;
+        private long evalEvery = -1;
+        private int decoderDataSize = 100_000;
+        private double topEpisodeFraction = 1.0;
+        private int decoderBatchSize = 8192;
+        private double decoderLearningRate = 3e-4;
+        private int decoderSamplesPerAction = 8;
+        private double decoderValidationFraction = 0.1;
+        private int decoderPatience = 5;
+        private Path runDirectory;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        private Builder() {}
+
+        /**
+         * The training environment (required).
+         *
+         * @param trainEnv a vector env; its spec fixes observation and action sizes
+         * @return this builder
+         */
+        public Builder env(VectorEnv trainEnv) {
+            this.env = Validate.notNull("env", trainEnv);
+            return this;
+        }
+
+        /**
+         * The evaluation environment (required): each evaluation runs one deterministic episode on each of its
+         * sub-environments, from the same seeds every time, so evaluations are comparable.
+         *
+         * @param environment a vector env with the same spec as {@link #env}
+         * @return this builder
+         */
+        public Builder evalEnv(VectorEnv environment) {
+            this.evalEnv = Validate.notNull("evalEnv", environment);
+            return this;
+        }
+
+        /**
+         * The latent policy optimizer (required), for instance {@code Ppo.latent().build()}.
+         *
+         * @param latentOptimizer the optimizer, not yet initialized
+         * @return this builder
+         */
+        public Builder optimizer(LatentPolicyOptimizer latentOptimizer) {
+            this.optimizer = Validate.notNull("optimizer", latentOptimizer);
+            return this;
+        }
+
+        /**
+         * The generative decoder (default: {@code FlowMatchingDecoder.builder().build()}).
+         *
+         * @param generativeDecoder the decoder, not yet initialized
+         * @return this builder
+         */
+        public Builder decoder(GenerativeDecoder generativeDecoder) {
+            this.decoder = Validate.notNull("decoder", generativeDecoder);
+            return this;
+        }
+
+        /**
+         * The stages (default {@code StageSchedule.scaled(1_000_000)}).
+         *
+         * @param stages the schedule
+         * @return this builder
+         */
+        public Builder schedule(StageSchedule stages) {
+            this.schedule = Validate.notNull("schedule", stages);
+            return this;
+        }
+
+        /**
+         * Where tensors live (default: the engine's default device, a GPU when one is present).
+         *
+         * @param target the device
+         * @return this builder
+         */
+        public Builder device(Device target) {
+            this.device = Validate.notNull("device", target);
+            return this;
+        }
+
+        /**
+         * The seed of everything random: parameters, sampling, environments, data splits.
+         *
+         * @param value the seed
+         * @return this builder
+         */
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        /**
+         * Adds a listener; listeners are called in the order added.
+         *
+         * @param trainingListener the listener
+         * @return this builder
+         */
+        public Builder listener(TrainingListener trainingListener) {
+            listeners.add(Validate.notNull("listener", trainingListener));
+            return this;
+        }
+
+        /**
+         * Environment steps between evaluations (default: 1/20 of the schedule's budget). Evaluations also
+         * run at step 0, after every decoder refit and at the end of every stage.
+         *
+         * @param steps the interval, {@code > 0}
+         * @return this builder
+         */
+        public Builder evalEvery(long steps) {
+            this.evalEvery = Validate.positive("evalEvery", steps);
+            return this;
+        }
+
+        /**
+         * The number of {@code (s, a)} pairs collected for each decoder refit (the paper: up to 10M).
+         *
+         * @param pairs the dataset size, {@code > 0}
+         * @return this builder
+         */
+        public Builder decoderDataSize(int pairs) {
+            this.decoderDataSize = Validate.positive("decoderDataSize", pairs);
+            return this;
+        }
+
+        /**
+         * Keeps only the pairs of the best episodes (by return) for decoder refits; 1.0 keeps all.
+         *
+         * @param fraction the share of episodes kept, in {@code (0, 1]}
+         * @return this builder
+         */
+        public Builder topEpisodeFraction(double fraction) {
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new IllegalArgumentException("topEpisodeFraction must be in (0, 1], got " + fraction);
+            }
+            this.topEpisodeFraction = fraction;
+            return this;
+        }
+
+        /**
+         * The decoder's minibatch size (paper: 8192).
+         *
+         * @param size pairs per step, {@code > 0}
+         * @return this builder
+         */
+        public Builder decoderBatchSize(int size) {
+            this.decoderBatchSize = Validate.positive("decoderBatchSize", size);
+            return this;
+        }
+
+        /**
+         * The decoder's Adam learning rate (paper: 3e-4).
+         *
+         * @param lr the learning rate, {@code > 0}
+         * @return this builder
+         */
+        public Builder decoderLearningRate(double lr) {
+            this.decoderLearningRate = Validate.positive("decoderLearningRate", lr);
+            return this;
+        }
+
+        /**
+         * Monte-Carlo {@code (eps, t)} draws per pair and step of decoder training (paper: 8).
+         *
+         * @param samples draws, {@code > 0}
+         * @return this builder
+         */
+        public Builder decoderSamplesPerAction(int samples) {
+            this.decoderSamplesPerAction = Validate.positive("decoderSamplesPerAction", samples);
+            return this;
+        }
+
+        /**
+         * Early stopping of decoder refits: the held-out share and the patience in epochs.
+         *
+         * @param validationFraction the held-out share, in {@code [0, 0.5]}
+         * @param patience epochs without improvement before stopping, {@code > 0}
+         * @return this builder
+         */
+        public Builder decoderEarlyStopping(double validationFraction, int patience) {
+            this.decoderValidationFraction = Validate.inRange("decoderValidationFraction", validationFraction, 0,
+                    0.5);
+            this.decoderPatience = Validate.positive("decoderPatience", patience);
+            return this;
+        }
+
+        /**
+         * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png},
+         * {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
+         *
+         * @param directory the folder, created if missing
+         * @return this builder
+         */
+        public Builder runDirectory(Path directory) {
+            this.runDirectory = Validate.notNull("runDirectory", directory);
+            return this;
+        }
+
+        /**
+         * Validates the configuration and creates the agent (initializes the networks and, when configured,
+         * the run directory).
+         *
+         * @return the agent
+         * @throws IllegalArgumentException naming what is missing or inconsistent
+         */
+        public GoRL build() {
+            if (env == null) {
+                throw new IllegalArgumentException("env is required: call env(VectorEnv)");
+            }
+            if (evalEnv == null) {
+                throw new IllegalArgumentException("evalEnv is required: call evalEnv(VectorEnv) with a separate"
+                        + " vector env of the same task");
+            }
+            if (optimizer == null) {
+                throw new IllegalArgumentException("optimizer is required, e.g. optimizer(Ppo.latent().build())");
+            }
+            if (!evalEnv.spec().equals(env.spec())) {
+                throw new IllegalArgumentException("evalEnv spec " + evalEnv.spec()
+                        + " differs from env spec " + env.spec());
+            }
+            if (decoder == null) {
+                decoder = FlowMatchingDecoder.builder().build();
+            }
+            if (decoder instanceof IdentityDecoder) {
+                for (int k = 1; k < schedule.size(); k++) {
+                    if (schedule.stage(k).decoderEpochs() > 0) {
+                        throw new IllegalArgumentException("an identity decoder cannot carry the policy across a"
+                                + " decoder refit, but stage " + k + " has decoderEpochs="
+                                + schedule.stage(k).decoderEpochs()
+                                + "; use a single-stage schedule or a generative decoder");
+                    }
+                }
+            }
+            if (device == null) {
+                device = Engine.getInstance().defaultDevice();
+            }
+            if (evalEvery < 0) {
+                evalEvery = Math.max(1, schedule.totalEncoderSteps() / 20);
+            }
+            return new GoRL(this);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.gorl.core;
+
+import io.github.gorl.api.DecoderDataset;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.api.VectorStep;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Collects the decoder's training data: {@code (s, a)} pairs from rollouts of the current composed policy,
+ * with stochastic latents {@code eps ~ pi_theta(.|s)} so that the data carries the policy's full action
+ * distribution, not only its mean.
+ *
+ * <p>Actions are stored clipped to the action bounds: that is what the environment executed, so the refined
+ * decoder reproduces the executed policy. With {@code topFraction < 1}, only whole episodes are kept and
+ * only the best {@code topFraction} of them by return.
+ */
+final class RolloutCollector {
+
+    private final VectorEnv env;
+    private final ComposedPolicy policy;
+    private final long seed;
+    private final EnvSpec spec;
+    private long collections;
+    private long stepsTaken;
+
+    RolloutCollector(VectorEnv env, ComposedPolicy policy, long seed) {
+        this.env = env;
+        this.policy = policy;
+        this.seed = seed;
+        this.spec = env.spec();
+    }
+
+    DecoderDataset collect(int pairs, double topFraction) {
+        int n = env.numEnvs();
+        int obsDim = spec.observationDim();
+        int actDim = spec.actionDim();
+        float[] low = spec.actionLow();
+        float[] high = spec.actionHigh();
+        float[] observations = new float[n * obsDim];
+        float[] actions = new float[n * actDim];
+        VectorStep step = new VectorStep(n, obsDim);
+        env.reset(seed + 1_000_003L * collections++, observations);
+
+        // Whole episodes are needed only to rank them; otherwise every step counts.
+        boolean filter = topFraction < 1.0;
+        long wanted = filter ? (long) Math.ceil(pairs / topFraction) : pairs;
+        List<Episode> episodes = new ArrayList<>();
+        Episode[] current = new Episode[n];
+        for (int i = 0; i < n; i++) {
+            current[i] = new Episode(obsDim, actDim);
+        }
+        long kept = 0;
+        while (kept < wanted) {
+            policy.act(observations, n, false, actions);
+            for (int j = 0; j < actions.length; j++) {
+                int d = j % actDim;
+                actions[j] = Math.max(low[d], Math.min(high[d], actions[j]));
+            }
+            for (int i = 0; i < n; i++) {
+                current[i].add(observations, i * obsDim, actions, i * actDim);
+            }
+            env.step(actions, step);
+            stepsTaken += n;
+            for (int i = 0; i < n; i++) {
+                current[i].totalReturn += step.rewards()[i];
+                if (!filter) {
+                    kept++;
+                }
+                if (step.terminated()[i] || step.truncated()[i]) {
+                    if (filter) {
+                        kept += current[i].size;
+                        episodes.add(current[i]);
+                        current[i] = new Episode(obsDim, actDim);
+                    }
+                }
+            }
+            if (!filter) {
+                for (int i = 0; i < n; i++) {
+                    if (current[i].size >= 4096 || kept >= wanted) {
+                        episodes.add(current[i]);
+                        current[i] = new Episode(obsDim, actDim);
+                    }
+                }
+            }
+            System.arraycopy(step.observations(), 0, observations, 0, observations.length);
+        }
+        if (filter) {
+            episodes.sort(Comparator.comparingDouble((Episode e) -> e.totalReturn).reversed());
+        }
+        int total = 0;
+        List<Episode> chosen = new ArrayList<>();
+        for (Episode e : episodes) {
+            if (total >= pairs) {
+                break;
+            }
+            chosen.add(e);
+            total += e.size;
+        }
+        total = Math.min(total, pairs);
+        float[] obsOut = new float[total * obsDim];
+        float[] actOut = new float[total * actDim];
+        int row = 0;
+        for (Episode e : chosen) {
+            int take = Math.min(e.size, total - row);
+            System.arraycopy(e.observations, 0, obsOut, row * obsDim, take * obsDim);
+            System.arraycopy(e.actions, 0, actOut, row * actDim, take * actDim);
+            row += take;
+        }
+        return DecoderDataset.of(obsDim, actDim, obsOut, actOut);
+    }
+
+    /** The environment steps spent collecting so far, over all collections. */
+    long stepsTaken() {
+        return stepsTaken;
+    }
+
+    /** One episode's (or one chunk's) pairs, in growable primitive arrays. */
+    private static final class Episode {
+        private final int obsDim;
+        private final int actDim;
+        float[] observations;
+        float[] actions;
+        int size;
+        double totalReturn;
+
+        Episode(int obsDim, int actDim) {
+            this.obsDim = obsDim;
+            this.actDim = actDim;
+            this.observations = new float[64 * obsDim];
+            this.actions = new float[64 * actDim];
+        }
+
+        void add(float[] obs, int obsOffset, float[] act, int actOffset) {
+            if ((size + 1) * obsDim > observations.length) {
+                observations = java.util.Arrays.copyOf(observations, observations.length * 2);
+                actions = java.util.Arrays.copyOf(actions, actions.length * 2);
+            }
+            System.arraycopy(obs, obsOffset, observations, size * obsDim, obsDim);
+            System.arraycopy(act, actOffset, actions, size * actDim, actDim);
+            size++;
+        }
+    }
+}

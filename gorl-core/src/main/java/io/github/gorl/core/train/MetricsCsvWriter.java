@@ -1,0 +1,99 @@
+package io.github.gorl.core.train;
+
+import io.github.gorl.api.Evaluation;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingResult;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Appends every metrics event and evaluation to a CSV file with fixed columns (empty where a value does not
+ * apply). Each row is flushed whole, so a killed run leaves a valid prefix.
+ */
+final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
+
+    /** The columns after {@code step,stage,phase,wall_seconds}. */
+    static final List<String> COLUMNS = List.of("eval_return", "eval_std", "policy_loss", "value_loss", "entropy",
+            "kl_to_prior", "approx_kl", "clip_fraction", "grad_norm", "explained_variance", "train_episode_return",
+            "steps_per_second", "q_loss", "actor_loss", "alpha", "epoch", "train_loss", "validation_loss",
+            "decoder_train_loss", "decoder_validation_loss", "decoder_data_size");
+
+    private final Path path;
+    private final BufferedWriter out;
+    private final long start = System.nanoTime();
+
+    MetricsCsvWriter(Path path) {
+        this.path = path;
+        try {
+            out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            out.write("step,stage,phase,wall_seconds," + String.join(",", COLUMNS));
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + path, e);
+        }
+    }
+
+    @Override
+    public void onMetrics(Metrics m) {
+        StringBuilder row = prefix(m.step(), m.stage(), m.phase());
+        for (String c : COLUMNS) {
+            row.append(',');
+            Double v = m.values().get(c);
+            if (v != null) {
+                row.append(format(v));
+            }
+        }
+        write(row);
+    }
+
+    @Override
+    public void onEvaluation(Evaluation e) {
+        StringBuilder row = prefix(e.step(), e.stage(), Phase.EVALUATION);
+        row.append(',').append(format(e.meanReturn())).append(',').append(format(e.stdReturn()));
+        row.append(",".repeat(COLUMNS.size() - 2));
+        write(row);
+    }
+
+    @Override
+    public void onTrainingEnd(TrainingResult result) {
+        close();
+    }
+
+    private StringBuilder prefix(long step, int stage, Phase phase) {
+        return new StringBuilder().append(step).append(',').append(stage).append(',')
+                .append(phase.name().toLowerCase(Locale.ROOT)).append(',')
+                .append(format((System.nanoTime() - start) / 1e9));
+    }
+
+    private static String format(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    private synchronized void write(StringBuilder row) {
+        try {
+            out.write(row.toString());
+            out.newLine();
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to " + path, e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close " + path, e);
+        }
+    }
+}

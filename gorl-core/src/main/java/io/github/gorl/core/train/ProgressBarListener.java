@@ -1,0 +1,92 @@
+package io.github.gorl.core.train;
+
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.Evaluation;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingResult;
+import java.util.Locale;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A terminal progress bar over environment steps: stage, phase, last evaluation return and steps per second. */
+final class ProgressBarListener implements TrainingListener {
+
+    private ProgressBar bar;
+    private int stages;
+    private int stage;
+    private Phase phase = Phase.ENCODER;
+    private double lastReturn = Double.NaN;
+    private double stepsPerSecond = Double.NaN;
+    private String decoderProgress = "";
+
+    @Override
+    public void onTrainingStart(EnvSpec spec, StageSchedule schedule) {
+        stages = schedule.size();
+        bar = new ProgressBarBuilder()
+                .setTaskName("GoRL " + spec.id())
+                .setInitialMax(schedule.totalEncoderSteps())
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(500)
+                .setUnit(" steps", 1)
+                .showSpeed()
+                .build();
+        refresh();
+    }
+
+    @Override
+    public void onPhaseStart(int stageIndex, Phase newPhase, long step) {
+        stage = stageIndex;
+        phase = newPhase;
+        decoderProgress = "";
+        if (bar != null) {
+            bar.stepTo(Math.min(step, bar.getMax()));
+        }
+        refresh();
+    }
+
+    @Override
+    public void onMetrics(Metrics m) {
+        if (bar == null) {
+            return;
+        }
+        if (m.phase() == Phase.ENCODER) {
+            bar.stepTo(Math.min(m.step(), bar.getMax()));
+            double sps = m.get("steps_per_second");
+            if (!Double.isNaN(sps)) {
+                stepsPerSecond = sps;
+            }
+        } else if (m.phase() == Phase.DECODER && !Double.isNaN(m.get("epoch"))) {
+            decoderProgress = String.format(Locale.ROOT, " epoch %.0f loss %.4f", m.get("epoch"),
+                    m.get("validation_loss"));
+        }
+        refresh();
+    }
+
+    @Override
+    public void onEvaluation(Evaluation e) {
+        lastReturn = e.meanReturn();
+        refresh();
+    }
+
+    @Override
+    public void onTrainingEnd(TrainingResult result) {
+        if (bar != null) {
+            bar.stepTo(bar.getMax());
+            refresh();
+            bar.close();
+            bar = null;
+        }
+    }
+
+    private void refresh() {
+        if (bar == null) {
+            return;
+        }
+        bar.setExtraMessage(String.format(Locale.ROOT, "stage %d/%d %s%s | eval %.1f | %.0f sps", stage + 1, stages,
+                phase.name().toLowerCase(Locale.ROOT), decoderProgress, lastReturn, stepsPerSecond));
+    }
+}

@@ -1,0 +1,2 @@
+/** Runnable examples and the {@code gorl} command line. */
+package io.github.gorl.examples;
