@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private LatentPolicyOptimizer optimizer(Preset preset) {
         return switch (optimizer.toLowerCase(Locale.ROOT)) {
-            case "ppo" -> preset.ppo().build();
+            case "ppo" -> preset.ppo(task).build();
             default -> throw new IllegalArgumentException("--optimizer must be ppo, got '" + optimizer + "'");
         };
     }
