@@ -6,6 +6,8 @@ import io.github.gorl.api.StepResult;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorStep;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.function.IntFunction;
 
 /**
@@ -41,11 +43,16 @@ final class SubEnvs {
         Validate.notNull("factory", factory);
         this.numEnvs = Validate.positive("numEnvs", numEnvs);
         this.envs = new Env[numEnvs];
+        Map<Env, Boolean> distinct = new IdentityHashMap<>();
         try {
             for (int i = 0; i < numEnvs; i++) {
                 Env env = factory.apply(i);
                 if (env == null) {
                     throw new IllegalArgumentException("factory returned null for sub-env " + i);
+                }
+                if (distinct.put(env, Boolean.TRUE) != null) {
+                    throw new IllegalArgumentException("factory returned the same Env instance twice (again for "
+                            + "sub-env " + i + "); every sub-env needs its own instance");
                 }
                 envs[i] = env;
                 EnvSpec s = env.spec();
@@ -141,6 +148,7 @@ final class SubEnvs {
             float[] observation = observationBuffers[i];
             // NaN-filled so that an element the env forgot to write is caught below, not reused silently.
             Arrays.fill(observation, Float.NaN);
+            episodeSteps[i]++;
             StepResult result;
             try {
                 result = envs[i].step(action, observation);
@@ -150,7 +158,6 @@ final class SubEnvs {
             if (result == null) {
                 throw new IllegalStateException(where(i) + " returned a null StepResult");
             }
-            episodeSteps[i]++;
             float reward = (float) result.reward();
             if (!Float.isFinite(reward)) {
                 throw new IllegalStateException(where(i) + " returned a non-finite reward " + result.reward()
@@ -198,7 +205,7 @@ final class SubEnvs {
 
     /** Names a sub-env and where it is, for error messages: built only when something failed. */
     private String where(int i) {
-        return "sub-env " + i + " (episode " + episodes[i] + ", episode step " + (episodeSteps[i] + 1)
+        return "sub-env " + i + " (episode " + episodes[i] + ", episode step " + episodeSteps[i]
                 + ", vector step " + vectorSteps + ")";
     }
 
