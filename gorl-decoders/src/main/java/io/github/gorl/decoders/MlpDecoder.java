@@ -1,0 +1,847 @@
+package io.github.gorl.decoders;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.gorl.api.DecoderDataset;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.FitOptions;
+import io.github.gorl.api.FitResult;
+import io.github.gorl.api.GenerativeDecoder;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.Validate;
+import io.github.gorl.decoders.nn.Adam;
+import io.github.gorl.decoders.nn.Mlp;
+import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.TensorFile;
+import io.github.gorl.decoders.nn.TimeEmbedding;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The shared machinery of the MLP decoders ({@code FlowMatchingDecoder}, {@code DiffusionDecoder}): one
+ * network {@code net(normalize(s), x, embed(t)) -> [actionDim]}, a fixed-step sampler from {@code x = eps},
+ * the minibatch fit with a seeded validation split, early stopping and best-parameter restore, and the
+ * versioned save format. A subclass supplies only its sampler step and its training loss.
+ *
+ * <p>The network's input is {@code [normalized observation (observationDim), x (actionDim), time embedding
+ * (timeEmbeddingDim)]}, its output {@code [actionDim]}. Each sampler is parameterized so that a network
+ * whose output layer is zero makes every sampler step the identity on {@code x}, computed as
+ * {@code x + coefficient * 0}, so that {@link #resetToIdentity()} gives {@code decode(s, eps) == eps} bit
+ * for bit while the hidden layers stay random and trainable.
+ *
+ * <p>Observation normalization: the normalizer is reset and refitted on the training split at the start
+ * of every {@link #fit}. Each fit models the current policy's data, so its own statistics scale the inputs
+ * best as the state distribution drifts between stages; the network is trained under the new statistics
+ * right away and both are saved together, so the map {@code decode} computes is always the one that was
+ * trained. A fit that throws restores the parameters and statistics it started from.
+ *
+ * <p>Randomness is drawn in Java from {@link SplittableRandom}s seeded by the decoder seed (sampling) and
+ * by the decoder seed mixed with {@link FitOptions#seed()} (split, shuffles, training noise) and uploaded
+ * as whole arrays, so a seed reproduces a run on any engine. Not thread-safe.
+ */
+public abstract class MlpDecoder implements GenerativeDecoder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MlpDecoder.class);
+    private static final int FORMAT_VERSION = 1;
+    private static final long SAMPLING_SALT = 0x5DEECE66DL;
+    private static final int NORMALIZER_CHUNK = 65_536;
+
+    private final int[] hiddenLayers;
+    private final int steps;
+    private final int timeEmbeddingDim;
+    private final double observationClip;
+    private final double gradientClipNorm;
+
+    private EnvSpec spec;
+    private Device device;
+    private long seed;
+    private NDManager manager;
+    private Mlp network;
+    private RunningNormalizer normalizer;
+    private TimeEmbedding timeEmbedding;
+    private NDArray[] stepEmbeddings;
+    private SplittableRandom samplingRandom;
+    private boolean closed;
+
+    /**
+     * Creates the decoder from a validated builder.
+     *
+     * @param builder the options
+     */
+    protected MlpDecoder(Builder<?> builder) {
+        this.hiddenLayers = builder.hiddenLayers.clone();
+        this.steps = builder.steps;
+        this.timeEmbeddingDim = builder.timeEmbeddingDim;
+        this.observationClip = builder.observationClip;
+        this.gradientClipNorm = builder.gradientClipNorm;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // What a subclass supplies.
+
+    /**
+     * The scalar fed to the time embedding at sampler step {@code k} (the network sees the same scalar for
+     * the same noise level in training).
+     *
+     * @param step the sampler step, {@code 0 <= step < steps()}, in execution order
+     * @return the time, typically in {@code [0, 1]}
+     */
+    protected abstract double samplingTime(int step);
+
+    /**
+     * One sampler step. Must return {@code x} unchanged bit for bit when {@code output} is all zeros (write
+     * it as {@code x + c * output} or {@code x - c * output}).
+     *
+     * @param step the sampler step, {@code 0 <= step < steps()}, in execution order
+     * @param x the current iterate {@code [batch, actionDim]}
+     * @param output the network output at this step {@code [batch, actionDim]}
+     * @return the next iterate {@code [batch, actionDim]}, attached to the manager of {@code x}
+     */
+    protected abstract NDArray samplerStep(int step, NDArray x, NDArray output);
+
+    /**
+     * The mean training loss of one minibatch. Draw the noise from {@code random} (as Java arrays uploaded
+     * with {@code actions.getManager().create(...)}) and evaluate the network with {@link #network}.
+     *
+     * @param normalizedObservations {@code [rows, observationDim]}, already normalized
+     * @param actions {@code [rows, actionDim]}, the data (each pair repeated {@code samplesPerAction} times)
+     * @param random the noise source; the same seed must give the same loss
+     * @return a scalar, attached to the manager of {@code actions}
+     */
+    protected abstract NDArray trainingLoss(NDArray normalizedObservations, NDArray actions, SplittableRandom random);
+
+    /**
+     * The kind written into saved files, such as {@code "flow-decoder"}; the file is {@code <kind>.bin}.
+     *
+     * @return the kind
+     */
+    protected abstract String fileKind();
+
+    /**
+     * Integer settings that the saved network depends on besides the layer sizes; {@link #load} refuses a
+     * file whose values differ.
+     *
+     * @return name to values, in a fixed order
+     */
+    protected Map<String, int[]> architecture() {
+        return Map.of();
+    }
+
+    /**
+     * Configuration entries of the subclass, appended to {@link #config()}.
+     *
+     * @return name to value, in a fixed order
+     */
+    protected Map<String, Object> samplerConfig() {
+        return Map.of();
+    }
+
+    /**
+     * Called at the end of {@link #initialize}, to seed the subclass's own random streams.
+     *
+     * @param decoderSeed the seed passed to {@code initialize}
+     */
+    protected void onInitialize(long decoderSeed) {}
+
+    // ---------------------------------------------------------------------------------------------
+    // What a subclass uses.
+
+    /**
+     * Evaluates the network.
+     *
+     * @param normalizedObservations {@code [rows, observationDim]}
+     * @param x the noisy actions {@code [rows, actionDim]}
+     * @param times the times {@code [rows, 1]}, embedded by the time embedding
+     * @return {@code [rows, actionDim]}, attached to the manager of {@code normalizedObservations}
+     */
+    protected final NDArray network(NDArray normalizedObservations, NDArray x, NDArray times) {
+        NDArray embedded = timeEmbedding.embed(times);
+        return network.forward(NDArrays.concat(new NDList(normalizedObservations, x, embedded), 1));
+    }
+
+    /**
+     * Fills an array with standard normal draws.
+     *
+     * @param random the source
+     * @param n the number of draws
+     * @return {@code n} values
+     */
+    protected static float[] standardNormal(SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    /**
+     * The environment spec this decoder was initialized with.
+     *
+     * @return the spec
+     * @throws IllegalStateException before {@link #initialize}
+     */
+    protected final EnvSpec spec() {
+        requireReady();
+        return spec;
+    }
+
+    /**
+     * The number of sampler steps.
+     *
+     * @return {@code > 0}
+     */
+    public final int steps() {
+        return steps;
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // GenerativeDecoder.
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Creates the network (PyTorch-style uniform initialization from {@code seed}) and a normalizer with
+     * mean 0 and variance 1. The output layer is random until {@link #resetToIdentity()}.
+     */
+    @Override
+    public final void initialize(EnvSpec envSpec, Device onDevice, long decoderSeed) {
+        Validate.notNull("spec", envSpec);
+        Validate.notNull("device", onDevice);
+        if (closed) {
+            throw new IllegalStateException(name() + " decoder is closed");
+        }
+        if (manager != null) {
+            throw new IllegalStateException(name() + " decoder is already initialized");
+        }
+        this.spec = envSpec;
+        this.device = onDevice;
+        this.seed = decoderSeed;
+        this.manager = NDManager.newBaseManager(onDevice);
+        this.timeEmbedding = new TimeEmbedding(timeEmbeddingDim);
+        int inputDim = envSpec.observationDim() + envSpec.actionDim() + timeEmbeddingDim;
+        this.network = new Mlp(manager, inputDim, hiddenLayers, envSpec.actionDim(), decoderSeed);
+        this.normalizer = new RunningNormalizer(manager, envSpec.observationDim(), observationClip);
+        this.samplingRandom = new SplittableRandom(decoderSeed ^ SAMPLING_SALT);
+        // The per-step time embeddings are constant: computed once, broadcast over the batch per call.
+        this.stepEmbeddings = new NDArray[steps];
+        try (NDManager scope = manager.newSubManager()) {
+            for (int k = 0; k < steps; k++) {
+                NDArray t = scope.create(new float[] {(float) samplingTime(k)}, new Shape(1, 1));
+                stepEmbeddings[k] = timeEmbedding.embed(t);
+                stepEmbeddings[k].attach(manager);
+            }
+        }
+        onInitialize(decoderSeed);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Zeroes the network's output layer only (hidden layers stay random, so gradients flow from the
+     * first fit on) and resets the observation normalizer.
+     */
+    @Override
+    public void resetToIdentity() {
+        requireReady();
+        network.zeroOutputLayer();
+        normalizer.reset();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>One batched network call per sampler step.
+     *
+     * @throws IllegalArgumentException if the shapes are not {@code [batch, observationDim]} and
+     *     {@code [batch, actionDim]}, or {@code latents} is not float32
+     * @throws IllegalStateException before {@link #initialize} or after {@link #close}
+     */
+    @Override
+    public final NDArray decode(NDArray observations, NDArray latents) {
+        requireReady();
+        Validate.notNull("observations", observations);
+        Validate.notNull("latents", latents);
+        long batch = checkObservations(observations);
+        Shape expected = new Shape(batch, spec.actionDim());
+        if (!latents.getShape().equals(expected)) {
+            throw new IllegalArgumentException("latents must have shape " + expected
+                    + " ([batch of observations, actionDim]), got " + latents.getShape());
+        }
+        if (latents.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("latents must be float32, got " + latents.getDataType());
+        }
+        NDManager caller = observations.getManager();
+        Device callerDevice = observations.getDevice();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = enter(observations, scope);
+            // The same array as both arguments must not be attached twice.
+            NDArray x = latents == observations ? obs.duplicate() : enter(latents, scope);
+            NDArray actions = integrate(obs, x);
+            return leave(actions == latents ? actions.duplicate() : actions, caller, callerDevice);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Draws {@code batch * n} latents from the decoder's sampling stream and decodes them in one batch.
+     */
+    @Override
+    public final NDArray sample(NDArray observations, int samplesPerObservation) {
+        requireReady();
+        Validate.notNull("observations", observations);
+        Validate.positive("samplesPerObservation", samplesPerObservation);
+        long batch = checkObservations(observations);
+        int actionDim = spec.actionDim();
+        long rows = batch * samplesPerObservation;
+        if (rows * actionDim > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batch * samplesPerObservation * actionDim must fit an int, got "
+                    + rows * actionDim);
+        }
+        float[] latents = standardNormal(samplingRandom, (int) rows * actionDim);
+        NDManager caller = observations.getManager();
+        Device callerDevice = observations.getDevice();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = enter(observations, scope).repeat(0, samplesPerObservation);
+            NDArray x = scope.create(latents, new Shape(rows, actionDim));
+            NDArray actions = integrate(obs, x).reshape(batch, samplesPerObservation, actionDim);
+            return leave(actions, caller, callerDevice);
+        }
+    }
+
+    /** The sampler: {@code x = eps}, then {@code steps} network calls, each batched over all rows. */
+    private NDArray integrate(NDArray observations, NDArray latents) {
+        NDManager scope = latents.getManager();
+        NDArray normalized = normalizer.normalize(observations.toType(DataType.FLOAT32, false));
+        NDArray ones = scope.ones(new Shape(latents.getShape().get(0), 1));
+        NDArray x = latents;
+        for (int k = 0; k < steps; k++) {
+            NDArray embedded = ones.mul(stepEmbeddings[k]);
+            NDArray output = network.forward(NDArrays.concat(new NDList(normalized, x, embedded), 1));
+            x = samplerStep(k, x, output);
+        }
+        return x;
+    }
+
+    private long checkObservations(NDArray observations) {
+        Shape shape = observations.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
+            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
+                    + "], got " + shape);
+        }
+        return shape.get(0);
+    }
+
+    /** Makes a caller's array usable inside {@code scope}: results of its operations land in the scope. */
+    private NDArray enter(NDArray array, NDManager scope) {
+        if (array.getDevice().equals(device)) {
+            // Temporarily attached: handed back to the caller's manager when the scope closes.
+            scope.tempAttachAll(array);
+            return array;
+        }
+        NDArray copy = array.toDevice(device, true);
+        copy.attach(scope);
+        return copy;
+    }
+
+    private static NDArray leave(NDArray result, NDManager caller, Device callerDevice) {
+        NDArray out = result.toDevice(callerDevice, false);
+        out.attach(caller);
+        return out;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Per call: a seeded split of {@code validationFraction} of the pairs, the observation normalizer
+     * refitted on the training split, a fresh Adam with {@code learningRate}, then per epoch a seeded
+     * shuffle and minibatches of {@code batchSize} pairs, each repeated {@code samplesPerAction} times with
+     * independent noise. The validation loss uses the same noise every epoch, so epochs compare exactly.
+     * Training stops after {@code patience} epochs without improvement and the best parameters are kept.
+     * Reports {@code epoch}, {@code train_loss} and {@code validation_loss} (NaN without a validation split)
+     * per epoch, as {@code Metrics.of(0, Phase.DECODER, ...)}: step 0 and stage -1, for the trainer to
+     * relocate with {@link Metrics#at}.
+     *
+     * @throws IllegalArgumentException if the dataset's sizes differ from the spec's
+     * @throws IllegalStateException if a loss is NaN or infinite (the message names the epoch and batch);
+     *     the decoder is then left as it was before the call
+     */
+    @Override
+    public final FitResult fit(DecoderDataset data, FitOptions options, TrainingListener listener) {
+        requireReady();
+        Validate.notNull("data", data);
+        Validate.notNull("options", options);
+        if (data.observationDim() != spec.observationDim() || data.actionDim() != spec.actionDim()) {
+            throw new IllegalArgumentException("dataset has observationDim " + data.observationDim()
+                    + " and actionDim " + data.actionDim() + ", this decoder has observationDim "
+                    + spec.observationDim() + " and actionDim " + spec.actionDim());
+        }
+        long rows = (long) Math.min(options.batchSize(), data.size()) * options.samplesPerAction();
+        if (rows * Math.max(spec.observationDim(), spec.actionDim() + timeEmbeddingDim) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("batchSize * samplesPerAction is too large: " + rows + " rows");
+        }
+        TrainingListener sink = listener == null ? TrainingListener.NONE : listener;
+        float[][] parametersBefore = copyParameters();
+        Map<String, float[]> normalizerBefore = normalizer.state("observations");
+        try {
+            return train(data, options, sink);
+        } catch (RuntimeException e) {
+            restoreParameters(parametersBefore);
+            normalizer.loadState(normalizerBefore, "observations");
+            throw e;
+        }
+    }
+
+    private FitResult train(DecoderDataset data, FitOptions options, TrainingListener listener) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + options.seed());
+        int n = data.size();
+        int[] order = permutation(n, random);
+        int validationSize = (int) Math.floor(n * options.validationFraction());
+        int[] validation = Arrays.copyOfRange(order, 0, validationSize);
+        int[] training = Arrays.copyOfRange(order, validationSize, n);
+        long validationSeed = random.nextLong();
+
+        refitNormalizer(data, training);
+        int epochsRun = 0;
+        double trainLoss = Double.NaN;
+        double validationLoss = Double.NaN;
+        double best = Double.POSITIVE_INFINITY;
+        float[][] bestParameters = null;
+        int sinceBest = 0;
+        boolean stoppedEarly = false;
+        try (Adam adam = new Adam(network.parameters(), options.learningRate())) {
+            adam.zeroGradients();
+            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+                shuffle(training, random);
+                trainLoss = trainEpoch(data, training, options, adam, random, epoch);
+                epochsRun = epoch;
+                if (validationSize > 0) {
+                    validationLoss = meanLoss(data, validation, options, new SplittableRandom(validationSeed));
+                    if (!Double.isFinite(validationLoss)) {
+                        throw new IllegalStateException(name() + " decoder validation loss is " + validationLoss
+                                + " at epoch " + epoch);
+                    }
+                }
+                Map<String, Double> values = new LinkedHashMap<>();
+                values.put("epoch", (double) epoch);
+                values.put("train_loss", trainLoss);
+                values.put("validation_loss", validationLoss);
+                listener.onMetrics(Metrics.of(0, Phase.DECODER, values));
+                LOG.debug("{} decoder epoch {}: train loss {}, validation loss {}", name(), epoch, trainLoss,
+                        validationLoss);
+                if (validationSize == 0) {
+                    continue;
+                }
+                if (validationLoss < best) {
+                    best = validationLoss;
+                    bestParameters = copyParameters();
+                    sinceBest = 0;
+                } else if (++sinceBest >= options.patience() && epoch < options.epochs()) {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+        }
+        if (bestParameters != null) {
+            restoreParameters(bestParameters);
+        }
+        return new FitResult(epochsRun, trainLoss, validationLoss, validationSize > 0 ? best : Double.NaN,
+                stoppedEarly);
+    }
+
+    private double trainEpoch(DecoderDataset data, int[] training, FitOptions options, Adam adam,
+            SplittableRandom random, int epoch) {
+        double sum = 0;
+        long count = 0;
+        int batch = 0;
+        for (int start = 0; start < training.length; start += options.batchSize()) {
+            int size = Math.min(options.batchSize(), training.length - start);
+            batch++;
+            float loss;
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray[] pair = minibatch(scope, data, training, start, size, options.samplesPerAction());
+                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                    NDArray lossArray = trainingLoss(pair[0], pair[1], random);
+                    loss = lossArray.getFloat();
+                    if (!Float.isFinite(loss)) {
+                        throw new IllegalStateException(name() + " decoder training loss is " + loss + " at epoch "
+                                + epoch + ", batch " + batch + " (learning rate " + options.learningRate()
+                                + "); the decoder was restored to its state before fit");
+                    }
+                    collector.backward(lossArray);
+                }
+                if (gradientClipNorm > 0) {
+                    adam.clipGradientNorm(gradientClipNorm);
+                }
+                adam.step();
+            }
+            sum += (double) loss * size;
+            count += size;
+        }
+        return sum / count;
+    }
+
+    private double meanLoss(DecoderDataset data, int[] rows, FitOptions options, SplittableRandom random) {
+        double sum = 0;
+        for (int start = 0; start < rows.length; start += options.batchSize()) {
+            int size = Math.min(options.batchSize(), rows.length - start);
+            try (NDManager scope = manager.newSubManager()) {
+                NDArray[] pair = minibatch(scope, data, rows, start, size, options.samplesPerAction());
+                sum += (double) trainingLoss(pair[0], pair[1], random).getFloat() * size;
+            }
+        }
+        return sum / rows.length;
+    }
+
+    /** Normalized observations and actions of {@code rows[start, start + size)}, each row repeated. */
+    private NDArray[] minibatch(NDManager scope, DecoderDataset data, int[] rows, int start, int size, int repeats) {
+        int obsDim = data.observationDim();
+        int actDim = data.actionDim();
+        float[] obs = new float[size * obsDim];
+        float[] act = new float[size * actDim];
+        float[] allObs = data.observations();
+        float[] allAct = data.actions();
+        for (int i = 0; i < size; i++) {
+            int r = rows[start + i];
+            System.arraycopy(allObs, r * obsDim, obs, i * obsDim, obsDim);
+            System.arraycopy(allAct, r * actDim, act, i * actDim, actDim);
+        }
+        NDArray normalized = normalizer.normalize(scope.create(obs, new Shape(size, obsDim)));
+        NDArray actions = scope.create(act, new Shape(size, actDim));
+        if (repeats > 1) {
+            normalized = normalized.repeat(0, repeats);
+            actions = actions.repeat(0, repeats);
+        }
+        return new NDArray[] {normalized, actions};
+    }
+
+    private void refitNormalizer(DecoderDataset data, int[] training) {
+        normalizer.reset();
+        int obsDim = data.observationDim();
+        float[] all = data.observations();
+        float[] chunk = new float[Math.min(NORMALIZER_CHUNK, Math.max(1, training.length)) * obsDim];
+        for (int start = 0; start < training.length; start += NORMALIZER_CHUNK) {
+            int size = Math.min(NORMALIZER_CHUNK, training.length - start);
+            for (int i = 0; i < size; i++) {
+                System.arraycopy(all, training[start + i] * obsDim, chunk, i * obsDim, obsDim);
+            }
+            normalizer.update(chunk, size);
+        }
+    }
+
+    private static int[] permutation(int n, SplittableRandom random) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        shuffle(order, random);
+        return order;
+    }
+
+    private static void shuffle(int[] values, SplittableRandom random) {
+        for (int i = values.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int swap = values[i];
+            values[i] = values[j];
+            values[j] = swap;
+        }
+    }
+
+    private float[][] copyParameters() {
+        List<NDArray> parameters = network.parameters();
+        float[][] copy = new float[parameters.size()][];
+        for (int i = 0; i < copy.length; i++) {
+            copy[i] = parameters.get(i).toFloatArray();
+        }
+        return copy;
+    }
+
+    private void restoreParameters(float[][] values) {
+        List<NDArray> parameters = network.parameters();
+        for (int i = 0; i < values.length; i++) {
+            parameters.get(i).set(values[i]);
+        }
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Includes the layer sizes, sampler steps, time embedding size, observation clip, gradient clip and,
+     * once initialized, the spec's sizes and the seed, then the subclass's sampler entries.
+     */
+    @Override
+    public Map<String, Object> config() {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("decoder", name());
+        List<Integer> hidden = new ArrayList<>();
+        for (int width : hiddenLayers) {
+            hidden.add(width);
+        }
+        config.put("hiddenLayers", List.copyOf(hidden));
+        config.put("steps", steps);
+        config.put("timeEmbeddingDim", timeEmbeddingDim);
+        config.put("observationClip", observationClip);
+        config.put("gradientClipNorm", gradientClipNorm);
+        if (spec != null) {
+            config.put("observationDim", spec.observationDim());
+            config.put("actionDim", spec.actionDim());
+            config.put("seed", seed);
+        }
+        config.putAll(samplerConfig());
+        return config;
+    }
+
+    /** The integer settings a saved network must share with the decoder loading it, in file order. */
+    private Map<String, int[]> fullArchitecture() {
+        Map<String, int[]> dims = new LinkedHashMap<>();
+        dims.put("observationDim", new int[] {spec.observationDim()});
+        dims.put("actionDim", new int[] {spec.actionDim()});
+        dims.put("hiddenLayers", hiddenLayers.clone());
+        dims.put("timeEmbeddingDim", new int[] {timeEmbeddingDim});
+        dims.putAll(architecture());
+        return dims;
+    }
+
+    private Path file(Path directory) {
+        return directory.resolve(fileKind() + ".bin");
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Writes {@code <kind>.bin} (a {@link TensorFile}, format version 1): the architecture, every
+     * network parameter and the observation statistics.
+     */
+    @Override
+    public void save(Path directory) throws IOException {
+        requireReady();
+        Validate.notNull("directory", directory);
+        Map<String, float[]> entries = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : fullArchitecture().entrySet()) {
+            entries.put("config." + e.getKey(), toFloats(e.getValue()));
+        }
+        List<NDArray> parameters = network.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            entries.put("network." + i, parameters.get(i).toFloatArray());
+        }
+        entries.putAll(normalizer.state("observations"));
+        TensorFile.write(file(directory), fileKind(), FORMAT_VERSION, entries);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Checks everything before changing anything: a file with other sizes or settings is refused with a
+     * message naming both values.
+     */
+    @Override
+    public void load(Path directory) throws IOException {
+        requireReady();
+        Validate.notNull("directory", directory);
+        Path path = file(directory);
+        TensorFile.Content content = TensorFile.read(path, fileKind(), FORMAT_VERSION);
+        List<String> mismatches = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : fullArchitecture().entrySet()) {
+            float[] stored = content.entries().get("config." + e.getKey());
+            float[] expected = toFloats(e.getValue());
+            if (stored == null) {
+                throw new IOException(path + " lacks entry 'config." + e.getKey() + "'");
+            }
+            if (!Arrays.equals(stored, expected)) {
+                mismatches.add(e.getKey() + " " + format(stored) + " in the file, " + format(expected)
+                        + " in this decoder");
+            }
+        }
+        if (!mismatches.isEmpty()) {
+            throw new IOException(path + " does not match this " + name() + " decoder: "
+                    + String.join("; ", mismatches));
+        }
+        List<NDArray> parameters = network.parameters();
+        float[][] values = new float[parameters.size()][];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = content.require("network." + i, Math.toIntExact(parameters.get(i).size()));
+        }
+        for (int i = 0; i < values.length; i++) {
+            for (float v : values[i]) {
+                if (!Float.isFinite(v)) {
+                    throw new IOException(path + " holds a non-finite value in entry 'network." + i + "'");
+                }
+            }
+        }
+        try (RunningNormalizer check = new RunningNormalizer(manager, spec.observationDim(), observationClip)) {
+            check.loadState(content.entries(), "observations");
+        } catch (IllegalArgumentException e) {
+            throw new IOException(path + ": " + e.getMessage(), e);
+        }
+        restoreParameters(values);
+        normalizer.loadState(content.entries(), "observations");
+    }
+
+    private static float[] toFloats(int[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    private static String format(float[] values) {
+        StringBuilder text = new StringBuilder(values.length == 1 ? "" : "[");
+        for (int i = 0; i < values.length; i++) {
+            text.append(i == 0 ? "" : ", ").append((long) values[i]);
+        }
+        return text.append(values.length == 1 ? "" : "]").toString();
+    }
+
+    /** The number of arrays this decoder holds (for leak tests). */
+    int liveArrayCount() {
+        requireReady();
+        return manager.getManagedArrays().size();
+    }
+
+    /** Frees the network, the normalizer and every cached array. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+    }
+
+    private void requireReady() {
+        if (closed) {
+            throw new IllegalStateException(name() + " decoder is closed");
+        }
+        if (manager == null) {
+            throw new IllegalStateException(name() + " decoder is not initialized: call initialize(spec, device,"
+                    + " seed) first");
+        }
+    }
+
+    /**
+     * Options shared by the MLP decoders. Each setter validates its value and throws an
+     * {@link IllegalArgumentException} naming the field and the value.
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class Builder<B extends Builder<B>> {
+
+        private int[] hiddenLayers;
+        private int steps = 10;
+        private int timeEmbeddingDim = 8;
+        private double observationClip = 10.0;
+        private double gradientClipNorm;
+
+        /**
+         * Creates a builder with the given default hidden layers.
+         *
+         * @param defaultHiddenLayers the default widths
+         */
+        protected Builder(int... defaultHiddenLayers) {
+            this.hiddenLayers = defaultHiddenLayers.clone();
+        }
+
+        /**
+         * This builder, typed.
+         *
+         * @return {@code this}
+         */
+        protected abstract B self();
+
+        /**
+         * The hidden layer widths of the network, SiLU between layers.
+         *
+         * @param widths one or more widths, each {@code > 0}
+         * @return this builder
+         */
+        public B hiddenLayers(int... widths) {
+            Validate.notNull("hiddenLayers", widths);
+            if (widths.length == 0) {
+                throw new IllegalArgumentException("hiddenLayers must name at least one layer, got []");
+            }
+            for (int i = 0; i < widths.length; i++) {
+                if (widths[i] <= 0) {
+                    throw new IllegalArgumentException("hiddenLayers[" + i + "] must be > 0, got " + widths[i]
+                            + " in " + Arrays.toString(widths));
+                }
+            }
+            this.hiddenLayers = widths.clone();
+            return self();
+        }
+
+        /**
+         * The number of sampler steps (network calls per decode). Default 10.
+         *
+         * @param count {@code > 0}
+         * @return this builder
+         */
+        public B steps(int count) {
+            this.steps = Validate.positive("steps", count);
+            return self();
+        }
+
+        /**
+         * The size of the sinusoidal time embedding. Default 8 (4 frequencies).
+         *
+         * @param dim even and {@code > 0}
+         * @return this builder
+         */
+        public B timeEmbeddingDim(int dim) {
+            Validate.positive("timeEmbeddingDim", dim);
+            if (dim % 2 != 0) {
+                throw new IllegalArgumentException("timeEmbeddingDim must be even, got " + dim);
+            }
+            this.timeEmbeddingDim = dim;
+            return self();
+        }
+
+        /**
+         * The bound of normalized observations, {@code |z| <= clip}. Default 10.
+         *
+         * @param clip {@code > 0}
+         * @return this builder
+         */
+        public B observationClip(double clip) {
+            this.observationClip = Validate.positive("observationClip", clip);
+            return self();
+        }
+
+        /**
+         * The largest global gradient L2 norm during fits; larger gradients are scaled down. Default 0:
+         * no clipping.
+         *
+         * @param maxNorm {@code >= 0}; 0 disables clipping
+         * @return this builder
+         */
+        public B gradientClipNorm(double maxNorm) {
+            this.gradientClipNorm = Validate.nonNegative("gradientClipNorm", maxNorm);
+            return self();
+        }
+
+        /**
+         * The configured sampler steps, for cross-field checks in {@code build()}.
+         *
+         * @return the steps
+         */
+        protected int steps() {
+            return steps;
+        }
+    }
+}
