@@ -44,8 +44,8 @@ public final class Envs {
     /**
      * Creates a task by name, case-insensitively: {@code "Pendulum"} ({@link
      * io.github.gorl.envs.classic.Pendulum}) or {@code "BimodalBandit"} ({@link
-     * io.github.gorl.envs.classic.BimodalBandit} with its defaults). DMControl task names are handled by
-     * {@code io.github.gorl.envs.dmc.DmControl}.
+     * io.github.gorl.envs.classic.BimodalBandit} with its defaults), or one of the DMControl tasks of
+     * {@link io.github.gorl.envs.dmc.DmControl#TASKS} ({@code "CheetahRun"}, ...).
      *
      * @param name the task name, such as {@code "pendulum"}
      * @return a new environment; reset it before stepping
@@ -56,8 +56,7 @@ public final class Envs {
         Env env = TaskRegistry.create(name.strip());
         if (env == null) {
             throw new IllegalArgumentException("unknown environment name '" + name + "'; known: "
-                    + String.join(", ", TaskRegistry.names())
-                    + " (DMControl tasks are created by io.github.gorl.envs.dmc.DmControl)");
+                    + String.join(", ", TaskRegistry.names()));
         }
         return env;
     }

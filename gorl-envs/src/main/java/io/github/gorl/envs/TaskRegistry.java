@@ -3,6 +3,7 @@ package io.github.gorl.envs;
 import io.github.gorl.api.Env;
 import io.github.gorl.envs.classic.BimodalBandit;
 import io.github.gorl.envs.classic.Pendulum;
+import io.github.gorl.envs.dmc.DmControl;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +22,9 @@ final class TaskRegistry {
     static {
         register(Pendulum.ID, Pendulum::new);
         register(BimodalBandit.ID, BimodalBandit::new);
+        for (String task : DmControl.TASKS) {
+            register(task, () -> DmControl.make(task));
+        }
     }
 
     private record Entry(String name, Supplier<Env> factory) {}

@@ -26,13 +26,21 @@ class EnvsTest {
         assertThatThrownBy(() -> Envs.make("CartPole"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'CartPole'")
-                .hasMessageContaining("Pendulum, BimodalBandit")
-                .hasMessageContaining("DmControl");
+                .hasMessageContaining("Pendulum, BimodalBandit, CheetahRun");
         assertThatThrownBy(() -> Envs.make(null)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void names_listsClassicTasks() {
-        assertThat(Envs.names()).containsExactly("Pendulum", "BimodalBandit");
+    void names_listsClassicThenDmControlTasks() {
+        assertThat(Envs.names()).containsExactly("Pendulum", "BimodalBandit", "CheetahRun", "FingerSpin",
+                "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk");
+    }
+
+    @Test
+    void make_knowsDmControlTasksCaseInsensitively() {
+        try (var env = Envs.make("cheetahrun")) {
+            assertThat(env.spec().observationDim()).isEqualTo(17);
+            assertThat(env.spec().actionDim()).isEqualTo(6);
+        }
     }
 }
