@@ -246,15 +246,21 @@ public final class GoRL implements AutoCloseable {
     /** The configuration recorded for provenance in {@code run.json} and checkpoints. */
     Map<String, Object> describe() {
         return Provenance.describe(env.spec(), env.numEnvs(), optimizer, decoder, schedule, config.seed, device,
-                Map.of("evalEvery", config.evalEvery,
-                        "evalEpisodes", evalEnv.numEnvs(),
-                        "decoderDataSize", config.decoderDataSize,
-                        "topEpisodeFraction", config.topEpisodeFraction,
-                        "decoderBatchSize", config.decoderBatchSize,
-                        "decoderLearningRate", config.decoderLearningRate,
-                        "decoderSamplesPerAction", config.decoderSamplesPerAction,
-                        "decoderValidationFraction", config.decoderValidationFraction,
-                        "decoderPatience", config.decoderPatience));
+                trainerConfig());
+    }
+
+    private Map<String, Object> trainerConfig() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("evalEvery", config.evalEvery);
+        m.put("evalEpisodes", evalEnv.numEnvs());
+        m.put("decoderDataSize", config.decoderDataSize);
+        m.put("topEpisodeFraction", config.topEpisodeFraction);
+        m.put("decoderBatchSize", config.decoderBatchSize);
+        m.put("decoderLearningRate", config.decoderLearningRate);
+        m.put("decoderSamplesPerAction", config.decoderSamplesPerAction);
+        m.put("decoderValidationFraction", config.decoderValidationFraction);
+        m.put("decoderPatience", config.decoderPatience);
+        return m;
     }
 
     private void requireOpen() {

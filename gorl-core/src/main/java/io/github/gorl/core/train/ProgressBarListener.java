@@ -31,6 +31,7 @@ final class ProgressBarListener implements TrainingListener {
                 .setInitialMax(schedule.totalEncoderSteps())
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
+                .setMaxRenderedLength(160)
                 .setUnit(" steps", 1)
                 .showSpeed()
                 .build();
