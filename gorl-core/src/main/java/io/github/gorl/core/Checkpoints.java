@@ -43,7 +43,9 @@ final class Checkpoints {
         } catch (IOException e) {
             throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
         }
-        JsonNode want = JSON.valueToTree(expected);
+        // Through the same JSON text as the saved side: valueToTree keeps Java types (a float config value becomes a
+        // FloatNode), while the file reads back as doubles and ints, and JsonNode equality compares node types.
+        JsonNode want = JSON.readTree(JSON.writeValueAsBytes(expected));
         int version = saved.path("formatVersion").asInt(-1);
         if (version != Provenance.FORMAT_VERSION) {
             throw new IOException(file + " has format version " + version + ", this library reads version "

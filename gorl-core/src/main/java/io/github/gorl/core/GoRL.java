@@ -2,7 +2,10 @@ package io.github.gorl.core;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.FitOptions;
@@ -94,9 +97,80 @@ public final class GoRL implements AutoCloseable {
         decoder.initialize(spec, device, b.seed + 1);
         decoder.resetToIdentity();
         optimizer.resetToPrior();
+        try {
+            checkContracts(spec);
+        } catch (IllegalArgumentException e) {
+            manager.close();
+            throw e;
+        }
         this.policy = new ComposedPolicy(spec, optimizer, decoder, manager);
         if (runDirectory != null) {
             runDirectory.writeRunJson(describe());
+        }
+    }
+
+    /**
+     * Rejects a decoder or optimizer that breaks its contract before any training step, on a dummy batch of 3:
+     * {@code decode(s, eps)} must have shape {@code [3, actionDim]} and, right after {@code resetToIdentity()},
+     * equal {@code eps} exactly; {@code act(s, true)} must have shape {@code [3, latentDim]}. Deterministic calls
+     * only, so no random stream advances.
+     */
+    private void checkContracts(EnvSpec spec) {
+        int rows = 3;
+        int obsDim = spec.observationDim();
+        int actDim = spec.actionDim();
+        float[] obs = new float[rows * obsDim];
+        float[] eps = new float[rows * actDim];
+        for (int k = 0; k < obs.length; k++) {
+            obs[k] = (float) Math.sin(k + 1);
+        }
+        for (int k = 0; k < eps.length; k++) {
+            eps[k] = (float) Math.cos(3 * k + 1) * 1.5f;
+        }
+        String decoderName = "decoder '" + decoder.name() + "' (" + decoder.getClass().getName() + ")";
+        String optimizerName = "optimizer '" + optimizer.name() + "' (" + optimizer.getClass().getName() + ")";
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray s = scope.create(obs, new Shape(rows, obsDim));
+            NDArray decoded;
+            try {
+                decoded = decoder.decode(s, scope.create(eps, new Shape(rows, actDim)));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(decoderName + " failed to decode a dummy batch of observations "
+                        + "[" + rows + ", " + obsDim + "] and latents [" + rows + ", " + actDim + "]: " + e, e);
+            }
+            Shape expected = new Shape(rows, actDim);
+            if (decoded == null || !decoded.getShape().equals(expected)) {
+                throw new IllegalArgumentException(decoderName + " violates the GenerativeDecoder contract: decode("
+                        + "observations [" + rows + ", " + obsDim + "], latents [" + rows + ", " + actDim
+                        + "]) must return shape " + expected + ", got " + (decoded == null ? "null"
+                        : decoded.getShape()));
+            }
+            if (decoded.getDataType() != DataType.FLOAT32) {
+                throw new IllegalArgumentException(decoderName + " violates the GenerativeDecoder contract: decode "
+                        + "must return float32 actions, got " + decoded.getDataType());
+            }
+            float[] actions = decoded.toFloatArray();
+            for (int k = 0; k < eps.length; k++) {
+                if (Float.floatToIntBits(actions[k]) != Float.floatToIntBits(eps[k])) {
+                    throw new IllegalArgumentException(decoderName + " violates the GenerativeDecoder contract: "
+                            + "after resetToIdentity(), decode(s, eps) must equal eps exactly, but at row "
+                            + k / actDim + ", column " + k % actDim + " eps is " + eps[k] + " and decode gave "
+                            + actions[k]);
+                }
+            }
+            NDArray latents;
+            try {
+                latents = optimizer.act(s, true);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(optimizerName + " failed to act on a dummy batch of observations "
+                        + "[" + rows + ", " + obsDim + "]: " + e, e);
+            }
+            Shape expectedLatents = new Shape(rows, spec.latent(actDim).actionDim());
+            if (latents == null || !latents.getShape().equals(expectedLatents)) {
+                throw new IllegalArgumentException(optimizerName + " violates the LatentPolicyOptimizer contract: "
+                        + "act(observations [" + rows + ", " + obsDim + "], true) must return shape "
+                        + expectedLatents + ", got " + (latents == null ? "null" : latents.getShape()));
+            }
         }
     }
 
@@ -158,6 +232,7 @@ public final class GoRL implements AutoCloseable {
                 envSteps += optimizer.learn(latentEnv, Math.max(1, chunk), relocated(envSteps, k, false));
                 if (envSteps >= nextEvaluation && envSteps < stageEnd) {
                     evaluations.add(evaluate(evaluator, k));
+                    listener.onPhaseStart(k, Phase.ENCODER, envSteps);
                 }
                 while (nextEvaluation <= envSteps) {
                     nextEvaluation += config.evalEvery;

@@ -1,0 +1,122 @@
+package io.github.gorl.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gorl.api.GenerativeDecoder;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.GoRL;
+import io.github.gorl.decoders.IdentityDecoder;
+import io.github.gorl.decoders.diffusion.DiffusionDecoder;
+import io.github.gorl.decoders.flow.FlowMatchingDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Builds the optimizer and decoder named on the command line, one way for {@code gorl train} and for the commands
+ * that reload its run directories, so that a reloaded agent has exactly the configuration its checkpoint records.
+ */
+final class AgentFactory {
+
+    private AgentFactory() {}
+
+    /** The latent optimizer {@code --optimizer name} with the task's preset settings. */
+    static LatentPolicyOptimizer optimizer(String name, Preset preset, String task) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "ppo" -> preset.ppo(task).build();
+            case "sac" -> preset.sac(task).build();
+            default -> throw new IllegalArgumentException("--optimizer must be ppo or sac, got '" + name + "'");
+        };
+    }
+
+    /** The decoder {@code --decoder name} with its defaults. */
+    static GenerativeDecoder decoder(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "flow" -> FlowMatchingDecoder.builder().build();
+            case "diffusion" -> DiffusionDecoder.builder().build();
+            case "identity" -> new IdentityDecoder();
+            default -> throw new IllegalArgumentException(
+                    "--decoder must be one of flow, diffusion, identity, got '" + name + "'");
+        };
+    }
+
+    /**
+     * Rebuilds the agent of a run directory written by {@code gorl train} from its {@code run.json} (task, number of
+     * training envs, optimizer, decoder, seed) and loads {@code checkpoint/} into it.
+     *
+     * @param runDirectory the run directory
+     * @return the agent with its environments; close it
+     * @throws IOException if {@code run.json} or the checkpoint is missing or does not match (the message says which)
+     */
+    static LoadedRun load(Path runDirectory) throws IOException {
+        Path runJson = runDirectory.resolve("run.json");
+        JsonNode run;
+        try {
+            run = new ObjectMapper().readTree(Files.readAllBytes(runJson));
+        } catch (NoSuchFileException e) {
+            throw new IOException(runDirectory + " is not a run directory: " + runJson + " is missing", e);
+        }
+        String task = require(run, runJson, "task", "id").asText();
+        int numEnvs = require(run, runJson, "task", "numEnvs").asInt();
+        String optimizerName = require(run, runJson, "optimizer", "name").asText();
+        String decoderName = require(run, runJson, "decoder", "name").asText();
+        long seed = require(run, runJson, "seed", null).asLong();
+        VectorEnv train = Tasks.vector(task, numEnvs);
+        VectorEnv eval = null;
+        GoRL agent = null;
+        try {
+            eval = Tasks.vector(task, 1);
+            agent = GoRL.builder()
+                    .env(train)
+                    .evalEnv(eval)
+                    .optimizer(optimizer(optimizerName, Preset.forTask(task), task))
+                    .decoder(decoder(decoderName))
+                    // Not trained again: any valid schedule will do, and a single stage suits every decoder.
+                    .schedule(StageSchedule.single(1, 0.0))
+                    .seed(seed)
+                    .build();
+            agent.load(runDirectory.resolve("checkpoint"));
+            return new LoadedRun(agent, train, eval, task, seed);
+        } catch (IOException | RuntimeException e) {
+            if (agent != null) {
+                agent.close();
+            }
+            if (eval != null) {
+                eval.close();
+            }
+            train.close();
+            throw e;
+        }
+    }
+
+    private static JsonNode require(JsonNode run, Path file, String field, String child) throws IOException {
+        JsonNode node = child == null ? run.path(field) : run.path(field).path(child);
+        if (node.isMissingNode() || node.isNull()) {
+            throw new IOException(file + " has no " + field + (child == null ? "" : "." + child)
+                    + "; was it written by gorl train?");
+        }
+        return node;
+    }
+
+    /**
+     * An agent rebuilt from a run directory, with the environments it was built on.
+     *
+     * @param agent the agent, its checkpoint loaded
+     * @param train the training vector env (sized as recorded, which the checkpoint check requires)
+     * @param eval a one-env evaluation vector env
+     * @param task the task name
+     * @param seed the run's seed
+     */
+    record LoadedRun(GoRL agent, VectorEnv train, VectorEnv eval, String task, long seed) implements AutoCloseable {
+        @Override
+        public void close() {
+            agent.close();
+            eval.close();
+            train.close();
+        }
+    }
+}

@@ -1,0 +1,510 @@
+package io.github.gorl.examples;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A grid of {@code gorl train} runs (tasks x algorithms x seeds), each an independent JVM writing its run directory
+ * under {@code <out>/runs/<task>/<algo>/seed-<S>}. A run is finished when its {@code summary.json} exists (the
+ * trainer writes it last, atomically): a second invocation skips finished runs and reruns the others from scratch.
+ */
+final class ExperimentGrid {
+
+    /** Algorithm names of the harness and the {@code train} options each one stands for, in figure-colour order. */
+    static final Map<String, List<String>> ALGORITHMS = algorithms();
+
+    /** {@code train} options the harness sets itself per run, so they may not be passed through. */
+    static final Set<String> MANAGED_OPTIONS =
+            Set.of("--task", "--seed", "--steps", "--envs", "--out", "--optimizer", "--decoder", "--baseline");
+
+    /** The run's stdout and stderr; its first line records the {@code train} arguments. */
+    static final String LOG_FILE = "train.log";
+
+    /** The system properties every run gets unless the current JVM already sets them (see {@link #currentJvm}). */
+    private static final List<String> RUN_PROPERTIES = List.of("-Dai.djl.offline=true",
+            "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "-Djava.awt.headless=true");
+
+    private static Map<String, List<String>> algorithms() {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        m.put("gorl-fm", List.of("--optimizer", "ppo", "--decoder", "flow"));
+        m.put("gorl-diffusion", List.of("--optimizer", "ppo", "--decoder", "diffusion"));
+        m.put("gorl-sac-fm", List.of("--optimizer", "sac", "--decoder", "flow"));
+        m.put("gorl-sac-diffusion", List.of("--optimizer", "sac", "--decoder", "diffusion"));
+        m.put("gaussian-ppo", List.of("--optimizer", "ppo", "--decoder", "identity"));
+        m.put("fpo", List.of("--baseline", "fpo"));
+        m.put("dppo", List.of("--baseline", "dppo"));
+        return Collections.unmodifiableMap(m);
+    }
+
+    /**
+     * One training run of the grid.
+     *
+     * @param task the task name
+     * @param algo the algorithm name (a key of the grid's algorithm map)
+     * @param seed the seed
+     * @param dir its run directory
+     * @param trainArgs the {@code train} arguments, starting with {@code train}
+     */
+    record Run(String task, String algo, long seed, Path dir, List<String> trainArgs) {
+        String id() {
+            return task + "/" + algo + "/seed-" + seed;
+        }
+
+        Path log() {
+            return dir.resolve(LOG_FILE);
+        }
+
+        Path summary() {
+            return dir.resolve("summary.json");
+        }
+
+        boolean finished() {
+            return Files.isRegularFile(summary());
+        }
+    }
+
+    /** What an invocation does with a run. */
+    enum Action {
+        /** Finished earlier ({@code summary.json} exists): skipped. */
+        SKIP,
+        /** No run folder yet. */
+        RUN,
+        /** A folder without {@code summary.json} (interrupted or failed earlier): deleted, then run. */
+        RERUN
+    }
+
+    /**
+     * A run and what this invocation will do with it.
+     *
+     * @param run the run
+     * @param action skip, run or rerun
+     * @param note a warning for the user, or empty
+     */
+    record Planned(Run run, Action action, String note) {}
+
+    /** How a run ended in this invocation. */
+    enum Result { SKIPPED, SUCCEEDED, FAILED }
+
+    /**
+     * A run's outcome.
+     *
+     * @param run the run
+     * @param result skipped, succeeded or failed
+     * @param exitCode the process exit code (0 when skipped)
+     * @param seconds wall time of the process (0 when skipped)
+     * @param message for a failure: why, with the path of the log
+     */
+    record Outcome(Run run, Result result, int exitCode, double seconds, String message) {}
+
+    private final List<String> tasks;
+    private final List<String> algos;
+    private final List<Long> seeds;
+    private final Long steps;
+    private final Integer envs;
+    private final List<String> trainOptions;
+    private final Path out;
+    private final int parallel;
+    private final Map<String, List<String>> algorithms;
+    private final List<String> javaCommand;
+    private final List<String> algorithmOrder;
+
+    private ExperimentGrid(Builder b) {
+        this.algorithms = Map.copyOf(b.algorithms);
+        if (b.tasks.isEmpty() || b.algos.isEmpty() || b.seeds.isEmpty()) {
+            throw new IllegalArgumentException("the grid needs at least one task, one algorithm and one seed");
+        }
+        this.tasks = distinct(b.tasks.stream().map(ExperimentGrid::canonicalTask).toList(), "--tasks");
+        this.algos = distinct(b.algos.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList(), "--algos");
+        for (String a : algos) {
+            if (!algorithms.containsKey(a)) {
+                throw new IllegalArgumentException("--algos: unknown algorithm '" + a + "'; known: "
+                        + String.join(", ", b.algorithms.keySet()));
+            }
+        }
+        this.seeds = distinct(b.seeds, "--seeds");
+        if (b.steps != null && b.steps <= 0) {
+            throw new IllegalArgumentException("--steps must be > 0, got " + b.steps);
+        }
+        if (b.envs != null && b.envs <= 0) {
+            throw new IllegalArgumentException("--envs must be > 0, got " + b.envs);
+        }
+        if (b.parallel < 1) {
+            throw new IllegalArgumentException("--parallel must be >= 1, got " + b.parallel);
+        }
+        for (String option : b.trainOptions) {
+            String name = option.contains("=") ? option.substring(0, option.indexOf('=')) : option;
+            if (MANAGED_OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("train option " + name + " is set by the harness per run;"
+                        + " use the experiments options (--tasks, --algos, --seeds, --steps, --envs, --out)");
+            }
+        }
+        this.steps = b.steps;
+        this.envs = b.envs;
+        this.trainOptions = List.copyOf(b.trainOptions);
+        this.out = Objects.requireNonNull(b.out, "--out is required");
+        this.parallel = b.parallel;
+        this.javaCommand = b.javaCommand != null ? List.copyOf(b.javaCommand) : currentJvm();
+        this.algorithmOrder = List.copyOf(b.algorithms.keySet());
+    }
+
+    static Builder builder() {
+        return new Builder();
+    }
+
+    List<String> tasks() {
+        return tasks;
+    }
+
+    List<String> algos() {
+        return algos;
+    }
+
+    List<Long> seeds() {
+        return seeds;
+    }
+
+    Path out() {
+        return out;
+    }
+
+    /** The position of an algorithm in the algorithm map: its colour in the figure, the same in every experiment. */
+    int colourIndex(String algo) {
+        return algorithmOrder.indexOf(algo);
+    }
+
+    /** Every run of the grid, task-major, then algorithm, then seed. */
+    List<Run> runs() {
+        List<Run> runs = new ArrayList<>();
+        for (String task : tasks) {
+            for (String algo : algos) {
+                for (long seed : seeds) {
+                    Path dir = out.resolve("runs").resolve(task).resolve(algo).resolve("seed-" + seed);
+                    List<String> args = new ArrayList<>(List.of("train", "--task", task));
+                    args.addAll(algorithms.get(algo));
+                    args.addAll(List.of("--seed", Long.toString(seed)));
+                    if (steps != null) {
+                        args.addAll(List.of("--steps", Long.toString(steps)));
+                    }
+                    if (envs != null) {
+                        args.addAll(List.of("--envs", Integer.toString(envs)));
+                    }
+                    args.addAll(trainOptions);
+                    args.addAll(List.of("--out", dir.toString()));
+                    runs.add(new Run(task, algo, seed, dir, List.copyOf(args)));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** What {@link #run} would do, from the state of the output folder now. */
+    List<Planned> plan() {
+        List<Planned> plan = new ArrayList<>();
+        for (Run run : runs()) {
+            if (run.finished()) {
+                String recorded = recordedArgs(run);
+                String note = recorded != null && !recorded.equals(commandLine(run.trainArgs()))
+                        ? "finished with other options (" + recorded + "); delete its folder to rerun it" : "";
+                plan.add(new Planned(run, Action.SKIP, note));
+            } else {
+                plan.add(new Planned(run, Files.exists(run.dir()) ? Action.RERUN : Action.RUN, ""));
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * Runs every unfinished run, up to {@code parallel} at once, and reports each as it ends. A failed run does not
+     * stop the others.
+     *
+     * @param log where progress goes
+     * @return the outcome of every run of the grid, in {@link #runs()} order
+     * @throws InterruptedException if interrupted while waiting; running processes are then destroyed
+     */
+    List<Outcome> run(PrintStream log) throws InterruptedException {
+        List<Planned> plan = plan();
+        long todo = plan.stream().filter(p -> p.action() != Action.SKIP).count();
+        log.printf(Locale.ROOT, "%d runs: %d finished earlier (skipped), %d to run, %d at a time%n", plan.size(),
+                plan.size() - todo, todo, parallel);
+        for (Planned p : plan) {
+            if (!p.note().isEmpty()) {
+                log.println("warning: " + p.run().id() + " " + p.note());
+            }
+        }
+        Set<Process> live = ConcurrentHashMap.newKeySet();
+        // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C).
+        Thread reaper = new Thread(() -> live.forEach(ExperimentGrid::destroyTree), "gorl-experiments-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        AtomicInteger started = new AtomicInteger();
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (Planned p : plan) {
+                if (p.action() == Action.SKIP) {
+                    futures.add(null);
+                } else {
+                    futures.add(pool.submit(() -> execute(p, live, log,
+                            String.format(Locale.ROOT, "[%d/%d]", started.incrementAndGet(), todo))));
+                }
+            }
+            List<Outcome> outcomes = new ArrayList<>();
+            for (int i = 0; i < plan.size(); i++) {
+                Future<Outcome> f = futures.get(i);
+                Run run = plan.get(i).run();
+                if (f == null) {
+                    outcomes.add(new Outcome(run, Result.SKIPPED, 0, 0, ""));
+                    continue;
+                }
+                try {
+                    outcomes.add(f.get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    String why = "could not run (" + cause + "), log: " + run.log();
+                    log.println("FAILED " + run.id() + ": " + why);
+                    outcomes.add(new Outcome(run, Result.FAILED, -1, 0, why));
+                }
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+            live.forEach(ExperimentGrid::destroyTree);
+            try {
+                Runtime.getRuntime().removeShutdownHook(reaper);
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is already exiting; the hook runs anyway.
+            }
+        }
+    }
+
+    private Outcome execute(Planned p, Set<Process> live, PrintStream log, String counter)
+            throws IOException, InterruptedException {
+        Run run = p.run();
+        if (p.action() == Action.RERUN) {
+            deleteRecursively(run.dir());
+        }
+        Files.createDirectories(run.dir());
+        Files.writeString(run.log(), "# " + commandLine(run.trainArgs()) + "\n", StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(javaCommand);
+        command.addAll(run.trainArgs());
+        log.println(counter + " start  " + run.id() + (p.action() == Action.RERUN ? " (rerun: partial folder deleted)"
+                : ""));
+        long t0 = System.nanoTime();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()))
+                .start();
+        live.add(process);
+        process.getOutputStream().close(); // a run reads nothing
+        int exit;
+        try {
+            exit = process.waitFor();
+        } finally {
+            live.remove(process);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (exit == 0 && run.finished()) {
+            log.printf(Locale.ROOT, "%s done   %s in %.0f s%n", counter, run.id(), seconds);
+            return new Outcome(run, Result.SUCCEEDED, 0, seconds, "");
+        }
+        String why = (exit == 0 ? "exited 0 without writing summary.json" : "exit code " + exit)
+                + reason(run.log()) + ", log: " + run.log();
+        log.printf(Locale.ROOT, "%s FAILED %s after %.0f s: %s%n", counter, run.id(), seconds, why);
+        return new Outcome(run, Result.FAILED, exit, seconds, why);
+    }
+
+    /**
+     * The command that starts a run's JVM, up to the main class: this JVM's java binary, its JVM options (minus
+     * debugger and agent options, which would clash), the run properties it does not already set, and its
+     * classpath.
+     */
+    static List<String> currentJvm() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().filter(c -> c.endsWith("java")).orElse(java));
+        List<String> inherited = ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(ExperimentGrid::inheritable).toList();
+        command.addAll(inherited);
+        for (String property : RUN_PROPERTIES) {
+            String key = property.substring(0, property.indexOf('=') + 1);
+            if (inherited.stream().noneMatch(a -> a.startsWith(key))) {
+                command.add(property);
+            }
+        }
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(GorlCli.class.getName());
+        return command;
+    }
+
+    private static boolean inheritable(String arg) {
+        return !(arg.startsWith("-agentlib:") || arg.startsWith("-agentpath:") || arg.startsWith("-javaagent:")
+                || arg.startsWith("-Xdebug") || arg.startsWith("-Xrunjdwp") || arg.startsWith("-Djava.class.path=")
+                || arg.startsWith("-Dsun.java.command=") || arg.startsWith("-Dsun.java.launcher")
+                || arg.startsWith("-Djdk.module.main"));
+    }
+
+    /** A command line as one could paste it into a shell. */
+    static String commandLine(List<String> args) {
+        return args.stream().map(ExperimentGrid::shellQuote).collect(Collectors.joining(" "));
+    }
+
+    private static String shellQuote(String arg) {
+        if (!arg.isEmpty() && arg.matches("[A-Za-z0-9_./:=,+@%-]+")) {
+            return arg;
+        }
+        return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    private static String recordedArgs(Run run) {
+        try (Stream<String> lines = Files.lines(run.log(), StandardCharsets.UTF_8)) {
+            return lines.findFirst().filter(l -> l.startsWith("# ")).map(l -> l.substring(2)).orElse(null);
+        } catch (IOException | UncheckedIOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The line of a failed run's log that says why: the CLI's {@code gorl: error:} line, else the line before a
+     * usage message (picocli prints the usage error first), else the last line shown.
+     */
+    static String reason(Path log) {
+        List<String> lines;
+        try (Stream<String> all = Files.lines(log, StandardCharsets.UTF_8)) {
+            // Progress bars end their updates with carriage returns: each segment is one line shown.
+            lines = all.flatMap(l -> Stream.of(l.split("\r"))).map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("# ")).toList();
+        } catch (IOException | UncheckedIOException e) {
+            return "";
+        }
+        String why = lines.stream().filter(l -> l.startsWith("gorl: error:")).findFirst().orElse(null);
+        for (int i = 1; why == null && i < lines.size(); i++) {
+            if (lines.get(i).startsWith("Usage:")) {
+                why = lines.get(i - 1);
+            }
+        }
+        if (why == null && !lines.isEmpty()) {
+            why = lines.get(lines.size() - 1);
+        }
+        return why == null ? "" : " (" + why.replaceFirst("^gorl: error: ", "") + ")";
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static void destroyTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    /** The task's name as the registry spells it; an unknown name lists the known ones. */
+    private static String canonicalTask(String name) {
+        return Tasks.names().stream().filter(n -> n.equalsIgnoreCase(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("--tasks: unknown task '" + name + "'; known: "
+                        + String.join(", ", Tasks.names())));
+    }
+
+    private static <T> List<T> distinct(List<T> values, String option) {
+        List<T> d = values.stream().distinct().toList();
+        if (d.size() != values.size()) {
+            throw new IllegalArgumentException(option + " lists a value twice: " + values);
+        }
+        return d;
+    }
+
+    /** Builds a grid; {@link #algorithms} and {@link #javaCommand} are there for tests. */
+    static final class Builder {
+        private List<String> tasks = List.of();
+        private List<String> algos = List.of();
+        private List<Long> seeds = List.of();
+        private Long steps;
+        private Integer envs;
+        private List<String> trainOptions = List.of();
+        private Path out;
+        private int parallel = 1;
+        private Map<String, List<String>> algorithms = ALGORITHMS;
+        private List<String> javaCommand;
+
+        Builder tasks(List<String> v) {
+            tasks = List.copyOf(v);
+            return this;
+        }
+
+        Builder algos(List<String> v) {
+            algos = List.copyOf(v);
+            return this;
+        }
+
+        Builder seeds(List<Long> v) {
+            seeds = List.copyOf(v);
+            return this;
+        }
+
+        Builder steps(Long v) {
+            steps = v;
+            return this;
+        }
+
+        Builder envs(Integer v) {
+            envs = v;
+            return this;
+        }
+
+        Builder trainOptions(List<String> v) {
+            trainOptions = v == null ? List.of() : List.copyOf(v);
+            return this;
+        }
+
+        Builder out(Path v) {
+            out = v;
+            return this;
+        }
+
+        Builder parallel(int v) {
+            parallel = v;
+            return this;
+        }
+
+        /** Replaces the algorithm map (name to {@code train} options); its order gives the figure colours. */
+        Builder algorithms(Map<String, List<String>> v) {
+            algorithms = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /** Replaces the command that starts a run's JVM (up to the main class); default {@link #currentJvm()}. */
+        Builder javaCommand(List<String> v) {
+            javaCommand = List.copyOf(v);
+            return this;
+        }
+
+        ExperimentGrid build() {
+            return new ExperimentGrid(this);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.gorl.examples;
+
+import io.github.gorl.examples.ExperimentGrid.Outcome;
+import io.github.gorl.examples.ExperimentGrid.Planned;
+import io.github.gorl.examples.ExperimentGrid.Result;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code gorl experiments}: trains a grid of tasks x algorithms x seeds, each run a separate {@code gorl train}
+ * process, resumable, and writes {@code curves.csv}, {@code figure.png} and {@code summary.md}.
+ */
+@Command(name = "experiments", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train every task x algorithm x seed as a separate 'gorl train' process (run directories under"
+                + " <out>/runs/<task>/<algo>/seed-<S>, log in train.log), then write curves.csv, figure.png and"
+                + " summary.md into <out>.",
+            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun."
+                + " A failed run is reported with its log and does not stop the others; the exit code is then 1.",
+            "Options after '--' are passed to every 'gorl train', e.g. -- --decoder-epochs 5 --eval-episodes 4"})
+final class ExperimentsCommand implements Callable<Integer> {
+
+    @Option(names = "--tasks", required = true, split = ",", paramLabel = "TASK",
+            description = "Tasks, comma-separated (see 'gorl train --help' for the names).")
+    List<String> tasks;
+
+    @Option(names = "--algos", split = ",", paramLabel = "ALGO", defaultValue = "gorl-fm,gorl-diffusion,gaussian-ppo",
+            description = "Algorithms, comma-separated: gorl-fm, gorl-diffusion, gorl-sac-fm, gorl-sac-diffusion,"
+                    + " gaussian-ppo, fpo, dppo (default: ${DEFAULT-VALUE}).")
+    List<String> algos;
+
+    @Option(names = "--seeds", split = ",", paramLabel = "SEED", defaultValue = "1,2,3",
+            description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--steps", description = "Encoder environment steps per run (default: the task's preset).")
+    Long steps;
+
+    @Option(names = "--envs", description = "Parallel training environments per run (default: the task's preset).")
+    Integer envs;
+
+    @Option(names = "--out", required = true, description = "Experiment folder; reuse it to resume.")
+    Path out;
+
+    @Option(names = "--parallel", defaultValue = "1",
+            description = "Runs at once (default: ${DEFAULT-VALUE}); each run uses one PyTorch thread plus its env"
+                    + " threads.")
+    int parallel;
+
+    @Option(names = "--dry-run", description = "Print the planned runs and their commands; run nothing.")
+    boolean dryRun;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Parameters(paramLabel = "TRAIN_OPTION", arity = "0..*",
+            description = "After '--': options passed to every 'gorl train' (not --task, --seed, --steps, --envs,"
+                    + " --out, --optimizer, --decoder, --baseline, which the harness sets).")
+    List<String> trainOptions = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        ExperimentGrid grid = ExperimentGrid.builder().tasks(tasks).algos(algos).seeds(seeds).steps(steps).envs(envs)
+                .trainOptions(trainOptions).out(out).parallel(parallel).build();
+        return run(grid, commandLine(), dryRun, System.out, System.err);
+    }
+
+    /**
+     * Runs (or with {@code dryRun} only plans) a grid and writes its outputs.
+     *
+     * @param grid the grid
+     * @param commandLine the command line, recorded in summary.md
+     * @param dryRun only print the plan
+     * @param out where progress goes
+     * @param err where failures are reported
+     * @return 0 when every run of the grid is finished, 1 when some failed
+     * @throws Exception if the outputs cannot be written or the wait is interrupted
+     */
+    static int run(ExperimentGrid grid, String commandLine, boolean dryRun, PrintStream out, PrintStream err)
+            throws Exception {
+        if (dryRun) {
+            List<Planned> plan = grid.plan();
+            out.printf(Locale.ROOT, "%d runs, %d to run (dry run: nothing is started)%n", plan.size(),
+                    plan.stream().filter(p -> p.action() != ExperimentGrid.Action.SKIP).count());
+            for (Planned p : plan) {
+                out.printf(Locale.ROOT, "%-5s %s: gorl %s%n", p.action().name().toLowerCase(Locale.ROOT),
+                        p.run().id(), ExperimentGrid.commandLine(p.run().trainArgs()));
+                if (!p.note().isEmpty()) {
+                    out.println("      warning: " + p.note());
+                }
+            }
+            return 0;
+        }
+        List<Outcome> outcomes = grid.run(out);
+        List<ExperimentReport.RunData> data = ExperimentReport.read(grid.runs(), out);
+        ExperimentReport.write(grid, data, outcomes, commandLine);
+        List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();
+        out.printf(Locale.ROOT, "%d of %d runs finished; wrote %s, figure.png and summary.md%n", data.size(),
+                outcomes.size(), grid.out().resolve("curves.csv").toAbsolutePath());
+        if (failed.isEmpty()) {
+            return 0;
+        }
+        err.println("gorl: error: " + failed.size() + " run(s) failed:");
+        failed.forEach(o -> err.println("  " + o.run().id() + ": " + o.message()));
+        return 1;
+    }
+
+    /** This invocation as typed, for summary.md. */
+    private String commandLine() {
+        List<String> args = new ArrayList<>(List.of("./gorl"));
+        args.addAll(spec.commandLine().getParseResult().originalArgs());
+        return ExperimentGrid.commandLine(args);
+    }
+}

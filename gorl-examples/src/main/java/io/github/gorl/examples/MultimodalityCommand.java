@@ -1,0 +1,68 @@
+package io.github.gorl.examples;
+
+import io.github.gorl.api.Env;
+import io.github.gorl.core.analysis.ActionDistribution;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gorl multimodality}: samples a trained composed policy at one state and tests each action dimension for
+ * multimodality (Hartigan's dip test, kernel density modes and their masses).
+ */
+@Command(name = "multimodality", mixinStandardHelpOptions = true,
+        description = "Sample a trained policy at one state and test its action distribution for multimodality:"
+                + " per action dimension Hartigan's dip test, the modes of a kernel density estimate and the mass of"
+                + " each mode. Prints a table and writes actions.png and stats.json.")
+final class MultimodalityCommand implements Callable<Integer> {
+
+    @Option(names = "--run", required = true, description = "Run directory written by 'gorl train'.")
+    Path run;
+
+    @Option(names = "--state", split = ",", paramLabel = "V",
+            description = "The observation to sample at, comma-separated (use --state=-1,0 when it starts with a"
+                    + " minus). Default: the first observation of an episode reset with --reset-seed.")
+    float[] state;
+
+    @Option(names = "--reset-seed", defaultValue = "0",
+            description = "Seed of the env reset that gives the default state (default: ${DEFAULT-VALUE}).")
+    long resetSeed;
+
+    @Option(names = "--samples", defaultValue = "10000",
+            description = "Actions to draw (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--out", description = "Output directory (default: <run>/multimodality).")
+    Path out;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Path outDir = out != null ? out : run.resolve("multimodality");
+        try (AgentFactory.LoadedRun loaded = AgentFactory.load(run)) {
+            float[] at = state != null ? state : firstObservation(loaded.task(), resetSeed);
+            int observationDim = loaded.train().spec().observationDim();
+            if (at.length != observationDim) {
+                throw new IllegalArgumentException("--state must have " + observationDim + " values for "
+                        + loaded.task() + ", got " + at.length + ": " + Arrays.toString(at));
+            }
+            ActionDistribution dist = ActionDistribution.sample(loaded.agent(), at, samples);
+            System.out.print(dist.table());
+            dist.write(outDir);
+            System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath() + " and stats.json");
+        }
+        return 0;
+    }
+
+    private static float[] firstObservation(String task, long seed) {
+        try (Env env = Tasks.make(task)) {
+            float[] observation = new float[env.spec().observationDim()];
+            env.reset(seed, observation);
+            return observation;
+        }
+    }
+}

@@ -1,0 +1,265 @@
+package io.github.gorl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.gorl.examples.ExperimentGrid.Action;
+import io.github.gorl.examples.ExperimentGrid.Planned;
+import io.github.gorl.examples.ExperimentGrid.Run;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The experiment harness end to end on a tiny grid (Pendulum x {gorl-fm, gaussian-ppo, broken} x 2 seeds, real
+ * {@code gorl train} subprocesses on the test classpath), and its pure parts (plan, alignment) without processes.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExperimentsCommandTest {
+
+    /** Small enough for a few seconds per run on 2 shared cores. */
+    private static final List<String> TINY_TRAIN = List.of("--decoder-epochs", "2", "--decoder-data", "1000",
+            "--eval-episodes", "2", "--stages", "2");
+
+    /** The real algorithms plus one whose {@code train} options are invalid, so its runs fail. */
+    private static final Map<String, List<String>> WITH_BROKEN = withBroken();
+
+    @TempDir
+    static Path temp;
+
+    static Path out;
+    static int exitCode;
+    static String printed;
+    static String errors;
+
+    private static Map<String, List<String>> withBroken() {
+        Map<String, List<String>> m = new LinkedHashMap<>(ExperimentGrid.ALGORITHMS);
+        m.put("broken", List.of("--no-such-option"));
+        return m;
+    }
+
+    private static ExperimentGrid.Builder tiny(List<String> algos) {
+        return ExperimentGrid.builder().tasks(List.of("pendulum")).algos(algos).seeds(List.of(1L, 2L)).steps(1024L)
+                .envs(4).trainOptions(TINY_TRAIN).out(out).parallel(2).algorithms(WITH_BROKEN);
+    }
+
+    @BeforeAll
+    static void runTinyGrid() throws Exception {
+        out = temp.resolve("exp");
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        exitCode = ExperimentsCommand.run(tiny(List.of("gorl-fm", "gaussian-ppo", "broken")).build(),
+                "./gorl experiments (test)", false, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        printed = stdout.toString(StandardCharsets.UTF_8);
+        errors = stderr.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        System.out.print(errors);
+    }
+
+    @Test
+    @Order(1)
+    void grid_writesCurvesOfEveryFinishedRun() throws Exception {
+        List<String> lines = Files.readAllLines(out.resolve("curves.csv"));
+        assertThat(lines.get(0)).isEqualTo("task,algo,seed,step,eval_return");
+        Map<String, Long> rowsPerRun = lines.stream().skip(1).map(l -> l.split(","))
+                .collect(Collectors.groupingBy(c -> c[0] + "/" + c[1] + "/" + c[2], Collectors.counting()));
+        assertThat(rowsPerRun).containsOnlyKeys("Pendulum/gorl-fm/1", "Pendulum/gorl-fm/2", "Pendulum/gaussian-ppo/1",
+                "Pendulum/gaussian-ppo/2");
+        for (String run : rowsPerRun.keySet()) {
+            String[] id = run.split("/");
+            Path metrics = out.resolve("runs/Pendulum").resolve(id[1]).resolve("seed-" + id[2]).resolve("metrics.csv");
+            long evaluations = Files.readAllLines(metrics).stream().filter(l -> l.contains(",evaluation,")).count();
+            assertThat(rowsPerRun.get(run)).as(run).isEqualTo(evaluations).isGreaterThanOrEqualTo(3);
+        }
+        // Every run starts with an evaluation at step 0; returns are Pendulum's (negative).
+        assertThat(lines).anyMatch(l -> l.startsWith("Pendulum,gorl-fm,1,0,"))
+                .anyMatch(l -> l.startsWith("Pendulum,gaussian-ppo,2,0,"));
+        assertThat(lines.stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[4])).max().orElseThrow())
+                .isNegative();
+    }
+
+    @Test
+    @Order(2)
+    void grid_writesFigureAndSummaryTable() throws Exception {
+        BufferedImage figure = ImageIO.read(out.resolve("figure.png").toFile());
+        assertThat(figure.getWidth()).isGreaterThan(400); // one task: one panel
+        assertThat(figure.getHeight()).isGreaterThan(300);
+
+        String summary = Files.readString(out.resolve("summary.md"));
+        assertThat(summary).contains("./gorl experiments (test)")
+                .contains("| task | algorithm | seeds finished | final return | best return |")
+                .containsPattern("\\| Pendulum \\| gorl-fm \\| 2/2 \\| -\\d+\\.\\d ± \\d+\\.\\d \\| -\\d+\\.\\d ± ")
+                .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 2/2 \\| -\\d+\\.\\d ± ")
+                .contains("| Pendulum | broken | 0/2 | - | - |");
+    }
+
+    @Test
+    @Order(3)
+    void failedRuns_areReportedWithTheirLogs_andTheOthersComplete() throws Exception {
+        assertThat(exitCode).isEqualTo(1);
+        for (long seed : new long[] {1, 2}) {
+            Path log = out.resolve("runs/Pendulum/broken/seed-" + seed + "/train.log");
+            assertThat(Files.readString(log)).contains("--no-such-option");
+            assertThat(errors).contains("Pendulum/broken/seed-" + seed + ": exit code 2").contains(log.toString());
+            assertThat(Files.readString(out.resolve("summary.md"))).contains("Failed runs")
+                    .contains("Pendulum/broken/seed-" + seed + ": exit code 2");
+        }
+        assertThat(printed).contains("6 runs: 0 finished earlier (skipped), 6 to run, 2 at a time")
+                .contains("4 of 6 runs finished");
+        for (String algo : List.of("gorl-fm", "gaussian-ppo")) {
+            for (long seed : new long[] {1, 2}) {
+                Path run = out.resolve("runs/Pendulum/" + algo + "/seed-" + seed);
+                assertThat(run.resolve("summary.json")).isRegularFile();
+                assertThat(run.resolve("train.log")).content().startsWith("# train --task Pendulum");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void secondInvocation_skipsFinishedRuns_andRerunsAnUnfinishedOneFromScratch() throws Exception {
+        // Make one finished run look interrupted: its summary.json is missing, a stale file is left behind.
+        Path partial = out.resolve("runs/Pendulum/gaussian-ppo/seed-2");
+        Files.delete(partial.resolve("summary.json"));
+        Files.writeString(partial.resolve("stale"), "left by an interrupted run");
+        Map<Path, FileTime> before = new HashMap<>();
+        for (String run : List.of("gorl-fm/seed-1", "gorl-fm/seed-2", "gaussian-ppo/seed-1")) {
+            Path summary = out.resolve("runs/Pendulum/" + run + "/summary.json");
+            before.put(summary, Files.getLastModifiedTime(summary));
+        }
+
+        ExperimentGrid grid = tiny(List.of("gorl-fm", "gaussian-ppo")).build();
+        assertThat(grid.plan()).extracting(p -> p.run().algo() + "/" + p.run().seed() + " " + p.action())
+                .containsExactly("gorl-fm/1 SKIP", "gorl-fm/2 SKIP", "gaussian-ppo/1 SKIP", "gaussian-ppo/2 RERUN");
+        assertThat(grid.plan()).allMatch(p -> p.note().isEmpty(), "same options as the finished runs");
+
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int exit = ExperimentsCommand.run(grid, "./gorl experiments (resume)", false,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+        String log = stdout.toString(StandardCharsets.UTF_8);
+        System.out.print(log);
+
+        assertThat(exit).isZero();
+        assertThat(log).contains("4 runs: 3 finished earlier (skipped), 1 to run")
+                .contains("start  Pendulum/gaussian-ppo/seed-2 (rerun: partial folder deleted)")
+                .doesNotContain("start  Pendulum/gorl-fm");
+        for (Map.Entry<Path, FileTime> e : before.entrySet()) {
+            assertThat(Files.getLastModifiedTime(e.getKey())).as(e.getKey().toString()).isEqualTo(e.getValue());
+        }
+        assertThat(partial.resolve("summary.json")).isRegularFile();
+        assertThat(partial.resolve("stale")).doesNotExist();
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("| Pendulum | gaussian-ppo | 2/2 |")
+                .doesNotContain("broken").doesNotContain("Failed runs");
+    }
+
+    @Test
+    void algorithms_mapToTrainOptions_andRunsToTheirFolders() {
+        ExperimentGrid grid = ExperimentGrid.builder().tasks(List.of("cheetahrun", "Pendulum"))
+                .algos(List.of("gorl-fm", "gorl-diffusion", "gorl-sac-fm", "gorl-sac-diffusion", "gaussian-ppo", "fpo",
+                        "dppo"))
+                .seeds(List.of(3L)).steps(5000L).trainOptions(List.of("--eval-episodes", "2"))
+                .out(Path.of("exp")).javaCommand(List.of("java")).build();
+        List<Run> runs = grid.runs();
+        assertThat(runs).hasSize(14);
+        Map<String, String> args = runs.stream().filter(r -> r.task().equals("CheetahRun"))
+                .collect(Collectors.toMap(Run::algo, r -> String.join(" ", r.trainArgs())));
+        String common = " --seed 3 --steps 5000 --eval-episodes 2 --out exp/runs/CheetahRun/";
+        assertThat(args).containsEntry("gorl-fm",
+                        "train --task CheetahRun --optimizer ppo --decoder flow" + common + "gorl-fm/seed-3")
+                .containsEntry("gorl-diffusion", "train --task CheetahRun --optimizer ppo --decoder diffusion" + common
+                        + "gorl-diffusion/seed-3")
+                .containsEntry("gorl-sac-fm",
+                        "train --task CheetahRun --optimizer sac --decoder flow" + common + "gorl-sac-fm/seed-3")
+                .containsEntry("gorl-sac-diffusion", "train --task CheetahRun --optimizer sac --decoder diffusion"
+                        + common + "gorl-sac-diffusion/seed-3")
+                .containsEntry("gaussian-ppo", "train --task CheetahRun --optimizer ppo --decoder identity" + common
+                        + "gaussian-ppo/seed-3")
+                .containsEntry("fpo", "train --task CheetahRun --baseline fpo" + common + "fpo/seed-3")
+                .containsEntry("dppo", "train --task CheetahRun --baseline dppo" + common + "dppo/seed-3");
+        assertThat(runs.get(0).dir()).isEqualTo(Path.of("exp/runs/CheetahRun/gorl-fm/seed-3"));
+        assertThat(grid.plan()).extracting(Planned::action).containsOnly(Action.RUN);
+    }
+
+    @Test
+    void grid_rejectsUnknownNames_repeatedValues_andOptionsTheHarnessSets() {
+        ExperimentGrid.Builder ok = ExperimentGrid.builder().tasks(List.of("Pendulum")).algos(List.of("gorl-fm"))
+                .seeds(List.of(1L)).out(Path.of("exp"));
+        assertThatThrownBy(() -> ok.algos(List.of("gorl-fm", "sql")).build())
+                .hasMessageContaining("unknown algorithm 'sql'").hasMessageContaining("gaussian-ppo");
+        assertThatThrownBy(() -> ok.algos(List.of("gorl-fm")).tasks(List.of("Atari")).build())
+                .hasMessageContaining("unknown task 'Atari'").hasMessageContaining("CheetahRun");
+        assertThatThrownBy(() -> ok.tasks(List.of("Pendulum")).seeds(List.of(1L, 1L)).build())
+                .hasMessageContaining("--seeds lists a value twice");
+        assertThatThrownBy(() -> ok.seeds(List.of(1L)).trainOptions(List.of("--seed=4")).build())
+                .hasMessageContaining("--seed is set by the harness");
+        assertThatThrownBy(() -> ok.trainOptions(List.of()).parallel(0).build())
+                .hasMessageContaining("--parallel must be >= 1, got 0");
+    }
+
+    @Test
+    void currentJvm_runsTheCliOnThisClasspath_withTheRunProperties() {
+        List<String> command = ExperimentGrid.currentJvm();
+        assertThat(command.get(0)).endsWith("java");
+        assertThat(command).contains("-Dai.djl.offline=true", "-Djava.awt.headless=true")
+                .anyMatch(a -> a.startsWith("-Dai.djl.pytorch.num_threads="))
+                .anyMatch(a -> a.startsWith("-Dai.djl.pytorch.num_interop_threads="))
+                .noneMatch(a -> a.startsWith("-agentlib:") || a.startsWith("-javaagent:"));
+        assertThat(command.subList(command.size() - 3, command.size()))
+                .containsExactly("-cp", System.getProperty("java.class.path"), GorlCli.class.getName());
+    }
+
+    @Test
+    void dryRun_printsThePlan_andStartsNothing() throws Exception {
+        Path dry = temp.resolve("dry");
+        PrintStream saved = System.out;
+        ByteArrayOutputStream printedDry = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printedDry, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(GorlCli.run("experiments", "--tasks", "Pendulum", "--algos", "gorl-fm,fpo", "--seeds", "1,2",
+                    "--out", dry.toString(), "--dry-run", "--", "--eval-episodes", "2")).isZero();
+        } finally {
+            System.setOut(saved);
+        }
+        assertThat(printedDry.toString(StandardCharsets.UTF_8)).contains("4 runs, 4 to run")
+                .contains("run   Pendulum/fpo/seed-2: gorl train --task Pendulum --baseline fpo --seed 2"
+                        + " --eval-episodes 2 --out " + dry.resolve("runs/Pendulum/fpo/seed-2"));
+        assertThat(dry).doesNotExist();
+    }
+
+    @Test
+    void align_interpolatesSeedsOntoTheStepsTheyShare() {
+        List<ExperimentReport.Point> a = List.of(p(0, 0), p(100, 10), p(100, 12), p(200, 20));
+        List<ExperimentReport.Point> b = List.of(p(0, 10), p(150, 40), p(300, 0));
+        ExperimentReport.Band band = ExperimentReport.align(List.of(a, b));
+        // Up to the earliest last step (200); a's second evaluation at 100 (after a refit) counts.
+        assertThat(band.steps()).containsExactly(0, 100, 150, 200);
+        assertThat(band.seeds()).isEqualTo(2);
+        // b at 100 = 10 + 100/150 * 30 = 30; a at 150 = 12 + 0.5 * 8 = 16; b at 200 = 40 - 50/150 * 40.
+        assertThat(band.mean()).containsExactly(new double[] {5, 21, 28, 20 + (40 - 40.0 / 3 - 20) / 2},
+                org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(band.min()).containsExactly(0, 12, 16, 20);
+        assertThat(band.max()[1]).isEqualTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(ExperimentReport.align(List.of(List.of(p(0, 1)), List.of(p(10, 1))))).isNull();
+    }
+
+    private static ExperimentReport.Point p(long step, double value) {
+        return new ExperimentReport.Point(step, value);
+    }
+}

@@ -1,0 +1,103 @@
+package io.github.gorl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.GoRL;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MultimodalityCommandTest {
+
+    private static final String TASK = "BimodalBandit";
+
+    @TempDir
+    static Path temp;
+
+    static Path run;
+    static float[] actionBeforeSave;
+
+    /** A run directory as {@code gorl train} writes it, of an untrained agent (training is not under test here). */
+    @BeforeAll
+    static void writeRun() throws Exception {
+        run = temp.resolve("run");
+        try (VectorEnv train = Tasks.vector(TASK, 4);
+                VectorEnv eval = Tasks.vector(TASK, 2);
+                GoRL agent = GoRL.builder()
+                        .env(train)
+                        .evalEnv(eval)
+                        .optimizer(AgentFactory.optimizer("ppo", Preset.forTask(TASK), TASK))
+                        .decoder(AgentFactory.decoder("flow"))
+                        .schedule(StageSchedule.scaled(1000))
+                        .seed(3)
+                        .runDirectory(run)
+                        .build()) {
+            agent.save(run.resolve("checkpoint"));
+            actionBeforeSave = agent.policy().act(new float[] {1f});
+        }
+    }
+
+    @Test
+    void load_rebuildsTheAgentOfARunDirectory() throws Exception {
+        try (AgentFactory.LoadedRun loaded = AgentFactory.load(run)) {
+            assertThat(loaded.task()).isEqualTo(TASK);
+            assertThat(loaded.seed()).isEqualTo(3);
+            assertThat(loaded.train().numEnvs()).isEqualTo(4);
+            assertThat(loaded.agent().policy().act(new float[] {1f})).containsExactly(actionBeforeSave);
+        }
+    }
+
+    @Test
+    void multimodality_writesActionsPngAndStatsJson() throws Exception {
+        Path out = temp.resolve("analysis");
+        assertThat(GorlCli.run("multimodality", "--run", run.toString(), "--samples", "2000", "--out",
+                out.toString())).isZero();
+        assertThat(Files.size(out.resolve("actions.png"))).isGreaterThan(1000);
+        JsonNode stats = new ObjectMapper().readTree(out.resolve("stats.json").toFile());
+        assertThat(stats.path("task").asText()).isEqualTo(TASK);
+        assertThat(stats.path("samples").asInt()).isEqualTo(2000);
+        // The default state is the task's first observation, [1].
+        assertThat(stats.path("state").get(0).asDouble()).isEqualTo(1.0);
+        // Untrained: the identity decoder applied to the N(0, 1) prior, a unimodal distribution.
+        JsonNode dim = stats.path("dimensions").get(0);
+        assertThat(dim.path("modeCount").asInt()).isEqualTo(1);
+        assertThat(dim.path("dip").path("pValue").asDouble()).isGreaterThan(0.01);
+    }
+
+    @Test
+    void multimodality_defaultsToTheRunsFolder_andAcceptsAState() throws Exception {
+        assertThat(GorlCli.run("multimodality", "--run", run.toString(), "--samples", "500", "--state=-0.5"))
+                .isZero();
+        JsonNode stats = new ObjectMapper().readTree(run.resolve("multimodality/stats.json").toFile());
+        assertThat(stats.path("state").get(0).asDouble()).isEqualTo(-0.5);
+    }
+
+    @Test
+    void multimodality_withBadInput_failsWithOneClearLine() throws Exception {
+        assertThat(errorOf("multimodality", "--run", run.toString(), "--state", "1,2"))
+                .contains("--state must have 1 values for BimodalBandit");
+        assertThat(errorOf("multimodality", "--run", temp.resolve("nothing").toString()))
+                .contains("is not a run directory");
+    }
+
+    private static String errorOf(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertThat(GorlCli.run(args)).isEqualTo(1);
+        } finally {
+            System.setErr(saved);
+        }
+        return err.toString(StandardCharsets.UTF_8);
+    }
+}
