@@ -1,0 +1,95 @@
+package io.github.gorl.core.optim.ppo;
+
+/**
+ * The preallocated buffers of one rollout, time-major: row {@code j = t * numEnvs + i} is step {@code t} of
+ * sub-environment {@code i}. Reused from rollout to rollout, so collecting allocates nothing here.
+ */
+final class Rollout {
+
+    final int steps;
+    final int numEnvs;
+    final int observationDim;
+    final int latentDim;
+    final int size;
+
+    /** {@code s_t}, raw, {@code [size, observationDim]}. */
+    final float[] observations;
+    /** The sampled latents {@code eps_t}, unclipped, {@code [size, latentDim]}. */
+    final float[] latents;
+    /** {@code log pi_old(eps_t | s_t)} at sampling time, {@code [size]}. */
+    final float[] logProbabilities;
+    /** Raw rewards {@code [size]} (scaled only when advantages are computed). */
+    final float[] rewards;
+    final boolean[] terminated;
+    final boolean[] truncated;
+    /** The final observation of an episode that ended at row {@code j}; other rows are stale. */
+    final float[] finalObservations;
+    /** The observations after the last step, to bootstrap from, {@code [numEnvs, observationDim]}. */
+    final float[] bootstrapObservations;
+    /** Reward times the reward scaling, {@code [size]}. */
+    final float[] scaledRewards;
+    final float[] values;
+    final float[] nextValues;
+    final float[] advantages;
+    final float[] returns;
+
+    Rollout(int steps, int numEnvs, int observationDim, int latentDim) {
+        this.steps = steps;
+        this.numEnvs = numEnvs;
+        this.observationDim = observationDim;
+        this.latentDim = latentDim;
+        this.size = Math.multiplyExact(steps, numEnvs);
+        observations = new float[Math.multiplyExact(size, observationDim)];
+        latents = new float[Math.multiplyExact(size, latentDim)];
+        logProbabilities = new float[size];
+        rewards = new float[size];
+        terminated = new boolean[size];
+        truncated = new boolean[size];
+        finalObservations = new float[observations.length];
+        bootstrapObservations = new float[numEnvs * observationDim];
+        scaledRewards = new float[size];
+        values = new float[size];
+        nextValues = new float[size];
+        advantages = new float[size];
+        returns = new float[size];
+    }
+
+    /**
+     * One pass over what the update reads: a NaN or infinite value here would silently poison every
+     * parameter, so it is reported with where it came from instead.
+     *
+     * @param rewardScaling the reward factor (a finite reward can overflow once scaled)
+     * @param stepsBefore the env steps taken in this learn call before this rollout, for the message
+     * @throws IllegalStateException naming the quantity, sub-env and step of the first bad value
+     */
+    void requireFinite(double rewardScaling, long stepsBefore) {
+        for (int j = 0; j < size; j++) {
+            int t = j / numEnvs;
+            int i = j % numEnvs;
+            if (!Float.isFinite(rewards[j]) || !Float.isFinite((float) (rewards[j] * rewardScaling))) {
+                throw bad("reward " + rewards[j] + (Float.isFinite(rewards[j])
+                        ? " (times rewardScaling " + rewardScaling + " overflows float)" : ""), i, t, stepsBefore);
+            }
+            requireFiniteRow(observations, j, "observation", i, t, stepsBefore);
+            if (terminated[j] || truncated[j]) {
+                requireFiniteRow(finalObservations, j, "final observation", i, t, stepsBefore);
+            }
+        }
+        for (int i = 0; i < numEnvs; i++) {
+            requireFiniteRow(bootstrapObservations, i, "observation after the rollout", i, steps, stepsBefore);
+        }
+    }
+
+    private void requireFiniteRow(float[] rows, int row, String what, int env, int t, long stepsBefore) {
+        for (int k = row * observationDim, end = k + observationDim; k < end; k++) {
+            if (!Float.isFinite(rows[k])) {
+                throw bad(what + "[" + (k - row * observationDim) + "] " + rows[k], env, t, stepsBefore);
+            }
+        }
+    }
+
+    private IllegalStateException bad(String what, int env, int t, long stepsBefore) {
+        return new IllegalStateException("non-finite " + what + " from sub-env " + env + " at rollout step " + t
+                + " (env step " + (stepsBefore + (long) t * numEnvs + env) + " of this learn call)");
+    }
+}
