@@ -1,0 +1,253 @@
+package io.github.gorl.core.baselines;
+
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Validate;
+
+/**
+ * The options that {@link Fpo.Builder} and {@link Dppo.Builder} share: the PPO machinery (critic, GAE,
+ * clipped surrogate, minibatch epochs) around a generative policy of {@code steps} network evaluations.
+ * Defaults follow gorl-java's latent PPO where they apply (unroll 30, 32 minibatches, 16 epochs, discount
+ * 0.995, GAE lambda 0.95, reward scaling 10, value loss 0.25, critic 5 x 256) with a 4 x 64 policy network
+ * and learning rate 3e-4, as for the flow decoder. No entropy term: a generative policy has no closed-form
+ * entropy.
+ *
+ * @param <B> the concrete builder
+ */
+public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
+
+    int[] policyLayers = {64, 64, 64, 64};
+    int[] criticLayers = {256, 256, 256, 256, 256};
+    int steps = 10;
+    int timeEmbeddingDim = 8;
+    int unrollLength = 30;
+    int minibatches = 32;
+    int epochs = 16;
+    double learningRate = 3e-4;
+    double gamma = 0.995;
+    double gaeLambda = 0.95;
+    double rewardScaling = 10;
+    double valueLossCoefficient = 0.25;
+    double clip = 0.2;
+    double gradNormClip = 0.5;
+    boolean normalizeObservations = true;
+    boolean normalizeAdvantages = true;
+    double observationClip = 10;
+
+    BaselineBuilder() {}
+
+    abstract B self();
+
+    /**
+     * Hidden widths of the policy network (velocity or denoiser) on {@code [normalize(s), x, embed(t)]}.
+     *
+     * @param widths each {@code > 0}; default 64, 64, 64, 64
+     * @return this builder
+     */
+    public B hiddenLayers(int... widths) {
+        policyLayers = widths(widths);
+        return self();
+    }
+
+    /**
+     * Hidden widths of the critic {@code V(s)}.
+     *
+     * @param widths each {@code > 0}; default 256 x 5
+     * @return this builder
+     */
+    public B criticLayers(int... widths) {
+        criticLayers = widths(widths);
+        return self();
+    }
+
+    /**
+     * Network evaluations per action: Euler steps (FPO) or denoising steps (DPPO).
+     *
+     * @param count {@code > 0}; default 10
+     * @return this builder
+     */
+    public B steps(int count) {
+        steps = Validate.positive("steps", count);
+        return self();
+    }
+
+    /**
+     * Size of the sinusoidal time embedding.
+     *
+     * @param dim even, {@code > 0}; default 8
+     * @return this builder
+     */
+    public B timeEmbeddingDim(int dim) {
+        if (dim <= 0 || dim % 2 != 0) {
+            throw new IllegalArgumentException("timeEmbeddingDim must be even and > 0, got " + dim);
+        }
+        timeEmbeddingDim = dim;
+        return self();
+    }
+
+    /**
+     * Env steps per sub-environment per rollout.
+     *
+     * @param length {@code > 0}; default 30
+     * @return this builder
+     */
+    public B unrollLength(int length) {
+        unrollLength = Validate.positive("unrollLength", length);
+        return self();
+    }
+
+    /**
+     * Minibatches per epoch.
+     *
+     * @param count {@code > 0}; default 32
+     * @return this builder
+     */
+    public B minibatches(int count) {
+        minibatches = Validate.positive("minibatches", count);
+        return self();
+    }
+
+    /**
+     * Passes over each rollout.
+     *
+     * @param count {@code > 0}; default 16
+     * @return this builder
+     */
+    public B epochs(int count) {
+        epochs = Validate.positive("epochs", count);
+        return self();
+    }
+
+    /**
+     * Adam's learning rate (policy and critic).
+     *
+     * @param lr {@code > 0}; default 3e-4
+     * @return this builder
+     */
+    public B learningRate(double lr) {
+        learningRate = Validate.positive("learningRate", lr);
+        return self();
+    }
+
+    /**
+     * The discount.
+     *
+     * @param discount in {@code (0, 1]}; default 0.995
+     * @return this builder
+     */
+    public B gamma(double discount) {
+        if (!(discount > 0 && discount <= 1)) {
+            throw new IllegalArgumentException("gamma must be in (0, 1], got " + discount);
+        }
+        gamma = discount;
+        return self();
+    }
+
+    /**
+     * The GAE lambda.
+     *
+     * @param lambda in {@code [0, 1]}; default 0.95
+     * @return this builder
+     */
+    public B gaeLambda(double lambda) {
+        if (!(lambda >= 0 && lambda <= 1)) {
+            throw new IllegalArgumentException("gaeLambda must be in [0, 1], got " + lambda);
+        }
+        gaeLambda = lambda;
+        return self();
+    }
+
+    /**
+     * The factor on rewards before GAE.
+     *
+     * @param scale {@code > 0}; default 10
+     * @return this builder
+     */
+    public B rewardScaling(double scale) {
+        rewardScaling = Validate.positive("rewardScaling", scale);
+        return self();
+    }
+
+    /**
+     * The weight of the value loss.
+     *
+     * @param coefficient {@code >= 0}; default 0.25
+     * @return this builder
+     */
+    public B valueLossCoefficient(double coefficient) {
+        valueLossCoefficient = Validate.nonNegative("valueLossCoefficient", coefficient);
+        return self();
+    }
+
+    /**
+     * The PPO clip {@code eps} until a stage sets its own ({@link LatentPolicyOptimizer#beginStage}).
+     *
+     * @param epsilon in {@code (0, 1)}; default 0.2
+     * @return this builder
+     */
+    public B clip(double epsilon) {
+        if (!(epsilon > 0 && epsilon < 1)) {
+            throw new IllegalArgumentException("clip must be in (0, 1), got " + epsilon);
+        }
+        clip = epsilon;
+        return self();
+    }
+
+    /**
+     * The global gradient-norm clip until a stage sets its own.
+     *
+     * @param maxNorm {@code > 0}; default 0.5
+     * @return this builder
+     */
+    public B gradNormClip(double maxNorm) {
+        gradNormClip = Validate.positive("gradNormClip", maxNorm);
+        return self();
+    }
+
+    /**
+     * Whether networks see running-normalized observations.
+     *
+     * @param enabled default true
+     * @return this builder
+     */
+    public B normalizeObservations(boolean enabled) {
+        normalizeObservations = enabled;
+        return self();
+    }
+
+    /**
+     * Whether each minibatch's advantages are rescaled to mean 0, std 1.
+     *
+     * @param enabled default true
+     * @return this builder
+     */
+    public B normalizeAdvantages(boolean enabled) {
+        normalizeAdvantages = enabled;
+        return self();
+    }
+
+    /**
+     * The bound on normalized observations.
+     *
+     * @param bound {@code > 0}; default 10
+     * @return this builder
+     */
+    public B observationClip(double bound) {
+        observationClip = Validate.positive("observationClip", bound);
+        return self();
+    }
+
+    BaselineConfig config(String name, int mcSamples, double denoisingStd) {
+        return new BaselineConfig(name, policyLayers.clone(), criticLayers.clone(), steps, timeEmbeddingDim,
+                mcSamples, denoisingStd, unrollLength, minibatches, epochs, learningRate, gamma, gaeLambda,
+                rewardScaling, valueLossCoefficient, clip, gradNormClip, normalizeObservations,
+                normalizeAdvantages, observationClip);
+    }
+
+    private static int[] widths(int... widths) {
+        Validate.notNull("widths", widths);
+        for (int w : widths) {
+            Validate.positive("layer width", w);
+        }
+        return widths.clone();
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.gorl.core.baselines;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The validated options of a generative-policy baseline; see {@link BaselineBuilder}. */
+record BaselineConfig(
+        String name,
+        int[] policyLayers,
+        int[] criticLayers,
+        int steps,
+        int timeEmbeddingDim,
+        int mcSamples,
+        double denoisingStd,
+        int unrollLength,
+        int minibatches,
+        int epochs,
+        double learningRate,
+        double gamma,
+        double gaeLambda,
+        double rewardScaling,
+        double valueLossCoefficient,
+        double clip,
+        double gradNormClip,
+        boolean normalizeObservations,
+        boolean normalizeAdvantages,
+        double observationClip) {
+
+    Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("policyLayers", Arrays.toString(policyLayers));
+        m.put("criticLayers", Arrays.toString(criticLayers));
+        m.put("steps", steps);
+        m.put("timeEmbeddingDim", timeEmbeddingDim);
+        if (name.equals("fpo")) {
+            m.put("mcSamples", mcSamples);
+        } else {
+            m.put("denoisingStd", denoisingStd);
+        }
+        m.put("unrollLength", unrollLength);
+        m.put("minibatches", minibatches);
+        m.put("epochs", epochs);
+        m.put("learningRate", learningRate);
+        m.put("gamma", gamma);
+        m.put("gaeLambda", gaeLambda);
+        m.put("rewardScaling", rewardScaling);
+        m.put("valueLossCoefficient", valueLossCoefficient);
+        m.put("clip", clip);
+        m.put("gradNormClip", gradNormClip);
+        m.put("normalizeObservations", normalizeObservations);
+        m.put("normalizeAdvantages", normalizeAdvantages);
+        m.put("observationClip", observationClip);
+        return m;
+    }
+}

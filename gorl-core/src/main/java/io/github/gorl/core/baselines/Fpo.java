@@ -1,0 +1,161 @@
+package io.github.gorl.core.baselines;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Validate;
+import java.util.SplittableRandom;
+
+/**
+ * FPO, flow policy optimization (McAllister et al., 2025): PPO whose policy is a conditional flow-matching
+ * model over actions and whose likelihood ratio is estimated from flow-matching losses.
+ *
+ * <p><b>Policy.</b> A velocity MLP {@code v_theta(x_t, t; s)} on {@code [normalize(s), x_t, embed(t)]},
+ * sampled like {@code FlowMatchingDecoder}: {@code x_1 = eps ~ N(0, I)}, {@code steps} Euler steps
+ * {@code x_{t - dt} = x_t - dt * v_theta(x_t, t; s)}, action {@code a = x_0}.
+ *
+ * <p><b>Ratio.</b> At rollout time each {@code (s, a)} gets {@code N = mcSamples} fixed draws
+ * {@code (eps_i, t_i)}, {@code eps_i ~ N(0, I)}, {@code t_i ~ U(0, 1)}; with
+ * {@code x_{t_i} = t_i eps_i + (1 - t_i) a},
+ * <pre>
+ *   L_theta(s, a) = (1 / N) sum_i || v_theta(x_{t_i}, t_i; s) - (eps_i - a) ||^2,
+ *   r = exp(L_old(s, a) - L_theta(s, a))
+ * </pre>
+ * with {@code L_old} computed once before the update; {@code r} enters PPO's clipped surrogate. Lowering the
+ * flow-matching loss at {@code a} raises the ELBO-style likelihood surrogate of {@code a}, so {@code r > 1}.
+ *
+ * <p>Use with the {@code IdentityDecoder} and {@code StageSchedule.single(steps, 0)}:
+ * <pre>{@code
+ * LatentPolicyOptimizer fpo = Fpo.builder().mcSamples(8).steps(10).build();
+ * }</pre>
+ */
+public final class Fpo {
+
+    /** The {@link io.github.gorl.decoders.nn.TensorFile} kind of saved FPO optimizers. */
+    public static final String FILE_KIND = "fpo";
+
+    private Fpo() {}
+
+    /**
+     * A builder with the defaults of {@link BaselineBuilder} and 8 Monte-Carlo {@code (eps, t)} draws.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of FPO; see {@link BaselineBuilder} for the shared ones. */
+    public static final class Builder extends BaselineBuilder<Builder> {
+
+        private int mcSamples = 8;
+
+        private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * The {@code (eps, t)} draws per {@code (s, a)} of the flow-matching loss estimate.
+         *
+         * @param count {@code > 0}; default 8
+         * @return this builder
+         */
+        public Builder mcSamples(int count) {
+            mcSamples = Validate.positive("mcSamples", count);
+            return this;
+        }
+
+        /**
+         * Builds FPO, named {@code "fpo"}; call {@link LatentPolicyOptimizer#initialize} before use.
+         *
+         * @return the optimizer
+         */
+        public LatentPolicyOptimizer build() {
+            return new FlowPolicyPpo(config("fpo", mcSamples, Double.NaN));
+        }
+    }
+
+    /** The FPO optimizer: {@link GenerativePpo} with {@code l_theta = -L_theta}. */
+    static final class FlowPolicyPpo extends GenerativePpo {
+
+        FlowPolicyPpo(BaselineConfig config) {
+            super(config);
+        }
+
+        /** {@code [eps_1 .. eps_N (N * actionDim) | t_1 .. t_N]}. */
+        @Override
+        int extraWidth() {
+            return config.mcSamples() * (spec.actionDim() + 1);
+        }
+
+        @Override
+        NDArray[] sample(NDArray normalizedObservations, SplittableRandom random, boolean deterministic) {
+            NDManager scope = normalizedObservations.getManager();
+            int n = Math.toIntExact(normalizedObservations.getShape().get(0));
+            int actionDim = spec.actionDim();
+            int steps = config.steps();
+            double dt = 1.0 / steps;
+            NDArray x = deterministic ? scope.zeros(new Shape(n, actionDim)) : normal(scope, random, n, actionDim);
+            for (int k = 0; k < steps; k++) {
+                NDArray t = scope.full(new Shape(n, 1), (float) (1.0 - k * dt));
+                x = x.sub(network(normalizedObservations, x, t).muli((float) dt));
+            }
+            if (deterministic) {
+                return new NDArray[] {x, null};
+            }
+            int samples = config.mcSamples();
+            float[] extras = new float[n * samples * (actionDim + 1)];
+            int width = samples * (actionDim + 1);
+            for (int i = 0; i < n; i++) {
+                int base = i * width;
+                for (int k = 0; k < samples * actionDim; k++) {
+                    extras[base + k] = (float) random.nextGaussian();
+                }
+                for (int k = 0; k < samples; k++) {
+                    extras[base + samples * actionDim + k] = (float) random.nextDouble();
+                }
+            }
+            return new NDArray[] {x, scope.create(extras, new Shape(n, width))};
+        }
+
+        /** {@code -L_theta(s, a)}, so that {@code l_theta - l_old = L_old - L_theta}. */
+        @Override
+        NDArray statistic(NDArray normalizedObservations, NDArray actions, NDArray extras) {
+            return flowMatchingLoss(normalizedObservations, actions, extras).neg();
+        }
+
+        /**
+         * {@code L_theta(s, a)} with the stored draws.
+         *
+         * @param normalizedObservations {@code [n, observationDim]}
+         * @param actions {@code [n, actionDim]}
+         * @param extras {@code [n, mcSamples * (actionDim + 1)]}
+         * @return {@code [n]}
+         */
+        NDArray flowMatchingLoss(NDArray normalizedObservations, NDArray actions, NDArray extras) {
+            long n = actions.getShape().get(0);
+            int actionDim = spec.actionDim();
+            int samples = config.mcSamples();
+            long obsDim = normalizedObservations.getShape().get(1);
+            // Row i's N draws are consecutive: [n, N, .] flattened to [n * N, .].
+            NDArray eps = extras.get(":, 0:" + samples * actionDim).reshape(n * samples, actionDim);
+            NDArray t = extras.get(":, " + samples * actionDim + ":").reshape(n * samples, 1);
+            NDArray s = normalizedObservations.expandDims(1).broadcast(n, samples, obsDim).reshape(n * samples,
+                    obsDim);
+            NDArray a = actions.expandDims(1).broadcast(n, samples, actionDim).reshape(n * samples, actionDim);
+            NDArray target = eps.sub(a);
+            NDArray xt = a.add(target.mul(t));
+            NDArray error = network(s, xt, t).sub(target).square().sum(new int[] {1});
+            return error.reshape(n, samples).mean(new int[] {1});
+        }
+
+        @Override
+        String fileKind() {
+            return FILE_KIND;
+        }
+    }
+}

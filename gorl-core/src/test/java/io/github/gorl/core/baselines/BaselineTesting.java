@@ -1,0 +1,105 @@
+package io.github.gorl.core.baselines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.envs.Envs;
+import io.github.gorl.envs.classic.Pendulum;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** Shared checks of the FPO and DPPO tests: small, seeded settings that run in about a second. */
+final class BaselineTesting {
+
+    static final int OBS = 3;
+    static final int ACT = 2;
+
+    private BaselineTesting() {}
+
+    static <B extends BaselineBuilder<B>> B small(B builder) {
+        return builder.hiddenLayers(16, 16).criticLayers(16).timeEmbeddingDim(4).steps(3)
+                .unrollLength(8).minibatches(2).epochs(2).rewardScaling(0.1).learningRate(1e-3);
+    }
+
+    static GenerativePpo initialized(LatentPolicyOptimizer optimizer, long seed) {
+        optimizer.initialize(EnvSpec.symmetric("toy", OBS, ACT, 1, 100), Device.cpu(), seed);
+        return (GenerativePpo) optimizer;
+    }
+
+    /** A batch of random rows whose extras come from the optimizer's own sampler. */
+    static GenerativePpo.Batch sampledBatch(GenerativePpo optimizer, int rows, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        GenerativePpo.Batch batch = optimizer.newBatch(rows);
+        for (int k = 0; k < rows * OBS; k++) {
+            batch.observations[k] = (float) random.nextGaussian();
+        }
+        try (NDManager scope = optimizer.manager.newSubManager()) {
+            NDArray obs = scope.create(batch.observations, new Shape(rows, OBS));
+            NDArray[] sampled = optimizer.sample(optimizer.normalize(obs), random, false);
+            System.arraycopy(sampled[0].toFloatArray(), 0, batch.actions, 0, rows * ACT);
+            float[] extras = sampled[1].toFloatArray();
+            System.arraycopy(extras, 0, batch.extras, 0, extras.length);
+        }
+        batch.size = rows;
+        float[] old = optimizer.statistics(batch.observations, batch.actions, batch.extras, rows);
+        System.arraycopy(old, 0, batch.oldStatistics, 0, rows);
+        return batch;
+    }
+
+    /** One gradient step pushing up (advantage > 0) or down the likelihood of the batch's one action. */
+    static float ratioAfterOneStep(GenerativePpo optimizer, double advantage) {
+        GenerativePpo.Batch batch = sampledBatch(optimizer, 1, 5);
+        batch.advantages[0] = (float) advantage;
+        optimizer.update(batch, 0, 0, 0);
+        return optimizer.ratios(batch)[0];
+    }
+
+    /** A short learn on Pendulum: every metric of every update is finite (NaN only for missing episodes). */
+    static void learnsOnPendulumWithFiniteMetrics(LatentPolicyOptimizer optimizer) {
+        List<Metrics> seen = new ArrayList<>();
+        try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4)) {
+            optimizer.initialize(env.spec(), Device.cpu(), 3);
+            optimizer.resetToPrior();
+            long taken = optimizer.learn(env, 3 * 4 * 8, new TrainingListener() {
+                @Override
+                public void onMetrics(Metrics metrics) {
+                    seen.add(metrics);
+                }
+            });
+            assertThat(taken).isEqualTo(96);
+        }
+        assertThat(seen).hasSize(3);
+        for (Metrics m : seen) {
+            m.values().forEach((name, value) -> {
+                if (!name.equals("train_episode_return")) {
+                    assertThat(value).as(name).isFinite();
+                }
+            });
+            assertThat(m.values()).containsKeys("policy_loss", "value_loss", "approx_kl", "clip_fraction");
+        }
+    }
+
+    /** Save, load into a differently seeded twin: deterministic actions agree exactly. */
+    static void roundTrips(GenerativePpo trained, GenerativePpo restored, Path dir) throws IOException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            trained.save(dir);
+            restored.load(dir);
+            NDArray obs = manager.create(new float[] {0, 1, 2, 3, 4, 5, -1, 0.5f, 9}, new Shape(3, OBS));
+            float[] expected = trained.act(obs, true).toFloatArray();
+            assertThat(restored.act(obs, true).toFloatArray()).containsExactly(expected);
+            GenerativePpo.Batch a = sampledBatch(trained, 4, 9);
+            assertThat(restored.statistics(a.observations, a.actions, a.extras, 4)).containsExactly(a.oldStatistics);
+        }
+    }
+}

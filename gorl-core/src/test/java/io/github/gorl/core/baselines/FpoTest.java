@@ -1,0 +1,106 @@
+package io.github.gorl.core.baselines;
+
+import static io.github.gorl.core.baselines.BaselineTesting.ACT;
+import static io.github.gorl.core.baselines.BaselineTesting.initialized;
+import static io.github.gorl.core.baselines.BaselineTesting.small;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.github.gorl.core.baselines.Fpo.FlowPolicyPpo;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FpoTest {
+
+    private static Fpo.Builder fpo() {
+        return small(Fpo.builder()).mcSamples(4);
+    }
+
+    @Test
+    void ratio_isOneWhilePolicyUnchanged() {
+        try (GenerativePpo fpo = initialized(fpo().build(), 1)) {
+            GenerativePpo.Batch batch = BaselineTesting.sampledBatch(fpo, 16, 2);
+            for (float r : fpo.ratios(batch)) {
+                assertThat((double) r).isCloseTo(1.0, within(1e-6));
+            }
+        }
+    }
+
+    @Test
+    void ratio_risesAfterOneStepOnPositiveAdvantage_andFallsOnNegative() {
+        try (GenerativePpo up = initialized(fpo().build(), 3); GenerativePpo down = initialized(fpo().build(), 3)) {
+            assertThat(BaselineTesting.ratioAfterOneStep(up, 1.0)).isGreaterThan(1f);
+            assertThat(BaselineTesting.ratioAfterOneStep(down, -1.0)).isLessThan(1f);
+        }
+    }
+
+    @Test
+    void flowMatchingLoss_ofZeroVelocity_isMeanSquaredNormOfEpsMinusAction() {
+        try (FlowPolicyPpo fpo = (FlowPolicyPpo) initialized(fpo().mcSamples(2).build(), 4);
+                NDManager scope = NDManager.newBaseManager()) {
+            fpo.resetToPrior(); // v = 0
+            float[] a = {0.5f, -1f};
+            // [eps_1 | eps_2 | t_1 t_2]
+            float[] extras = {1f, 1f, 0f, -2f, 0.3f, 0.9f};
+            NDArray loss = fpo.flowMatchingLoss(scope.zeros(new Shape(1, 3)), scope.create(a, new Shape(1, ACT)),
+                    scope.create(extras, new Shape(1, 6)));
+            double first = 0.5 * 0.5 + 2 * 2;   // ||(1, 1) - (0.5, -1)||^2
+            double second = 0.5 * 0.5 + 1 * 1;  // ||(0, -2) - (0.5, -1)||^2
+            assertThat((double) loss.toFloatArray()[0]).isCloseTo((first + second) / 2, within(1e-6));
+        }
+    }
+
+    @Test
+    void resetToPrior_makesDeterministicActionZeroAndStochasticActionTheNoise() {
+        try (GenerativePpo fpo = initialized(fpo().build(), 5); NDManager scope = NDManager.newBaseManager()) {
+            fpo.resetToPrior();
+            NDArray obs = scope.create(new float[] {1, 2, 3}, new Shape(1, 3));
+            assertThat(fpo.act(obs, true).toFloatArray()).containsExactly(0f, 0f);
+        }
+    }
+
+    @Test
+    void learn_onPendulum_givesFiniteMetrics() {
+        BaselineTesting.learnsOnPendulumWithFiniteMetrics(fpo().build());
+    }
+
+    @Test
+    void saveAndLoad_roundTrip(@TempDir Path dir) throws IOException {
+        try (GenerativePpo trained = initialized(fpo().build(), 6); GenerativePpo restored = initialized(fpo().build(), 7)) {
+            BaselineTesting.ratioAfterOneStep(trained, 1.0);
+            BaselineTesting.roundTrips(trained, restored, dir);
+        }
+        try (GenerativePpo other = initialized(fpo().hiddenLayers(8).build(), 8)) {
+            assertThatThrownBy(() -> other.load(dir)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("policy layer sizes");
+        }
+    }
+
+    @Test
+    void reseed_makesSamplingRepeatable() {
+        try (GenerativePpo fpo = initialized(fpo().build(), 9); NDManager scope = NDManager.newBaseManager()) {
+            NDArray obs = scope.create(new float[] {1, 2, 3}, new Shape(1, 3));
+            fpo.reseed(42);
+            float[] first = fpo.act(obs, false).toFloatArray();
+            fpo.reseed(42);
+            assertThat(fpo.act(obs, false).toFloatArray()).containsExactly(first);
+        }
+    }
+
+    @Test
+    void builder_nameAndConfig() {
+        try (var fpo = Fpo.builder().build()) {
+            assertThat(fpo.name()).isEqualTo("fpo");
+            assertThat(fpo.config()).containsEntry("mcSamples", 8).containsEntry("steps", 10);
+            assertThat(fpo.klToPrior()).isZero();
+        }
+        assertThatThrownBy(() -> Fpo.builder().mcSamples(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("mcSamples");
+    }
+}
