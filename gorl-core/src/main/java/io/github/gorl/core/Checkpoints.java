@@ -7,34 +7,114 @@ import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
-/** Saving and restoring an agent: the optimizer, the decoder, and a {@code checkpoint.json} describing them. */
+/**
+ * Saving and restoring an agent: the optimizer, the decoder, and a {@code checkpoint.json} describing them and the
+ * training progress.
+ *
+ * <p>A checkpoint is complete or absent. It is written into a fresh sibling folder {@code <name>.tmp-<n>}
+ * ({@code checkpoint.json} last), then swapped in: the old folder is renamed to {@code <name>.old-<n>}, the new one
+ * renamed to {@code <name>}, the old one deleted. A process killed at any moment leaves either {@code <name>}
+ * complete, or (between the two renames) no {@code <name>} but a complete {@code .old-} and {@code .tmp-} sibling,
+ * which {@link #resolve} finds.
+ */
 final class Checkpoints {
 
     static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String DESCRIPTION = "checkpoint.json";
 
     private Checkpoints() {}
 
+    /**
+     * Writes a complete checkpoint into a sibling folder and swaps it in for {@code directory}.
+     *
+     * @param sequence distinguishes this checkpoint's temporary folders (the env step count)
+     */
     static void save(Path directory, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder,
-            Map<String, Object> description, long envSteps) throws IOException {
-        Files.createDirectories(directory.resolve("optimizer"));
-        Files.createDirectories(directory.resolve("decoder"));
-        optimizer.save(directory.resolve("optimizer"));
-        decoder.save(directory.resolve("decoder"));
+            Map<String, Object> description, long envSteps, Map<String, Object> progress, long sequence)
+            throws IOException {
+        Path target = directory.toAbsolutePath().normalize();
+        Path parent = target.getParent();
+        Files.createDirectories(parent);
+        String name = target.getFileName().toString();
+        Path fresh = parent.resolve(name + ".tmp-" + sequence);
+        Path old = parent.resolve(name + ".old-" + sequence);
+        deleteTree(fresh);
+        deleteTree(old);
+        Files.createDirectories(fresh.resolve("optimizer"));
+        Files.createDirectories(fresh.resolve("decoder"));
+        optimizer.save(fresh.resolve("optimizer"));
+        decoder.save(fresh.resolve("decoder"));
         Map<String, Object> json = new LinkedHashMap<>(description);
         json.put("envSteps", envSteps);
-        // Written last: a checkpoint without checkpoint.json is incomplete and is refused on load.
-        TensorFile.writeAtomically(directory.resolve("checkpoint.json"), JSON.writeValueAsBytes(json));
+        if (progress != null) {
+            json.put("progress", progress);
+        }
+        // Written last: a folder without checkpoint.json is incomplete and never loaded.
+        TensorFile.writeAtomically(fresh.resolve(DESCRIPTION), JSON.writeValueAsBytes(json));
+        if (Files.exists(target)) {
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(old);
+        deleteStaleSiblings(parent, name);
     }
 
-    static long load(Path directory, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder,
+    /**
+     * The folder to load for {@code directory}: itself when it holds {@code checkpoint.json}, otherwise the complete
+     * sibling a swap interrupted between its two renames left (the newest, by env steps), otherwise
+     * {@code directory} itself (whose load then fails, naming it).
+     */
+    static Path resolve(Path directory) throws IOException {
+        if (Files.exists(directory.resolve(DESCRIPTION))) {
+            return directory;
+        }
+        Path parent = directory.toAbsolutePath().normalize().getParent();
+        String name = directory.getFileName().toString();
+        if (parent == null || !Files.isDirectory(parent)) {
+            return directory;
+        }
+        Path best = directory;
+        long bestSteps = -1;
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, name + ".{tmp,old}-*")) {
+            for (Path p : siblings) {
+                Path file = p.resolve(DESCRIPTION);
+                if (!Files.exists(file)) {
+                    continue;
+                }
+                try {
+                    long steps = JSON.readTree(Files.readAllBytes(file)).path("envSteps").asLong(-1);
+                    if (steps > bestSteps) {
+                        bestSteps = steps;
+                        best = p;
+                    }
+                } catch (IOException e) {
+                    // An unreadable description: not a complete checkpoint.
+                }
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Restores a checkpoint into the optimizer and decoder after checking its format version, task, optimizer and
+     * decoder; nothing is changed when a check fails.
+     *
+     * @return the checkpoint's {@code checkpoint.json}
+     */
+    static JsonNode load(Path directory, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder,
             Map<String, Object> expected) throws IOException {
-        Path file = directory.resolve("checkpoint.json");
+        Path from = resolve(directory);
+        Path file = from.resolve(DESCRIPTION);
         JsonNode saved;
         try {
             saved = JSON.readTree(Files.readAllBytes(file));
@@ -54,15 +134,35 @@ final class Checkpoints {
         requireSame(file, "task", saved, want);
         requireSame(file, "optimizer", saved, want);
         requireSame(file, "decoder", saved, want);
-        optimizer.load(directory.resolve("optimizer"));
-        decoder.load(directory.resolve("decoder"));
-        return saved.path("envSteps").asLong();
+        optimizer.load(from.resolve("optimizer"));
+        decoder.load(from.resolve("decoder"));
+        return saved;
     }
 
     private static void requireSame(Path file, String field, JsonNode saved, JsonNode want) throws IOException {
         if (!saved.path(field).equals(want.path(field))) {
             throw new IOException(file + " was saved for " + field + " " + saved.path(field)
                     + ", but this agent has " + field + " " + want.path(field));
+        }
+    }
+
+    /** Removes what earlier interrupted swaps left, once a new checkpoint is in place. */
+    private static void deleteStaleSiblings(Path parent, String name) throws IOException {
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent, name + ".{tmp,old}-*")) {
+            for (Path p : siblings) {
+                deleteTree(p);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(root)) {
+            for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 }

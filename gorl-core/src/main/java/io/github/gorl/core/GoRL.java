@@ -23,10 +23,12 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,7 +76,24 @@ public final class GoRL implements AutoCloseable {
     private final RunDirectory runDirectory;
     private final ComposedPolicy policy;
     private long envSteps;
+    // Where train() starts: the beginning, or the progress a loaded checkpoint recorded.
+    private Progress progress = Progress.START;
+    private Path lastCheckpoint;
     private boolean closed;
+
+    /**
+     * The training progress a checkpoint records: the stage in progress, the step its encoder phase ends at, the
+     * next evaluation step and the evaluations so far. {@code stage == schedule.size()} means training finished.
+     */
+    private record Progress(int stage, long stageEnd, long nextEvaluation, List<Evaluation> evaluations,
+            JsonNode schedule) {
+        static final Progress START = new Progress(0, -1, -1, List.of(), null);
+
+        /** Whether training began: a stage in progress ({@code stageEnd >= 0}) or one finished. */
+        boolean started() {
+            return stage > 0 || stageEnd >= 0;
+        }
+    }
 
     private GoRL(Builder b) {
         this.config = b;
@@ -184,66 +203,117 @@ public final class GoRL implements AutoCloseable {
     }
 
     /**
-     * Runs every stage of the schedule.
+     * Runs every stage of the schedule, or, after {@link #load} of a checkpoint written during training, the rest
+     * of it: finished stages are skipped, a stage in progress continues its encoder phase with the remaining steps
+     * (its decoder refit is not redone), and the learning curve continues the saved evaluations.
      *
      * @return the final and best evaluation returns, the steps taken and the learning curve
+     * @throws IllegalStateException if a non-finite observation, reward or loss stops training; the message names
+     *     the env step, the sub-env where known and the last good checkpoint
      */
     public TrainingResult train() {
         requireOpen();
         long start = System.nanoTime();
-        List<Evaluation> evaluations = new ArrayList<>();
+        Progress from = progress;
+        if (from.started() && from.schedule() != null && !from.schedule().equals(scheduleJson())) {
+            throw new IllegalStateException("the loaded checkpoint was saved by a run with the schedule "
+                    + from.schedule() + ", but this agent has " + scheduleJson() + "; resume with the same schedule");
+        }
+        List<Evaluation> evaluations = new ArrayList<>(from.evaluations());
         Evaluator evaluator = new Evaluator(evalEnv, policy, config.seed + 7919);
-        RolloutCollector collector = new RolloutCollector(env, policy, config.seed + 104729);
+        if (runDirectory != null) {
+            runDirectory.openMetrics(from.started(), envSteps);
+        }
         listener.onTrainingStart(env.spec(), schedule);
-        evaluations.add(evaluate(evaluator, 0));
-        long nextEvaluation = config.evalEvery;
-        for (int k = 0; k < schedule.size(); k++) {
+        long nextEvaluation;
+        if (from.started()) {
+            nextEvaluation = from.nextEvaluation();
+            reseed();
+        } else {
+            evaluations.add(evaluate(evaluator, 0));
+            nextEvaluation = config.evalEvery;
+        }
+        long nextCheckpoint = config.checkpointEvery > 0 ? (envSteps / config.checkpointEvery + 1)
+                * config.checkpointEvery : Long.MAX_VALUE;
+        for (int k = from.stage(); k < schedule.size(); k++) {
             Stage stage = schedule.stage(k);
             listener.onStageStart(k, stage, envSteps);
-            boolean refine = k > 0 && stage.decoderEpochs() > 0;
-            if (refine) {
-                // Decoder phase: encoder frozen; g_phi learns to map the fixed prior N(0, I) to the actions
-                // of the current composed policy, so that resetting the encoder keeps the policy.
-                listener.onPhaseStart(k, Phase.DECODER, envSteps);
-                var data = collector.collect(config.decoderDataSize, config.topEpisodeFraction);
-                FitOptions options = new FitOptions(stage.decoderEpochs(), config.decoderLearningRate,
-                        config.decoderBatchSize, config.decoderSamplesPerAction, config.decoderValidationFraction,
-                        config.decoderPatience, config.seed + 31L * k);
-                final int stageIndex = k;
-                final long at = envSteps;
-                FitResult fit = decoder.fit(data, options, relocated(at, stageIndex, true));
-                listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, Map.of(
-                        "decoder_epochs", (double) fit.epochs(),
-                        "decoder_train_loss", fit.trainLoss(),
-                        "decoder_validation_loss", fit.bestValidationLoss(),
-                        "decoder_data_size", (double) data.size())));
-                optimizer.resetToPrior();
-                evaluations.add(evaluate(evaluator, k));
-            } else if (k == 0) {
-                optimizer.resetToPrior();
+            boolean resumed = k == from.stage() && from.stageEnd() >= 0;
+            long stageEnd;
+            if (resumed) {
+                // The decoder refit and prior reset of this stage happened before the checkpoint.
+                stageEnd = from.stageEnd();
+            } else {
+                boolean refine = k > 0 && stage.decoderEpochs() > 0;
+                if (refine) {
+                    // Decoder phase: encoder frozen; g_phi learns to map the fixed prior N(0, I) to the actions
+                    // of the current composed policy, so that resetting the encoder keeps the policy.
+                    listener.onPhaseStart(k, Phase.DECODER, envSteps);
+                    // One collector per refit, seeded by the refit's index, so a resumed run collects the same data.
+                    RolloutCollector collector = new RolloutCollector(env, policy,
+                            config.seed + 104729 + 1_000_003L * refitsBefore(k));
+                    var data = guarded(() -> collector.collect(config.decoderDataSize, config.topEpisodeFraction),
+                            "collecting decoder data");
+                    FitOptions options = new FitOptions(stage.decoderEpochs(), config.decoderLearningRate,
+                            config.decoderBatchSize, config.decoderSamplesPerAction,
+                            config.decoderValidationFraction, config.decoderPatience, config.seed + 31L * k);
+                    final int stageIndex = k;
+                    final long at = envSteps;
+                    FitResult fit = guarded(() -> decoder.fit(data, options, relocated(at, stageIndex, true)),
+                            "the decoder refit");
+                    listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, Map.of(
+                            "decoder_epochs", (double) fit.epochs(),
+                            "decoder_train_loss", fit.trainLoss(),
+                            "decoder_validation_loss", fit.bestValidationLoss(),
+                            "decoder_data_size", (double) data.size())));
+                    optimizer.resetToPrior();
+                    evaluations.add(evaluate(evaluator, k));
+                } else if (k == 0) {
+                    optimizer.resetToPrior();
+                }
+                stageEnd = envSteps + stage.encoderSteps();
             }
             optimizer.beginStage(stage);
             // Encoder phase: decoder frozen, part of the environment.
             listener.onPhaseStart(k, Phase.ENCODER, envSteps);
             DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager);
-            long stageEnd = envSteps + stage.encoderSteps();
             while (envSteps < stageEnd) {
-                long chunk = Math.min(stageEnd, nextEvaluation) - envSteps;
-                envSteps += optimizer.learn(latentEnv, Math.max(1, chunk), relocated(envSteps, k, false));
+                long chunk = Math.min(Math.min(stageEnd, nextEvaluation), nextCheckpoint) - envSteps;
+                final int stageIndex = k;
+                final long before = envSteps;
+                envSteps += guarded(() -> optimizer.learn(latentEnv, Math.max(1, chunk),
+                        relocated(before, stageIndex, false)), "the encoder phase of stage " + k);
+                boolean evaluated = false;
                 if (envSteps >= nextEvaluation && envSteps < stageEnd) {
                     evaluations.add(evaluate(evaluator, k));
-                    listener.onPhaseStart(k, Phase.ENCODER, envSteps);
+                    evaluated = true;
                 }
                 while (nextEvaluation <= envSteps) {
                     nextEvaluation += config.evalEvery;
                 }
+                if (envSteps >= nextCheckpoint && envSteps < stageEnd) {
+                    checkpoint(new Progress(k, stageEnd, nextEvaluation, evaluations, null));
+                    reseed();
+                    while (nextCheckpoint <= envSteps) {
+                        nextCheckpoint += config.checkpointEvery;
+                    }
+                }
+                if (evaluated) {
+                    listener.onPhaseStart(k, Phase.ENCODER, envSteps);
+                }
             }
             evaluations.add(evaluate(evaluator, k));
+            if (config.checkpointEvery > 0 && k + 1 < schedule.size()) {
+                // The next stage starts from here: its refit, if any, is redone after a resume.
+                checkpoint(new Progress(k + 1, -1, nextEvaluation, evaluations, null));
+                reseed();
+            }
         }
         double best = evaluations.stream().mapToDouble(Evaluation::meanReturn).max().orElse(Double.NaN);
         double wall = (System.nanoTime() - start) / 1e9;
         TrainingResult result = new TrainingResult(
                 evaluations.get(evaluations.size() - 1).meanReturn(), best, envSteps, wall, evaluations);
+        progress = new Progress(schedule.size(), envSteps, nextEvaluation, List.copyOf(evaluations), null);
         if (runDirectory != null) {
             try {
                 save(runDirectory.checkpoint());
@@ -254,6 +324,51 @@ public final class GoRL implements AutoCloseable {
         }
         listener.onTrainingEnd(result);
         return result;
+    }
+
+    /** The number of decoder refits before stage {@code k}. */
+    private int refitsBefore(int k) {
+        int n = 0;
+        for (int j = 1; j < k; j++) {
+            n += schedule.stage(j).decoderEpochs() > 0 ? 1 : 0;
+        }
+        return n;
+    }
+
+    /**
+     * Restarts the optimizer's random streams and episodes at a checkpoint, from the seed and the step count only,
+     * so that the uninterrupted run (right after saving) and a resumed one (right after loading) continue alike.
+     */
+    private void reseed() {
+        if (optimizer instanceof Reseedable r) {
+            r.reseed(config.seed * 0x9E3779B97F4A7C15L + envSteps);
+        }
+    }
+
+    /** Writes a periodic checkpoint into the run directory, recording {@code at} as the point to resume from. */
+    private void checkpoint(Progress at) {
+        progress = new Progress(at.stage(), at.stageEnd(), at.nextEvaluation(), List.copyOf(at.evaluations()),
+                null);
+        try {
+            save(runDirectory.checkpoint());
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the checkpoint " + runDirectory.checkpoint()
+                    + " at env step " + envSteps, e);
+        }
+    }
+
+    /**
+     * Runs a training step; a non-finite value it reports (an {@link IllegalStateException} from a vector env,
+     * the optimizer or the decoder) stops training with the env step and the last good checkpoint added.
+     */
+    private <T> T guarded(java.util.function.Supplier<T> step, String what) {
+        try {
+            return step.get();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("training stopped in " + what + " after env step " + envSteps + ": "
+                    + e.getMessage() + "; last good checkpoint: "
+                    + (lastCheckpoint == null ? "none" : lastCheckpoint.toString()), e);
+        }
     }
 
     private Evaluation evaluate(Evaluator evaluator, int stage) {
@@ -294,20 +409,56 @@ public final class GoRL implements AutoCloseable {
     }
 
     /**
-     * Writes the optimizer, the decoder and {@code checkpoint.json} into {@code directory} (created if
-     * missing). Each file is written atomically.
+     * Writes the optimizer, the decoder and {@code checkpoint.json} (configuration, env steps and, once training
+     * began, the progress to resume from) into {@code directory}. The checkpoint is complete or absent: it is
+     * written into a sibling {@code <directory>.tmp-<n>} and swapped in by renames, so a process killed at any
+     * moment leaves the previous or the new checkpoint loadable (see {@code docs/checkpoints.md}).
      *
      * @param directory the checkpoint folder
      * @throws IOException if writing fails
      */
     public void save(Path directory) throws IOException {
         requireOpen();
-        Checkpoints.save(directory, optimizer, decoder, describe(), envSteps);
+        Checkpoints.save(directory, optimizer, decoder, describe(), envSteps, progressJson(), envSteps);
+        lastCheckpoint = directory.toAbsolutePath().normalize();
+    }
+
+    private Map<String, Object> progressJson() {
+        if (!progress.started()) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("stage", progress.stage());
+        m.put("stageEnd", progress.stageEnd());
+        m.put("nextEvaluation", progress.nextEvaluation());
+        List<Map<String, Object>> curve = new ArrayList<>();
+        for (Evaluation e : progress.evaluations()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("step", e.step());
+            row.put("stage", e.stage());
+            row.put("meanReturn", e.meanReturn());
+            row.put("stdReturn", e.stdReturn());
+            row.put("episodes", e.episodes());
+            curve.add(row);
+        }
+        m.put("evaluations", curve);
+        return m;
+    }
+
+    private JsonNode scheduleJson() {
+        try {
+            // Through JSON text, as the saved side was (see Checkpoints.load).
+            return Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(describe().get("schedule")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
      * Restores what {@link #save} wrote into this agent, which must have been built with the same task,
-     * optimizer and decoder.
+     * optimizer and decoder; a following {@link #train()} continues from the saved stage and step (which needs
+     * the same schedule). When a swap was interrupted between its renames, the complete sibling folder is loaded.
+     * Nothing on disk is changed, also when loading fails.
      *
      * @param directory the checkpoint folder
      * @throws IOException if the files are missing, corrupted, or from another task or configuration (the
@@ -315,7 +466,25 @@ public final class GoRL implements AutoCloseable {
      */
     public void load(Path directory) throws IOException {
         requireOpen();
-        envSteps = Checkpoints.load(directory, optimizer, decoder, describe());
+        JsonNode saved = Checkpoints.load(directory, optimizer, decoder, describe());
+        envSteps = saved.path("envSteps").asLong();
+        JsonNode p = saved.path("progress");
+        if (p.isObject()) {
+            List<Evaluation> curve = new ArrayList<>();
+            for (JsonNode e : p.path("evaluations")) {
+                curve.add(new Evaluation(e.path("step").asLong(), e.path("stage").asInt(),
+                        e.path("meanReturn").asDouble(Double.NaN), e.path("stdReturn").asDouble(Double.NaN),
+                        e.path("episodes").asInt()));
+            }
+            // A finished stage is recorded as the next one not yet started (stageEnd -1): mark it started so that
+            // train() skips the step-0 evaluation, with stageEnd recomputed when that stage begins.
+            progress = new Progress(p.path("stage").asInt(), p.path("stageEnd").asLong(),
+                    p.path("nextEvaluation").asLong(), List.copyOf(curve),
+                    Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(saved.path("schedule"))));
+        } else {
+            progress = Progress.START;
+        }
+        lastCheckpoint = Checkpoints.resolve(directory).toAbsolutePath().normalize();
     }
 
     /** The configuration recorded for provenance in {@code run.json} and checkpoints. */
@@ -335,6 +504,7 @@ public final class GoRL implements AutoCloseable {
         m.put("decoderSamplesPerAction", config.decoderSamplesPerAction);
         m.put("decoderValidationFraction", config.decoderValidationFraction);
         m.put("decoderPatience", config.decoderPatience);
+        m.put("checkpointEvery", config.checkpointEvery);
         return m;
     }
 
@@ -379,6 +549,7 @@ public final class GoRL implements AutoCloseable {
         private double decoderValidationFraction = 0.1;
         private int decoderPatience = 5;
         private Path runDirectory;
+        private long checkpointEvery;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {}
@@ -569,6 +740,20 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
+         * Writes a checkpoint into the run directory's {@code checkpoint/} every {@code steps} encoder env steps
+         * (at the first learn-chunk boundary past each multiple), at the end of every stage and at the end of
+         * training (default 0: only at the end). Each checkpoint replaces the previous one atomically; see
+         * {@link #load} and {@link #train} for resuming. Requires {@link #runDirectory}.
+         *
+         * @param steps the interval in env steps, {@code > 0}
+         * @return this builder
+         */
+        public Builder checkpointEvery(long steps) {
+            this.checkpointEvery = Validate.positive("checkpointEvery", steps);
+            return this;
+        }
+
+        /**
          * Validates the configuration and creates the agent (initializes the networks and, when configured,
          * the run directory).
          *
@@ -602,6 +787,10 @@ public final class GoRL implements AutoCloseable {
                                 + "; use a single-stage schedule or a generative decoder");
                     }
                 }
+            }
+            if (checkpointEvery > 0 && runDirectory == null) {
+                throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"
+                        + " to write checkpoints into: call runDirectory(Path)");
             }
             if (device == null) {
                 device = Engine.getInstance().defaultDevice();

@@ -21,11 +21,11 @@ import java.util.Map;
 final class RunDirectory {
 
     private final Path path;
-    private final TrainingListener metrics;
+    // Opened when training starts, so that a resumed run appends to the file rather than replacing it.
+    private TrainingListener metrics = TrainingListener.NONE;
 
     private RunDirectory(Path path) {
         this.path = path;
-        this.metrics = Listeners.csv(path.resolve("metrics.csv"));
     }
 
     /** Creates the folder and proves it writable now, not after hours of training. */
@@ -48,8 +48,51 @@ final class RunDirectory {
         return path.resolve("checkpoint");
     }
 
+    /** A listener forwarding to {@code metrics.csv} once {@link #openMetrics} opened it. */
     TrainingListener metricsWriter() {
-        return metrics;
+        return new TrainingListener() {
+            @Override
+            public void onMetrics(io.github.gorl.api.Metrics m) {
+                metrics.onMetrics(m);
+            }
+
+            @Override
+            public void onEvaluation(Evaluation e) {
+                metrics.onEvaluation(e);
+            }
+
+            @Override
+            public void onTrainingEnd(TrainingResult result) {
+                metrics.onTrainingEnd(result);
+            }
+        };
+    }
+
+    /**
+     * Opens {@code metrics.csv}: replaced for a new run; for a resumed one, kept up to the checkpoint's step (rows
+     * a killed run wrote after its last checkpoint are dropped, since the resumed run writes them again) and
+     * appended to.
+     */
+    void openMetrics(boolean resume, long checkpointStep) {
+        Path file = path.resolve("metrics.csv");
+        if (resume && Files.exists(file)) {
+            try {
+                List<String> lines = Files.readAllLines(file);
+                List<String> kept = new java.util.ArrayList<>();
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i);
+                    if (i == 0 || stepOf(line, commas(lines.get(0))) <= checkpointStep) {
+                        kept.add(line);
+                    }
+                }
+                Files.write(file, kept);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot continue " + file + ": " + e, e);
+            }
+            metrics = Listeners.csvAppend(file);
+        } else {
+            metrics = Listeners.csv(file);
+        }
     }
 
     void writeRunJson(Map<String, Object> description) {
@@ -58,6 +101,21 @@ final class RunDirectory {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path.resolve("run.json"), e);
         }
+    }
+
+    /** The step of a metrics row; a row cut short by a kill counts as after every checkpoint. */
+    private static long stepOf(String line, long headerCommas) {
+        int comma = line.indexOf(',');
+        try {
+            return comma > 0 && commas(line) == headerCommas ? Long.parseLong(line.substring(0, comma))
+                    : Long.MAX_VALUE;
+        } catch (NumberFormatException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private static long commas(String line) {
+        return line.chars().filter(c -> c == ',').count();
     }
 
     void finish(TrainingResult result, String task) throws IOException {

@@ -29,4 +29,15 @@ public final class Listeners {
     public static TrainingListener csv(Path file) {
         return new MetricsCsvWriter(Validate.notNull("file", file));
     }
+
+    /**
+     * Like {@link #csv}, but appends to an existing file (a resumed run continuing its {@code metrics.csv}); the
+     * header is written only when the file is new or empty.
+     *
+     * @param file the CSV file, created if missing
+     * @return a new listener that closes the file when training ends
+     */
+    public static TrainingListener csvAppend(Path file) {
+        return new MetricsCsvWriter(Validate.notNull("file", file), true);
+    }
 }

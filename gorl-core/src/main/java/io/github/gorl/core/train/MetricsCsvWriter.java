@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,11 +32,20 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
     private final long start = System.nanoTime();
 
     MetricsCsvWriter(Path path) {
+        this(path, false);
+    }
+
+    /** With {@code append}, continues an existing file (a resumed run) instead of replacing it. */
+    MetricsCsvWriter(Path path, boolean append) {
         this.path = path;
         try {
-            out = Files.newBufferedWriter(path, StandardCharsets.UTF_8);
-            out.write("step,stage,phase,wall_seconds," + String.join(",", COLUMNS));
-            out.newLine();
+            boolean header = !append || !Files.exists(path) || Files.size(path) == 0;
+            out = append ? Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND) : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
+            if (header) {
+                out.write("step,stage,phase,wall_seconds," + String.join(",", COLUMNS));
+                out.newLine();
+            }
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + path, e);

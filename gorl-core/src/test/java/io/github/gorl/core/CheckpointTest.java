@@ -1,0 +1,205 @@
+package io.github.gorl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.gorl.api.Env;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.StepResult;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingResult;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.optim.ppo.Ppo;
+import io.github.gorl.decoders.IdentityDecoder;
+import io.github.gorl.envs.Envs;
+import io.github.gorl.envs.classic.Pendulum;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Periodic checkpoints, resuming from them, and the errors of damaged ones. */
+class CheckpointTest {
+
+    private static final long STEPS = 2048;
+
+    @TempDir
+    Path temp;
+
+    /** Thrown by a listener to stop training the way a kill would, right after a given step. */
+    private static final class Interrupted extends RuntimeException {
+        Interrupted() {
+            super("interrupted");
+        }
+    }
+
+    private static GoRL.Builder tinyPpo(VectorEnv env, VectorEnv eval, Path run) {
+        return GoRL.builder().env(env).evalEnv(eval)
+                .optimizer(Ppo.latent().actorLayers(16).criticLayers(16).unrollLength(32).minibatches(2).epochs(2)
+                        .build())
+                .decoder(new IdentityDecoder()).schedule(StageSchedule.single(STEPS, 0)).evalEvery(512)
+                .seed(5).runDirectory(run).checkpointEvery(500);
+    }
+
+    private static VectorEnv pendulums(int n) {
+        return Envs.sync(i -> new Pendulum(), n);
+    }
+
+    private TrainingResult train(Path run, long stopAfter, boolean resume) throws Exception {
+        try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2)) {
+            GoRL.Builder b = tinyPpo(env, eval, run);
+            if (stopAfter > 0) {
+                b.listener(new TrainingListener() {
+                    @Override
+                    public void onMetrics(Metrics m) {
+                        if (m.step() > stopAfter) {
+                            throw new Interrupted();
+                        }
+                    }
+                });
+            }
+            try (GoRL agent = b.build()) {
+                if (resume) {
+                    agent.load(run.resolve("checkpoint"));
+                }
+                return agent.train();
+            }
+        }
+    }
+
+    @Test
+    void resume_afterAnInterruption_continuesExactlyAsTheUninterruptedRun() throws Exception {
+        TrainingResult whole = train(temp.resolve("whole"), 0, false);
+        Path run = temp.resolve("cut");
+        assertThatThrownBy(() -> train(run, 1100, false)).isInstanceOf(Interrupted.class);
+        assertThat(Checkpoints.JSON.readTree(run.resolve("checkpoint/checkpoint.json").toFile())
+                .path("envSteps").asLong()).isBetween(500L, 1100L);
+
+        TrainingResult resumed = train(run, 0, true);
+
+        assertThat(resumed.envSteps()).isEqualTo(whole.envSteps());
+        assertThat(resumed.evaluations()).isEqualTo(whole.evaluations());
+        assertThat(resumed.finalEvalReturn()).isEqualTo(whole.finalEvalReturn());
+        // metrics.csv continues: one header, and the evaluation rows of the whole curve, once each.
+        List<String> csv = Files.readAllLines(run.resolve("metrics.csv"));
+        assertThat(csv.stream().filter(l -> l.startsWith("step,"))).hasSize(1);
+        assertThat(csv.stream().filter(l -> l.contains(",evaluation,"))).hasSize(whole.evaluations().size());
+    }
+
+    @Test
+    void load_afterASwapInterruptedBetweenItsRenames_picksTheCompleteCheckpoint() throws Exception {
+        Path run = temp.resolve("run");
+        TrainingResult result = train(run, 0, false);
+        // The state a kill leaves between "rename the old one away" and "rename the new one in".
+        Files.move(run.resolve("checkpoint"), run.resolve("checkpoint.tmp-" + result.envSteps()));
+        Files.createDirectories(run.resolve("checkpoint.old-1/optimizer"));
+
+        try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
+                GoRL agent = tinyPpo(env, eval, temp.resolve("other")).build()) {
+            agent.load(run.resolve("checkpoint"));
+            assertThat(agent.envSteps()).isEqualTo(result.envSteps());
+        }
+    }
+
+    @Test
+    void load_ofDamagedOrForeignCheckpoints_failsClearlyAndChangesNoFile() throws Exception {
+        Path run = temp.resolve("run");
+        train(run, 0, false);
+        Path checkpoint = run.resolve("checkpoint");
+        Path tensors;
+        try (Stream<Path> files = Files.list(checkpoint.resolve("optimizer"))) {
+            tensors = files.findFirst().orElseThrow();
+        }
+        byte[] good = Files.readAllBytes(tensors);
+        byte[] json = Files.readAllBytes(checkpoint.resolve("checkpoint.json"));
+
+        byte[] flipped = good.clone();
+        flipped[flipped.length / 2] ^= 0x10;
+        expectLoadFailure(checkpoint, tensors, flipped, json, "checksum");
+        expectLoadFailure(checkpoint, tensors, Arrays.copyOf(good, good.length - 7), json, "truncated");
+
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode otherVersion = (ObjectNode) mapper.readTree(json);
+        otherVersion.put("formatVersion", 99);
+        expectLoadFailure(checkpoint, tensors, good, mapper.writeValueAsBytes(otherVersion), "format version 99");
+        ObjectNode otherTask = (ObjectNode) mapper.readTree(json);
+        ((ObjectNode) otherTask.get("task")).put("id", "Hopper");
+        expectLoadFailure(checkpoint, tensors, good, mapper.writeValueAsBytes(otherTask), "Hopper");
+    }
+
+    private void expectLoadFailure(Path checkpoint, Path tensors, byte[] tensorBytes, byte[] jsonBytes,
+            String message) throws Exception {
+        Files.write(tensors, tensorBytes);
+        Files.write(checkpoint.resolve("checkpoint.json"), jsonBytes);
+        try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
+                GoRL agent = tinyPpo(env, eval, temp.resolve("loader")).build()) {
+            assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(java.io.IOException.class)
+                    .hasMessageContaining(message);
+        }
+        assertThat(Files.readAllBytes(tensors)).isEqualTo(tensorBytes);
+        assertThat(Files.readAllBytes(checkpoint.resolve("checkpoint.json"))).isEqualTo(jsonBytes);
+    }
+
+    @Test
+    void train_withANonFiniteReward_stopsNamingTheStepSubEnvAndLastCheckpoint() throws Exception {
+        Path run = temp.resolve("run");
+        Supplier<Env> poisoned = () -> new NanAfter(new Pendulum(), 300);
+        try (VectorEnv env = Envs.sync(i -> i == 2 ? poisoned.get() : new Pendulum(), 4);
+                VectorEnv eval = pendulums(2);
+                GoRL agent = tinyPpo(env, eval, run).build()) {
+            assertThatThrownBy(agent::train).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("sub-env 2").hasMessageContaining("env step")
+                    .hasMessageContaining(run.resolve("checkpoint").toAbsolutePath().toString());
+        }
+    }
+
+    @Test
+    void build_checkpointEveryWithoutRunDirectory_isRejected() {
+        try (VectorEnv env = pendulums(2); VectorEnv eval = pendulums(2)) {
+            assertThatThrownBy(() -> GoRL.builder().env(env).evalEnv(eval).optimizer(Ppo.latent().build())
+                    .checkpointEvery(100).build())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runDirectory");
+        }
+    }
+
+    /** An env whose reward turns NaN after a number of steps (over all its episodes). */
+    private static final class NanAfter implements Env {
+        private final Env inner;
+        private final long after;
+        private long steps;
+
+        NanAfter(Env inner, long after) {
+            this.inner = inner;
+            this.after = after;
+        }
+
+        @Override
+        public EnvSpec spec() {
+            return inner.spec();
+        }
+
+        @Override
+        public void reset(long seed, float[] observation) {
+            inner.reset(seed, observation);
+        }
+
+        @Override
+        public StepResult step(float[] action, float[] observation) {
+            StepResult r = inner.step(action, observation);
+            return ++steps > after ? new StepResult(Double.NaN, r.terminated(), r.truncated()) : r;
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+}

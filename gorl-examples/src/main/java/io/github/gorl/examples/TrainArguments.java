@@ -1,0 +1,79 @@
+package io.github.gorl.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gorl.decoders.nn.TensorFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The {@code gorl train} options a run was started with, kept in its run directory as {@code train-args.json} so
+ * that {@code gorl train --resume DIR} rebuilds exactly the same agent (task, presets, schedule, seed) and loads its
+ * checkpoint into it.
+ */
+final class TrainArguments {
+
+    static final String FILE = "train-args.json";
+
+    private TrainArguments() {}
+
+    /** Writes the options given on the command line, except {@code --out} and {@code --resume}. */
+    static void write(Path runDirectory, CommandLine.ParseResult parsed) throws IOException {
+        List<String> args = new ArrayList<>();
+        for (OptionSpec o : parsed.matchedOptions()) {
+            String name = o.longestName();
+            if (name.equals("--out") || name.equals("--resume")) {
+                continue;
+            }
+            if (o.arity().max() == 0) {
+                args.add(name);
+            } else {
+                for (String v : o.originalStringValues()) {
+                    args.add(name);
+                    args.add(v);
+                }
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("command", "train");
+        json.put("args", args);
+        TensorFile.writeAtomically(runDirectory.resolve(FILE), new ObjectMapper().writeValueAsBytes(json));
+    }
+
+    /**
+     * A {@code train} command with the options the run in {@code runDirectory} was started with.
+     *
+     * @throws IOException if {@code train-args.json} is missing or unreadable (the message names it)
+     */
+    static TrainCommand read(Path runDirectory) throws IOException {
+        Path file = runDirectory.resolve(FILE);
+        JsonNode json;
+        try {
+            json = new ObjectMapper().readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new IOException("cannot resume " + runDirectory + ": " + file + " is missing; was it written by"
+                    + " gorl train?", e);
+        } catch (IOException e) {
+            throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+        }
+        List<String> args = new ArrayList<>();
+        for (JsonNode a : json.path("args")) {
+            args.add(a.asText());
+        }
+        TrainCommand command = new TrainCommand();
+        try {
+            new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IOException(file + " holds options this version does not accept: " + e.getMessage(), e);
+        }
+        return command;
+    }
+}

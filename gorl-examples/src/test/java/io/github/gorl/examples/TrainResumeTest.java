@@ -1,0 +1,117 @@
+package io.github.gorl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gorl train --checkpoint-every} killed with SIGKILL and continued with {@code --resume}. */
+class TrainResumeTest {
+
+    private static final String[] TRAIN = {"train", "--task", "Pendulum", "--decoder", "identity", "--steps", "4096",
+            "--envs", "4", "--eval-episodes", "2", "--eval-every", "1024", "--checkpoint-every", "1024",
+            "--seed", "3"};
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void resume_afterKill9_endsWhereTheUninterruptedRunEnds() throws Exception {
+        Path whole = temp.resolve("whole");
+        assertThat(GorlCli.run(with(TRAIN, "--out", whole.toString()))).isZero();
+
+        Path run = temp.resolve("killed");
+        Process p = gorl(run.resolveSibling("killed.log"), with(TRAIN, "--out", run.toString()));
+        Path description = run.resolve("checkpoint/checkpoint.json");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(description) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        p.destroyForcibly().waitFor();
+        assertThat(Files.exists(run.resolve("summary.json"))).as("killed before the end").isFalse();
+        assertThat(json(description).path("envSteps").asLong()).isLessThan(4096);
+
+        Process resumed = gorl(run.resolveSibling("resumed.log"), "train", "--resume", run.toString());
+        assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(resumed.exitValue()).as(Files.readString(run.resolveSibling("resumed.log"))).isZero();
+
+        JsonNode expected = json(whole.resolve("summary.json"));
+        JsonNode actual = json(run.resolve("summary.json"));
+        assertThat(actual.path("env_steps").asLong()).isEqualTo(expected.path("env_steps").asLong());
+        // Exact on the CPU (docs/checkpoints.md): the same evaluations, to the last bit.
+        assertThat(actual.path("final_eval_return").asDouble())
+                .isEqualTo(expected.path("final_eval_return").asDouble());
+        assertThat(actual.path("evaluations").asInt()).isEqualTo(expected.path("evaluations").asInt());
+        assertThat(evaluationRows(run)).isEqualTo(evaluationRows(whole));
+
+        // A damaged checkpoint: one error line, exit code 1, no stack trace, and nothing overwritten.
+        Path tensors;
+        try (Stream<Path> files = Files.list(run.resolve("checkpoint/optimizer"))) {
+            tensors = files.findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(tensors);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(tensors, bytes);
+        String err = runCapturingErr("train", "--resume", run.toString());
+        assertThat(err).startsWith("gorl: error: ").contains("checksum").doesNotContain("\tat ");
+        assertThat(Files.readAllBytes(tensors)).isEqualTo(bytes);
+
+        String notARun = runCapturingErr("train", "--resume", temp.resolve("nothing").toString());
+        assertThat(notARun).startsWith("gorl: error: ").contains("train-args.json is missing");
+    }
+
+    private static String runCapturingErr(String... args) {
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            assertThat(GorlCli.run(args)).isEqualTo(1);
+        } finally {
+            System.setErr(saved);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<String> evaluationRows(Path run) throws Exception {
+        List<String> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(run.resolve("metrics.csv"))) {
+            String[] c = line.split(",", -1);
+            if (c.length > 5 && c[2].equals("evaluation")) {
+                rows.add(c[0] + "," + c[1] + "," + c[4] + "," + c[5]);
+            }
+        }
+        return rows;
+    }
+
+    /** Runs the CLI in a new JVM on this test's classpath, as a user's process would run. */
+    private static Process gorl(Path log, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
+                "-cp", System.getProperty("java.class.path"), GorlCli.class.getName()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static String[] with(String[] base, String... more) {
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+
+    private static JsonNode json(Path file) throws Exception {
+        return new ObjectMapper().readTree(file.toFile());
+    }
+}
