@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Validate;
+import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Gaussian;
 import java.util.SplittableRandom;
 
@@ -99,7 +100,7 @@ public final class Dppo {
         }
 
         private NDArray mean(NDArray normalizedObservations, NDArray x, NDArray t) {
-            return x.sub(network(normalizedObservations, x, t).muli((float) (1.0 / config.steps())));
+            return x.sub(Scalars.timesInPlace(network(normalizedObservations, x, t), 1.0 / config.steps()));
         }
 
         @Override

@@ -21,6 +21,7 @@ import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.Reseedable;
 import io.github.gorl.core.optim.ppo.Gae;
 import io.github.gorl.core.optim.ppo.PpoLoss;
+import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
@@ -557,7 +558,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
                 policyLoss = PpoLoss.clippedSurrogate(ratio, adv, clip);
                 NDArray v = critic.forward(x).reshape(n);
                 valueLoss = PpoLoss.valueLoss(v, ret, oldValues, Double.NaN);
-                loss = policyLoss.add(valueLoss.mul((float) config.valueLossCoefficient()));
+                loss = policyLoss.add(Scalars.times(valueLoss, config.valueLossCoefficient()));
                 collector.backward(loss);
             }
             NDArray approxKl = ratio.sub(1).sub(logRatio).mean();

@@ -24,7 +24,7 @@ public final class Gaussian {
     public static NDArray logProbability(NDArray x, NDArray mean, NDArray std) {
         long dim = x.getShape().get(x.getShape().dimension() - 1);
         NDArray z = x.sub(mean).divi(std);
-        return z.square().muli(0.5).addi(std.log()).sum(new int[] {-1}).addi(0.5 * LOG_TWO_PI * dim).negi();
+        return Scalars.timesInPlace(z.square(), 0.5).addi(std.log()).sum(new int[] {-1}).addi(0.5 * LOG_TWO_PI * dim).negi();
     }
 
     /**
@@ -46,7 +46,8 @@ public final class Gaussian {
      * @return {@code [batch]}
      */
     public static NDArray klToStandardNormal(NDArray mean, NDArray std) {
-        return mean.square().addi(std.square()).subi(1).subi(std.log().muli(2)).sum(new int[] {-1}).muli(0.5);
+        NDArray twiceKl = mean.square().addi(std.square()).subi(1).subi(Scalars.timesInPlace(std.log(), 2)).sum(new int[] {-1});
+        return Scalars.timesInPlace(twiceKl, 0.5);
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.github.gorl.core.optim.ppo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
+import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Gaussian;
 
 /**
@@ -26,9 +26,7 @@ public final class PpoLoss {
      * @return a new tensor, attached to the manager of {@code x}
      */
     public static NDArray scaled(NDArray x, double value) {
-        try (NDArray scalar = x.getManager().full(new Shape(), (float) value)) {
-            return x.mul(scalar);
-        }
+        return Scalars.times(x, value);
     }
 
     /**
