@@ -7,6 +7,8 @@ import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.baselines.Dppo;
+import io.github.gorl.core.baselines.Fpo;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.diffusion.DiffusionDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
@@ -29,7 +31,9 @@ final class AgentFactory {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "ppo" -> preset.ppo(task).build();
             case "sac" -> preset.sac(task).build();
-            default -> throw new IllegalArgumentException("--optimizer must be ppo or sac, got '" + name + "'");
+            case "fpo" -> preset.baseline(Fpo.builder(), task).build();
+            case "dppo" -> preset.baseline(Dppo.builder(), task).build();
+            default -> throw new IllegalArgumentException("--optimizer must be ppo, sac, fpo or dppo, got '" + name + "'");
         };
     }
 

@@ -7,9 +7,6 @@ import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.train.Listeners;
-import io.github.gorl.decoders.IdentityDecoder;
-import io.github.gorl.decoders.diffusion.DiffusionDecoder;
-import io.github.gorl.decoders.flow.FlowMatchingDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -17,7 +14,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code gorl train}: trains GoRL (or Gaussian PPO with {@code --decoder identity}) and writes a run directory. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -29,12 +28,18 @@ final class TrainCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).", completionCandidates = Tasks.Names.class)
     String task;
 
-    @Option(names = "--optimizer", defaultValue = "ppo", description = "Latent optimizer: ppo (default).")
+    @Option(names = "--optimizer", defaultValue = "ppo", description = "Latent optimizer: ppo (default) or sac"
+            + " (which has its own preset budget and envs).")
     String optimizer;
 
     @Option(names = "--decoder", defaultValue = "flow",
-            description = "Decoder: flow (default), diffusion, or identity (= Gaussian PPO: one stage, beta 0).")
+            description = "Decoder: flow (default), diffusion, or identity (= Gaussian PPO or SAC: one stage,"
+                    + " beta 0).")
     String decoder;
+
+    @Option(names = "--baseline", description = "Train a baseline instead of GoRL: gaussian-ppo (= --optimizer ppo"
+            + " --decoder identity), fpo or dppo (flow / diffusion policy PPO in the action space, one stage).")
+    String baseline;
 
     @Option(names = "--steps", description = "Total encoder environment steps (default: the task's preset).")
     Long steps;
@@ -70,9 +75,42 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Write checkpoint/ every N encoder env steps (default: only at the end).")
+    Long checkpointEvery;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint/,"
+            + " with the options it was started with (other options are ignored); metrics.csv is continued.")
+    Path resume;
+
+    @Spec
+    CommandSpec spec;
+
+    // Set on the command rebuilt from a run's train-args.json by --resume.
+    private boolean resuming;
+
     @Override
     public Integer call() throws Exception {
+        if (resume != null) {
+            TrainCommand original = TrainArguments.read(resume);
+            original.out = resume;
+            original.resuming = true;
+            return original.call();
+        }
+        if (baseline != null) {
+            // Every baseline acts in the real action space: the identity decoder and a single stage.
+            optimizer = switch (baseline.toLowerCase(Locale.ROOT)) {
+                case "gaussian-ppo" -> "ppo";
+                case "fpo", "dppo" -> baseline.toLowerCase(Locale.ROOT);
+                default -> throw new IllegalArgumentException(
+                        "--baseline must be one of gaussian-ppo, fpo, dppo, got '" + baseline + "'");
+            };
+            decoder = "identity";
+        }
         Preset preset = Preset.forTask(task);
+        if (optimizer.equalsIgnoreCase("sac")) {
+            preset = preset.sacBudget(task);
+        }
         long budget = steps != null ? steps : preset.steps();
         int numEnvs = envs != null ? envs : preset.envs();
         boolean identity = decoder.equalsIgnoreCase("identity");
@@ -87,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-s%d-%s",
-                task.toLowerCase(Locale.ROOT), decoder.toLowerCase(Locale.ROOT), seed,
+                task.toLowerCase(Locale.ROOT), (baseline != null ? baseline : decoder).toLowerCase(Locale.ROOT), seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
@@ -105,9 +143,20 @@ final class TrainCommand implements Callable<Integer> {
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }
+            if (checkpointEvery != null) {
+                builder.checkpointEvery(checkpointEvery);
+            }
             try (GoRL agent = builder.build()) {
+                if (resuming) {
+                    agent.load(runDir.resolve("checkpoint"));
+                    System.out.printf(Locale.ROOT, "Resuming %s from env step %,d%n", runDir, agent.envSteps());
+                } else {
+                    TrainArguments.write(runDir, spec.commandLine().getParseResult());
+                }
                 System.out.printf(Locale.ROOT, "Training %s on %s: %,d env steps, %d stage(s), %d envs, seed %d%n",
-                        identity ? "Gaussian PPO" : "GoRL(" + optimizer + "+" + decoder + ")", task, budget,
+                        baseline != null ? baseline.toUpperCase(Locale.ROOT)
+                                : identity ? "Gaussian " + optimizer.toUpperCase(Locale.ROOT)
+                                : "GoRL(" + optimizer + "+" + decoder + ")", task, budget,
                         schedule.size(), numEnvs, seed);
                 TrainingResult result = agent.train();
                 System.out.printf(Locale.ROOT, "%nFinal eval return %.1f, best %.1f, %,d env steps in %.0f s%n",
@@ -134,19 +183,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private LatentPolicyOptimizer optimizer(Preset preset) {
-        return switch (optimizer.toLowerCase(Locale.ROOT)) {
-            case "ppo" -> preset.ppo(task).build();
-            default -> throw new IllegalArgumentException("--optimizer must be ppo, got '" + optimizer + "'");
-        };
+        return AgentFactory.optimizer(optimizer, preset, task);
     }
 
     private static GenerativeDecoder decoder(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "flow" -> FlowMatchingDecoder.builder().build();
-            case "diffusion" -> DiffusionDecoder.builder().build();
-            case "identity" -> new IdentityDecoder();
-            default -> throw new IllegalArgumentException(
-                    "--decoder must be one of flow, diffusion, identity, got '" + name + "'");
-        };
+        return AgentFactory.decoder(name);
     }
 }

@@ -1,0 +1,803 @@
+package io.github.gorl.core.optim.sac;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.Stage;
+import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.Validate;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.api.VectorStep;
+import io.github.gorl.decoders.nn.Adam;
+import io.github.gorl.decoders.nn.Gaussian;
+import io.github.gorl.decoders.nn.Mlp;
+import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Scalars;
+import io.github.gorl.decoders.nn.TensorFile;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Latent SAC, read top to bottom like CleanRL's {@code sac_continuous_action.py}: step every sub-environment
+ * with {@code eps ~ pi_theta(.|s)}, store the transitions, and once the buffer holds {@code learningStarts}
+ * of them run {@code updatesPerStep} gradient updates per environment step. Built by {@link Sac#latent()}.
+ *
+ * <p>One update on a minibatch {@code (s, eps, r, s', d)} ({@code d} = terminated; a truncated transition
+ * bootstraps from its final observation {@code s'}), with {@code R(s)} the regularizer of
+ * {@link Sac.Regularization}: {@code alpha * log pi(eps|s)} and/or {@code beta * KL(pi(.|s) || N(0, I))}:
+ *
+ * <pre>
+ * y        = c_r r + gamma (1 - d) (min_i Q'_i(s', eps') - R(s')),      eps' ~ pi_theta(.|s')
+ * L_Q      = 0.5 mean((Q_1(s, eps) - y)^2) + 0.5 mean((Q_2(s, eps) - y)^2)
+ * L_pi     = mean(R(s) - min_i Q_i(s, eps~)),                           eps~ = mean(s) + std(s) z, z ~ N(0, I)
+ * L_alpha  = -log alpha * mean(log pi(eps~|s) + H_target)
+ * Q'_i     = (1 - tau) Q'_i + tau Q_i
+ * </pre>
+ *
+ * <p>Randomness (initialization, sampling noise, minibatch indices, env reset seeds) comes from Java
+ * {@link SplittableRandom}s split from the seed given to {@link #initialize}, so a run with the same seed and
+ * the same calls is reproducible on the CPU. Not thread-safe.
+ */
+final class LatentSac implements LatentPolicyOptimizer {
+
+    static final String FILE_NAME = "latent-sac.tensors";
+    static final String FILE_KIND = "latent-sac";
+    static final int FILE_VERSION = 1;
+
+    private final SacConfig config;
+    // The per-stage knobs: the builder's values until beginStage applies a stage's.
+    private double klBeta;
+    private double gradNormClip;
+
+    private EnvSpec spec;
+    private NDManager manager;
+    private LatentActor actor;
+    private Mlp q1;
+    private Mlp q2;
+    private Mlp q1Target;
+    private Mlp q2Target;
+    /** {@code log alpha}, shape {@code [1]}, learned by its own Adam. */
+    private NDArray logAlpha;
+    private double alpha;
+    private double targetEntropy;
+    private Adam actorAdam;
+    private Adam criticAdam;
+    private Adam alphaAdam;
+    private RunningNormalizer normalizer;
+    private ReplayBuffer buffer;
+    private ReplayBuffer.Batch batch;
+    private SplittableRandom reinitRandom;
+    private SplittableRandom envSeedRandom;
+    private SplittableRandom noiseRandom;
+    private SplittableRandom sampleRandom;
+    private SplittableRandom actRandom;
+
+    // The env being learned on: its episodes continue across learn calls with the same instance.
+    private VectorEnv env;
+    private VectorStep envStep;
+    private float[] observations;
+    private float[] latents;
+    private double[] episodeReturns;
+    /** Fractional updates owed by the update-to-data ratio. */
+    private double updateCredit;
+    private long updates;
+
+    LatentSac(SacConfig config) {
+        this.config = config;
+        this.klBeta = config.klToPrior();
+        this.gradNormClip = config.gradNormClip();
+    }
+
+    @Override
+    public void initialize(EnvSpec latentSpec, Device device, long seed) {
+        Validate.notNull("latentSpec", latentSpec);
+        Validate.notNull("device", device);
+        if (spec != null) {
+            throw new IllegalStateException("initialize must be called once; this SAC is already initialized for "
+                    + spec);
+        }
+        int obsDim = latentSpec.observationDim();
+        int latentDim = latentSpec.actionDim();
+        buffer = new ReplayBuffer(config.bufferCapacity(), obsDim, latentDim);
+        batch = new ReplayBuffer.Batch(config.batchSize(), obsDim, latentDim);
+        spec = latentSpec;
+        SplittableRandom root = new SplittableRandom(seed);
+        long actorSeed = root.nextLong();
+        long q1Seed = root.nextLong();
+        long q2Seed = root.nextLong();
+        reinitRandom = root.split();
+        envSeedRandom = root.split();
+        noiseRandom = root.split();
+        sampleRandom = root.split();
+        actRandom = root.split();
+        manager = NDManager.newBaseManager(device);
+        actor = new LatentActor(manager, obsDim, config.actorLayers(), latentDim, actorSeed);
+        q1 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
+        q2 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q2Seed);
+        q1Target = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
+        q2Target = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q2Seed);
+        actorAdam = new Adam(actor.mlp().parameters(), config.actorLearningRate());
+        List<NDArray> critics = new ArrayList<>(q1.parameters());
+        critics.addAll(q2.parameters());
+        criticAdam = new Adam(critics, config.criticLearningRate());
+        logAlpha = manager.create(new float[] {(float) Math.log(config.initialAlpha())}, new Shape(1));
+        logAlpha.setRequiresGradient(true);
+        alphaAdam = new Adam(List.of(logAlpha), config.alphaLearningRate());
+        alpha = config.initialAlpha();
+        targetEntropy = Double.isNaN(config.targetEntropy()) ? -latentDim : config.targetEntropy();
+        normalizer = new RunningNormalizer(manager, obsDim, config.observationClip());
+    }
+
+    /**
+     * Afterwards {@code pi_theta(eps | s) = N(0, I)} exactly for every {@code s}: the actor's output layer is
+     * zeroed with biases giving mean 0 and std 1 and its hidden layers are re-drawn. The replay buffer is
+     * cleared (its latents were decoded by the previous decoder), the temperature returns to
+     * {@code initialAlpha}, and every Adam forgets its moments. The Q networks are re-drawn and copied into
+     * their targets unless {@code resetCriticOnStage(false)}; the observation statistics are kept unless
+     * {@code resetNormalizerOnStage(true)}.
+     */
+    @Override
+    public void resetToPrior() {
+        requireInitialized();
+        actor.resetToPrior(reinitRandom.nextLong());
+        long q1Seed = reinitRandom.nextLong();
+        long q2Seed = reinitRandom.nextLong();
+        if (config.resetCriticOnStage()) {
+            q1.reinitialize(q1Seed);
+            q2.reinitialize(q2Seed);
+            q1Target.copyFrom(q1);
+            q2Target.copyFrom(q2);
+        }
+        if (config.resetNormalizerOnStage()) {
+            normalizer.reset();
+        }
+        logAlpha.set(new float[] {(float) Math.log(config.initialAlpha())});
+        alpha = config.initialAlpha();
+        actorAdam.reset();
+        criticAdam.reset();
+        alphaAdam.reset();
+        buffer.clear();
+        updateCredit = 0;
+    }
+
+    /** Applies the stage's KL weight and gradient-norm clip; SAC has no ratio clip. */
+    @Override
+    public void beginStage(Stage stage) {
+        Validate.notNull("stage", stage);
+        klBeta = stage.klBeta();
+        gradNormClip = stage.gradNormClip();
+    }
+
+    @Override
+    public long learn(VectorEnv latentEnv, long envSteps, TrainingListener listener) {
+        requireInitialized();
+        Validate.notNull("latentEnv", latentEnv);
+        Validate.positive("envSteps", envSteps);
+        TrainingListener events = listener == null ? TrainingListener.NONE : listener;
+        EnvSpec envSpec = latentEnv.spec();
+        if (envSpec.observationDim() != spec.observationDim() || envSpec.actionDim() != spec.actionDim()) {
+            throw new IllegalArgumentException("latentEnv has observationDim " + envSpec.observationDim()
+                    + " and actionDim " + envSpec.actionDim() + " (" + envSpec.id() + "), but this SAC was "
+                    + "initialized for observationDim " + spec.observationDim() + " and latentDim "
+                    + spec.actionDim() + " (" + spec.id() + ")");
+        }
+        attach(latentEnv);
+        int numEnvs = latentEnv.numEnvs();
+        int obsDim = spec.observationDim();
+        long vectorSteps = (envSteps + numEnvs - 1) / numEnvs;
+        long taken = 0;
+        Report report = new Report();
+        for (long v = 0; v < vectorSteps; v++) {
+            // 1. Act: eps ~ pi_theta(.|s) for every sub-env, after merging s into the observation statistics.
+            if (config.normalizeObservations()) {
+                normalizer.update(observations, numEnvs);
+            }
+            sampleLatents(numEnvs);
+            env.step(latents, envStep);
+            requireFinite(envStep, numEnvs, taken);
+            // 2. Store: s' is the final observation where an episode ended, so truncation bootstraps from it.
+            float[] rewards = envStep.rewards();
+            boolean[] terminated = envStep.terminated();
+            boolean[] truncated = envStep.truncated();
+            for (int i = 0; i < numEnvs; i++) {
+                boolean done = terminated[i] || truncated[i];
+                buffer.add(observations, i, latents, rewards[i],
+                        done ? envStep.finalObservations() : envStep.observations(), i, terminated[i], truncated[i]);
+                episodeReturns[i] += rewards[i];
+                if (done) {
+                    report.episode(episodeReturns[i]);
+                    episodeReturns[i] = 0;
+                }
+            }
+            System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
+            taken += numEnvs;
+            // 3. Learn: updatesPerStep gradient updates per transition once the buffer is warm.
+            if (buffer.size() >= config.learningStarts()) {
+                updateCredit += numEnvs * config.updatesPerStep();
+                while (updateCredit >= 1) {
+                    updateCredit -= 1;
+                    report.update(update(taken));
+                }
+            }
+            if (taken - report.fromStep >= config.logInterval() || v == vectorSteps - 1) {
+                events.onMetrics(Metrics.of(taken, Phase.ENCODER, report.metrics(taken, alphaOrZero())));
+                report = new Report();
+                report.fromStep = taken;
+            }
+        }
+        return taken;
+    }
+
+    /** Continues the current env's episodes, or resets a new env instance with a fresh seed. */
+    private void attach(VectorEnv latentEnv) {
+        if (latentEnv == env) {
+            return;
+        }
+        int numEnvs = latentEnv.numEnvs();
+        int obsDim = spec.observationDim();
+        if (observations == null || envStep.numEnvs() != numEnvs) {
+            envStep = new VectorStep(numEnvs, obsDim);
+            observations = new float[numEnvs * obsDim];
+            latents = new float[numEnvs * spec.actionDim()];
+            episodeReturns = new double[numEnvs];
+        }
+        Arrays.fill(episodeReturns, 0);
+        latentEnv.reset(envSeedRandom.nextLong(), observations);
+        env = latentEnv;
+    }
+
+    /** Samples {@code eps = mean + std * z} for the current observations into {@link #latents}. */
+    private void sampleLatents(int numEnvs) {
+        int latentDim = spec.actionDim();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(FloatBuffer.wrap(observations, 0, numEnvs * spec.observationDim()),
+                    new Shape(numEnvs, spec.observationDim()), DataType.FLOAT32);
+            LatentActor.Head head = actor.forward(normalize(obs));
+            float[] mean = head.mean().toFloatArray();
+            float[] std = head.std().toFloatArray();
+            for (int k = 0; k < numEnvs * latentDim; k++) {
+                latents[k] = mean[k] + std[k] * (float) noiseRandom.nextGaussian();
+            }
+        }
+    }
+
+    /** A NaN or infinite value from the env would silently poison every parameter: report where it came from. */
+    private static void requireFinite(VectorStep step, int numEnvs, long stepsBefore) {
+        int obsDim = step.observationDim();
+        for (int i = 0; i < numEnvs; i++) {
+            if (!Float.isFinite(step.rewards()[i])) {
+                throw bad("reward " + step.rewards()[i], i, stepsBefore);
+            }
+            boolean done = step.terminated()[i] || step.truncated()[i];
+            for (int k = i * obsDim; k < (i + 1) * obsDim; k++) {
+                if (!Float.isFinite(step.observations()[k])) {
+                    throw bad("observation[" + (k - i * obsDim) + "] " + step.observations()[k], i, stepsBefore);
+                }
+                if (done && !Float.isFinite(step.finalObservations()[k])) {
+                    throw bad("final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k], i,
+                            stepsBefore);
+                }
+            }
+        }
+    }
+
+    private static IllegalStateException bad(String what, int env, long stepsBefore) {
+        return new IllegalStateException("non-finite " + what + " from sub-env " + env + " at env step "
+                + (stepsBefore + env) + " of this learn call");
+    }
+
+    /** The names and order of the per-update statistics that {@link #update} returns. */
+    static final class UpdateStats {
+        static final String[] NAMES = {"q_loss", "actor_loss", "alpha", "entropy", "kl_to_prior"};
+        static final int COUNT = NAMES.length;
+    }
+
+    /**
+     * One gradient update of the critics, the actor, the temperature and the targets, on a fresh minibatch.
+     *
+     * @param stepInCall the env steps taken so far in this learn call, for error messages
+     * @return {@link UpdateStats} in order
+     */
+    float[] update(long stepInCall) {
+        buffer.sample(sampleRandom, batch);
+        int n = batch.size;
+        int obsDim = spec.observationDim();
+        int latentDim = spec.actionDim();
+        float[] stats = new float[UpdateStats.COUNT];
+        double meanLogProbability;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray x = normalize(matrix(scope, batch.observations, n, obsDim));
+            NDArray xNext = normalize(matrix(scope, batch.nextObservations, n, obsDim));
+            NDArray eps = matrix(scope, batch.latents, n, latentDim);
+            NDArray rewards = matrix(scope, batch.rewards, n, 1).reshape(n);
+            NDArray notTerminated = matrix(scope, batch.notTerminated, n, 1).reshape(n);
+            // 1. The soft target, without gradients.
+            NDArray y = qTargets(xNext, rewards, notTerminated, matrix(scope, gaussian(n * latentDim), n, latentDim));
+            // 2. Critics: regress both Q networks on the same target.
+            NDArray qLoss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray input = NDArrays.concat(new NDList(x, eps), 1);
+                NDArray e1 = q1.forward(input).reshape(n).sub(y);
+                NDArray e2 = q2.forward(input).reshape(n).sub(y);
+                qLoss = Scalars.times(e1.square().mean().add(e2.square().mean()), 0.5);
+                collector.backward(qLoss);
+            }
+            stats[0] = qLoss.getFloat();
+            if (!Float.isFinite(stats[0])) {
+                criticAdam.zeroGradients();
+                throw nonFinite("q_loss", stats[0], stepInCall);
+            }
+            step(criticAdam, "critic grad_norm", stepInCall);
+            // 3. Actor: reparameterized eps~ = mean + std z, scored by the smaller (just updated) Q.
+            NDArray z = matrix(scope, gaussian(n * latentDim), n, latentDim);
+            NDArray actorLoss;
+            NDArray logProbability;
+            NDArray entropy;
+            NDArray kl;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                LatentActor.Head head = actor.forward(x);
+                NDArray sampled = head.mean().add(head.std().mul(z));
+                logProbability = Gaussian.logProbability(sampled, head.mean(), head.std());
+                NDArray input = NDArrays.concat(new NDList(x, sampled), 1);
+                NDArray perState = q1.forward(input).minimum(q2.forward(input)).reshape(n).neg();
+                kl = Gaussian.klToStandardNormal(head.mean(), head.std());
+                perState = regularize(perState, logProbability, kl);
+                actorLoss = perState.mean();
+                entropy = Gaussian.entropy(head.std()).mean();
+                collector.backward(actorLoss);
+            }
+            // The actor's loss reached the critics' parameters too: only the actor may step on it.
+            criticAdam.zeroGradients();
+            String[] names = {"actor_loss", "log_probability", "entropy", "kl_to_prior"};
+            float[] values = NDArrays.stack(new NDList(actorLoss, logProbability.mean(), entropy, kl.mean()))
+                    .toFloatArray();
+            for (int k = 0; k < values.length; k++) {
+                if (!Float.isFinite(values[k])) {
+                    actorAdam.zeroGradients();
+                    throw nonFinite(names[k], values[k], stepInCall);
+                }
+            }
+            stats[1] = values[0];
+            meanLogProbability = values[1];
+            stats[3] = values[2];
+            stats[4] = values[3];
+            step(actorAdam, "actor grad_norm", stepInCall);
+        }
+        // 4. Temperature: alpha rises while the entropy is below the target, falls while above.
+        if (config.regularization().entropy() && config.autoTuneAlpha()) {
+            updateTemperature(meanLogProbability);
+        }
+        stats[2] = (float) alphaOrZero();
+        // 5. Targets: slow Polyak averages of the online critics.
+        q1Target.polyakUpdate(q1, config.tau());
+        q2Target.polyakUpdate(q2, config.tau());
+        updates++;
+        return stats;
+    }
+
+    /**
+     * The critic target of a minibatch: {@code y = c_r r + gamma (1 - d) (min_i Q'_i(s', eps') - R(s'))} with
+     * {@code eps' = mean(s') + std(s') z}, without gradients.
+     *
+     * @param xNext the normalized next observations {@code [n, observationDim]}
+     * @param rewards the raw rewards {@code [n]}
+     * @param notTerminated {@code 1 - terminated} {@code [n]}
+     * @param z standard normal noise {@code [n, latentDim]}
+     * @return {@code y}, {@code [n]}
+     */
+    NDArray qTargets(NDArray xNext, NDArray rewards, NDArray notTerminated, NDArray z) {
+        long n = xNext.getShape().get(0);
+        LatentActor.Head head = actor.forward(xNext);
+        NDArray next = head.mean().add(head.std().mul(z));
+        NDArray input = NDArrays.concat(new NDList(xNext, next), 1);
+        NDArray minQ = q1Target.forward(input).minimum(q2Target.forward(input)).reshape(n);
+        NDArray soft = regularize(minQ.neg(), Gaussian.logProbability(next, head.mean(), head.std()),
+                Gaussian.klToStandardNormal(head.mean(), head.std())).neg();
+        return Scalars.times(rewards, config.rewardScaling())
+                .add(Scalars.times(notTerminated.mul(soft), config.gamma()))
+                .stopGradient();
+    }
+
+    /**
+     * {@link #qTargets(NDArray, NDArray, NDArray, NDArray)} on Java arrays, for tests: raw next observations.
+     *
+     * @param nextObservations {@code [n, observationDim]}, raw
+     * @param rewards {@code [n]}
+     * @param notTerminated {@code [n]}
+     * @param noise {@code [n, latentDim]}
+     * @return {@code y}, {@code [n]}
+     */
+    float[] qTargets(float[] nextObservations, float[] rewards, float[] notTerminated, float[] noise) {
+        int n = rewards.length;
+        try (NDManager scope = manager.newSubManager()) {
+            return qTargets(normalize(matrix(scope, nextObservations, n, spec.observationDim())),
+                    matrix(scope, rewards, n, 1).reshape(n), matrix(scope, notTerminated, n, 1).reshape(n),
+                    matrix(scope, noise, n, spec.actionDim())).toFloatArray();
+        }
+    }
+
+    /**
+     * Adds {@code R(s)} to a per-state loss: {@code alpha * log pi} and/or {@code beta * KL}, by the mode (through
+     * {@link Scalars}: a Java number multiplied into a differentiated tensor must be a PyTorch-owned scalar).
+     */
+    private NDArray regularize(NDArray perState, NDArray logProbability, NDArray kl) {
+        NDArray out = perState;
+        if (config.regularization().entropy()) {
+            out = out.add(Scalars.times(logProbability, alpha));
+        }
+        if (config.regularization().kl()) {
+            out = out.add(Scalars.times(kl, klBeta));
+        }
+        return out;
+    }
+
+    /**
+     * One temperature step on {@code L = -log alpha * (mean log pi + H_target)}: the gradient is
+     * {@code H - H_target} with {@code H = -mean log pi}, so {@code alpha} grows while {@code H < H_target}.
+     *
+     * @param meanLogProbability {@code mean log pi(eps~ | s)} of the minibatch
+     */
+    void updateTemperature(double meanLogProbability) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray coefficient = scope.create(new float[] {(float) -(meanLogProbability + targetEntropy)},
+                    new Shape(1));
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(coefficient.mul(logAlpha).sum());
+            }
+        }
+        alphaAdam.step();
+        alpha = Math.exp(logAlpha.getFloat());
+        if (!Double.isFinite(alpha)) {
+            throw new IllegalStateException("SAC temperature alpha became " + alpha + " after update " + updates
+                    + "; lower alphaLearningRate or check the target entropy " + targetEntropy);
+        }
+    }
+
+    /** Clips the global gradient norm to the stage's and steps; a non-finite norm is an error. */
+    private void step(Adam adam, String what, long stepInCall) {
+        double norm = adam.clipGradientNorm(gradNormClip);
+        if (!Double.isFinite(norm)) {
+            adam.zeroGradients();
+            throw nonFinite(what, norm, stepInCall);
+        }
+        adam.step();
+    }
+
+    private IllegalStateException nonFinite(String quantity, double value, long stepInCall) {
+        return new IllegalStateException("SAC " + quantity + " is " + value + " in update " + (updates + 1)
+                + " (after env step " + stepInCall + " of this learn call); lower the learning rates or the reward"
+                + " scaling, or check the env");
+    }
+
+    private double alphaOrZero() {
+        return config.regularization().entropy() ? alpha : 0;
+    }
+
+    private float[] gaussian(int count) {
+        float[] z = new float[count];
+        for (int k = 0; k < count; k++) {
+            z[k] = (float) noiseRandom.nextGaussian();
+        }
+        return z;
+    }
+
+    private static NDArray matrix(NDManager scope, float[] values, int rows, int cols) {
+        return scope.create(FloatBuffer.wrap(values, 0, rows * cols), new Shape(rows, cols), DataType.FLOAT32);
+    }
+
+    private NDArray normalize(NDArray observations) {
+        return config.normalizeObservations() ? normalizer.normalize(observations) : observations;
+    }
+
+    /** Averages of the update statistics and episode returns between two metrics reports. */
+    private static final class Report {
+        private final double[] sums = new double[UpdateStats.COUNT];
+        private int updateCount;
+        private double returnSum;
+        private int episodes;
+        private final long start = System.nanoTime();
+        long fromStep;
+
+        void update(float[] stats) {
+            for (int k = 0; k < sums.length; k++) {
+                sums[k] += stats[k];
+            }
+            updateCount++;
+        }
+
+        void episode(double episodeReturn) {
+            returnSum += episodeReturn;
+            episodes++;
+        }
+
+        Map<String, Double> metrics(long step, double currentAlpha) {
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            for (int k = 0; k < UpdateStats.COUNT; k++) {
+                metrics.put(UpdateStats.NAMES[k], updateCount > 0 ? sums[k] / updateCount : Double.NaN);
+            }
+            metrics.put("alpha", currentAlpha);
+            metrics.put("train_episode_return", episodes > 0 ? returnSum / episodes : Double.NaN);
+            metrics.put("steps_per_second", (step - fromStep) / ((System.nanoTime() - start) * 1e-9));
+            return metrics;
+        }
+    }
+
+    @Override
+    public NDArray act(NDArray observations, boolean deterministic) {
+        requireInitialized();
+        Validate.notNull("observations", observations);
+        Shape shape = observations.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
+            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
+                    + "], got " + shape);
+        }
+        int rows = (int) shape.get(0);
+        NDManager caller = observations.getManager();
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = observations.toDevice(manager.getDevice(), true);
+            obs.attach(scope);
+            LatentActor.Head head = actor.forward(normalize(obs));
+            NDArray latent;
+            if (deterministic) {
+                latent = head.mean();
+            } else {
+                float[] z = new float[rows * spec.actionDim()];
+                for (int k = 0; k < z.length; k++) {
+                    z[k] = (float) actRandom.nextGaussian();
+                }
+                latent = head.mean().add(head.std().mul(scope.create(z, new Shape(rows, spec.actionDim()))));
+            }
+            NDArray result = latent.toDevice(observations.getDevice(), true);
+            result.attach(caller);
+            return result;
+        }
+    }
+
+    @Override
+    public double klToPrior() {
+        return klBeta;
+    }
+
+    @Override
+    public String name() {
+        return "sac";
+    }
+
+    @Override
+    public Map<String, Object> config() {
+        return config.toMap();
+    }
+
+    @Override
+    public void save(Path directory) throws IOException {
+        requireInitialized();
+        Map<String, float[]> entries = new LinkedHashMap<>();
+        entries.put("dims", new float[] {spec.observationDim(), spec.actionDim()});
+        entries.put("actor.sizes", toFloats(actor.mlp().sizes()));
+        entries.put("critic.sizes", toFloats(q1.sizes()));
+        putParameters(entries, "actor", actor.mlp());
+        putParameters(entries, "q1", q1);
+        putParameters(entries, "q2", q2);
+        putParameters(entries, "q1_target", q1Target);
+        putParameters(entries, "q2_target", q2Target);
+        entries.put("log_alpha", logAlpha.toFloatArray());
+        putState(entries, "actor_adam.", actorAdam.state());
+        putState(entries, "critic_adam.", criticAdam.state());
+        putState(entries, "alpha_adam.", alphaAdam.state());
+        entries.putAll(normalizer.state("normalizer"));
+        entries.put("stage", encodeDoubles(klBeta, gradNormClip));
+        entries.put("counters", encodeDoubles(updates, updateCredit));
+        if (config.saveReplayBuffer()) {
+            int width = spec.observationDim();
+            entries.put("replay.size", encodeDoubles(buffer.size()));
+            entries.put("replay.observations", buffer.chronological(buffer.observations, width));
+            entries.put("replay.latents", buffer.chronological(buffer.latents, spec.actionDim()));
+            entries.put("replay.rewards", buffer.chronological(buffer.rewards, 1));
+            entries.put("replay.next_observations", buffer.chronological(buffer.nextObservations, width));
+            entries.put("replay.terminated", buffer.chronological(buffer.terminated));
+            entries.put("replay.truncated", buffer.chronological(buffer.truncated));
+        }
+        TensorFile.write(directory.resolve(FILE_NAME), FILE_KIND, FILE_VERSION, entries);
+    }
+
+    /**
+     * Restores what {@link #save} wrote. The replay buffer is restored when the file holds one; otherwise it is
+     * emptied, and learning resumes after {@code learningStarts} new transitions.
+     */
+    @Override
+    public void load(Path directory) throws IOException {
+        requireInitialized();
+        Path file = directory.resolve(FILE_NAME);
+        TensorFile.Content content = TensorFile.read(file, FILE_KIND, FILE_VERSION);
+        float[] dims = content.require("dims", 2);
+        requireSame(file, "observationDim", (int) dims[0], spec.observationDim());
+        requireSame(file, "latentDim", (int) dims[1], spec.actionDim());
+        requireSameSizes(file, "actor", content, actor.mlp());
+        requireSameSizes(file, "critic", content, q1);
+        try {
+            loadParameters(content, "actor", actor.mlp());
+            loadParameters(content, "q1", q1);
+            loadParameters(content, "q2", q2);
+            loadParameters(content, "q1_target", q1Target);
+            loadParameters(content, "q2_target", q2Target);
+            logAlpha.set(content.require("log_alpha", 1));
+            alpha = Math.exp(logAlpha.getFloat());
+            actorAdam.loadState(state(content, "actor_adam."));
+            criticAdam.loadState(state(content, "critic_adam."));
+            alphaAdam.loadState(state(content, "alpha_adam."));
+            normalizer.loadState(content.entries(), "normalizer");
+            if (content.entries().containsKey("replay.size")) {
+                int n = (int) decodeDoubles(content.require("replay.size", 2))[0];
+                int obsDim = spec.observationDim();
+                buffer.restore(n, content.require("replay.observations", n * obsDim),
+                        content.require("replay.latents", n * spec.actionDim()),
+                        content.require("replay.rewards", n),
+                        content.require("replay.next_observations", n * obsDim),
+                        content.require("replay.terminated", n), content.require("replay.truncated", n));
+            } else {
+                buffer.clear();
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + " does not match this SAC: " + e.getMessage(), e);
+        }
+        double[] stage = decodeDoubles(content.require("stage", 4));
+        klBeta = stage[0];
+        gradNormClip = stage[1];
+        double[] counters = decodeDoubles(content.require("counters", 4));
+        updates = (long) counters[0];
+        updateCredit = counters[1];
+    }
+
+    private static void putState(Map<String, float[]> entries, String prefix, Map<String, float[]> state) {
+        for (Map.Entry<String, float[]> e : state.entrySet()) {
+            entries.put(prefix + e.getKey(), e.getValue());
+        }
+    }
+
+    private static Map<String, float[]> state(TensorFile.Content content, String prefix) {
+        Map<String, float[]> state = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : content.entries().entrySet()) {
+            if (e.getKey().startsWith(prefix)) {
+                state.put(e.getKey().substring(prefix.length()), e.getValue());
+            }
+        }
+        return state;
+    }
+
+    private static void requireSame(Path file, String what, int saved, int current) throws IOException {
+        if (saved != current) {
+            throw new IOException(file + " was saved with " + what + " " + saved + ", but this SAC has " + what
+                    + " " + current);
+        }
+    }
+
+    private static void requireSameSizes(Path file, String name, TensorFile.Content content, Mlp mlp)
+            throws IOException {
+        float[] saved = content.entries().get(name + ".sizes");
+        float[] current = toFloats(mlp.sizes());
+        if (!Arrays.equals(saved, current)) {
+            throw new IOException(file + " was saved with " + name + " layer sizes " + Arrays.toString(saved)
+                    + ", but this SAC has " + Arrays.toString(current));
+        }
+    }
+
+    private static void putParameters(Map<String, float[]> entries, String prefix, Mlp mlp) {
+        List<NDArray> parameters = mlp.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            entries.put(prefix + "." + i, parameters.get(i).toFloatArray());
+        }
+    }
+
+    private static void loadParameters(TensorFile.Content content, String prefix, Mlp mlp) throws IOException {
+        List<NDArray> parameters = mlp.parameters();
+        for (int i = 0; i < parameters.size(); i++) {
+            parameters.get(i).set(content.require(prefix + "." + i, (int) parameters.get(i).size()));
+        }
+    }
+
+    private static float[] toFloats(int[] values) {
+        float[] out = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = values[i];
+        }
+        return out;
+    }
+
+    /** Doubles as pairs of float bit patterns (exact), as the nn blocks store their statistics. */
+    private static float[] encodeDoubles(double... values) {
+        float[] out = new float[2 * values.length];
+        for (int i = 0; i < values.length; i++) {
+            long bits = Double.doubleToRawLongBits(values[i]);
+            out[2 * i] = Float.intBitsToFloat((int) (bits >>> 32));
+            out[2 * i + 1] = Float.intBitsToFloat((int) bits);
+        }
+        return out;
+    }
+
+    private static double[] decodeDoubles(float[] encoded) {
+        double[] out = new double[encoded.length / 2];
+        for (int i = 0; i < out.length; i++) {
+            long bits = ((long) Float.floatToRawIntBits(encoded[2 * i]) << 32)
+                    | (Float.floatToRawIntBits(encoded[2 * i + 1]) & 0xffffffffL);
+            out[i] = Double.longBitsToDouble(bits);
+        }
+        return out;
+    }
+
+    private void requireInitialized() {
+        if (spec == null) {
+            throw new IllegalStateException("call initialize(latentSpec, device, seed) first");
+        }
+        if (manager == null) {
+            throw new IllegalStateException("this SAC is closed");
+        }
+    }
+
+    // Accessors for tests.
+
+    LatentActor actor() {
+        return actor;
+    }
+
+    Mlp q1() {
+        return q1;
+    }
+
+    Mlp q2() {
+        return q2;
+    }
+
+    Mlp q1Target() {
+        return q1Target;
+    }
+
+    Mlp q2Target() {
+        return q2Target;
+    }
+
+    ReplayBuffer buffer() {
+        return buffer;
+    }
+
+    double alpha() {
+        return alpha;
+    }
+
+    double targetEntropy() {
+        return targetEntropy;
+    }
+
+    long updates() {
+        return updates;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LatentSac" + config.toMap();
+    }
+}
