@@ -680,10 +680,8 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         Map<String, float[]> entries = new LinkedHashMap<>();
         entries.put("dims", new float[] {spec.observationDim(), spec.actionDim()});
         entries.put("steps", new float[] {config.steps()});
-        entries.put("policy.sizes", toFloats(policy.sizes()));
-        entries.put("critic.sizes", toFloats(critic.sizes()));
-        putParameters(entries, "policy", policy);
-        putParameters(entries, "critic", critic);
+        policy.writeTo(entries, "policy");
+        critic.writeTo(entries, "critic");
         for (Map.Entry<String, float[]> e : adam.state().entrySet()) {
             entries.put("adam." + e.getKey(), e.getValue());
         }
@@ -709,11 +707,9 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
             throw new IOException(file + " was saved with steps " + steps + ", but this " + name() + " has steps "
                     + config.steps());
         }
-        requireSameSizes(file, "policy", content, policy);
-        requireSameSizes(file, "critic", content, critic);
+        policy.readFrom(content, "policy", file);
+        critic.readFrom(content, "critic", file);
         try {
-            loadParameters(content, "policy", policy);
-            loadParameters(content, "critic", critic);
             Map<String, float[]> adamState = new LinkedHashMap<>();
             for (Map.Entry<String, float[]> e : content.entries().entrySet()) {
                 if (e.getKey().startsWith("adam.")) {
@@ -728,38 +724,6 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         float[] stage = content.require("stage", 2);
         clip = stage[0];
         gradNormClip = stage[1];
-    }
-
-    private void requireSameSizes(Path file, String prefix, TensorFile.Content content, Mlp mlp)
-            throws IOException {
-        float[] saved = content.entries().get(prefix + ".sizes");
-        float[] current = toFloats(mlp.sizes());
-        if (!Arrays.equals(saved, current)) {
-            throw new IOException(file + " was saved with " + prefix + " layer sizes " + Arrays.toString(saved)
-                    + ", but this " + name() + " has " + Arrays.toString(current));
-        }
-    }
-
-    private static void putParameters(Map<String, float[]> entries, String prefix, Mlp mlp) {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            entries.put(prefix + "." + i, parameters.get(i).toFloatArray());
-        }
-    }
-
-    private static void loadParameters(TensorFile.Content content, String prefix, Mlp mlp) throws IOException {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            parameters.get(i).set(content.require(prefix + "." + i, (int) parameters.get(i).size()));
-        }
-    }
-
-    private static float[] toFloats(int[] v) {
-        float[] out = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i];
-        }
-        return out;
     }
 
     void requireInitialized() {

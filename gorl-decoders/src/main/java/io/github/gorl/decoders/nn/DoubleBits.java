@@ -1,11 +1,21 @@
 package io.github.gorl.decoders.nn;
 
-/** Stores doubles losslessly in float arrays (two floats' bit patterns per double) for tensor files. */
-final class DoubleBits {
+/**
+ * Stores doubles losslessly in float arrays (two floats' bit patterns per double) for tensor files.
+ *
+ * <p>Internal: shared by gorl-java's modules; not part of the stable API.
+ */
+public final class DoubleBits {
 
     private DoubleBits() {}
 
-    static float[] encode(double[] values) {
+    /**
+     * Encodes doubles exactly, each as the bit patterns of two floats (high word first).
+     *
+     * @param values the doubles
+     * @return {@code 2 * values.length} floats
+     */
+    public static float[] encode(double... values) {
         float[] out = new float[values.length * 2];
         for (int i = 0; i < values.length; i++) {
             long bits = Double.doubleToRawLongBits(values[i]);
@@ -15,7 +25,16 @@ final class DoubleBits {
         return out;
     }
 
-    static double[] decode(float[] encoded, int n, String name) {
+    /**
+     * Decodes what {@link #encode} wrote.
+     *
+     * @param encoded the floats, {@code 2 * n} of them
+     * @param n how many doubles they must hold
+     * @param name the entry's name, for the error message
+     * @return the {@code n} doubles
+     * @throws IllegalArgumentException if {@code encoded} is {@code null} or does not hold {@code n} doubles
+     */
+    public static double[] decode(float[] encoded, int n, String name) {
         if (encoded == null || encoded.length != 2 * n) {
             throw new IllegalArgumentException("entry '" + name + "' must hold " + n + " doubles, got "
                     + (encoded == null ? "none" : encoded.length / 2.0));

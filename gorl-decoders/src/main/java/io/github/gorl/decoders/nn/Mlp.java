@@ -5,9 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import io.github.gorl.api.Validate;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -167,9 +171,9 @@ public final class Mlp implements AutoCloseable {
     }
 
     private void requireSameShape(Mlp other) {
-        if (!java.util.Arrays.equals(sizes, other.sizes)) {
-            throw new IllegalArgumentException("MLP layer sizes differ: " + java.util.Arrays.toString(sizes)
-                    + " vs " + java.util.Arrays.toString(other.sizes));
+        if (!Arrays.equals(sizes, other.sizes)) {
+            throw new IllegalArgumentException("MLP layer sizes differ: " + Arrays.toString(sizes)
+                    + " vs " + Arrays.toString(other.sizes));
         }
     }
 
@@ -198,6 +202,77 @@ public final class Mlp implements AutoCloseable {
      */
     public int[] sizes() {
         return sizes.clone();
+    }
+
+    /**
+     * Puts this network into tensor-file entries: its layer sizes as {@code prefix.sizes} and each parameter
+     * of {@link #parameters()} as {@code prefix.0}, {@code prefix.1}, ...
+     *
+     * @param entries where to put them
+     * @param prefix the entries' name prefix
+     */
+    public void writeTo(Map<String, float[]> entries, String prefix) {
+        writeTo(entries, prefix, prefix);
+    }
+
+    /**
+     * Like {@link #writeTo(Map, String)}, with the sizes under {@code sizesPrefix.sizes} and the parameters
+     * under {@code parametersPrefix.0}, ... (for networks of one shape that share one sizes entry).
+     *
+     * @param entries where to put them
+     * @param sizesPrefix the name prefix of the sizes entry
+     * @param parametersPrefix the name prefix of the parameter entries
+     */
+    public void writeTo(Map<String, float[]> entries, String sizesPrefix, String parametersPrefix) {
+        entries.put(sizesPrefix + ".sizes", floatSizes());
+        for (int i = 0; i < parameters.size(); i++) {
+            entries.put(parametersPrefix + "." + i, parameters.get(i).toFloatArray());
+        }
+    }
+
+    /**
+     * Sets this network from what {@link #writeTo(Map, String)} wrote.
+     *
+     * @param content the file's content
+     * @param prefix the entries' name prefix
+     * @param file the file, for error messages
+     * @throws IOException if {@code prefix.sizes} differs from {@link #sizes()}, or a parameter entry is
+     *     missing or has another length
+     */
+    public void readFrom(TensorFile.Content content, String prefix, Path file) throws IOException {
+        readFrom(content, prefix, prefix, file);
+    }
+
+    /**
+     * Sets this network from what {@link #writeTo(Map, String, String)} wrote.
+     *
+     * @param content the file's content
+     * @param sizesPrefix the name prefix of the sizes entry
+     * @param parametersPrefix the name prefix of the parameter entries
+     * @param file the file, for error messages
+     * @throws IOException if {@code sizesPrefix.sizes} differs from {@link #sizes()}, or a parameter entry is
+     *     missing or has another length
+     */
+    public void readFrom(TensorFile.Content content, String sizesPrefix, String parametersPrefix, Path file)
+            throws IOException {
+        float[] saved = content.entries().get(sizesPrefix + ".sizes");
+        float[] current = floatSizes();
+        if (!Arrays.equals(saved, current)) {
+            throw new IOException(file + " was saved with " + sizesPrefix + " layer sizes "
+                    + Arrays.toString(saved) + ", but this network has " + Arrays.toString(current));
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray p = parameters.get(i);
+            p.set(content.require(parametersPrefix + "." + i, (int) p.size()));
+        }
+    }
+
+    private float[] floatSizes() {
+        float[] out = new float[sizes.length];
+        for (int i = 0; i < sizes.length; i++) {
+            out[i] = sizes[i];
+        }
+        return out;
     }
 
     /**

@@ -20,6 +20,7 @@ import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.Reseedable;
 import io.github.gorl.decoders.nn.Adam;
+import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
@@ -554,15 +555,13 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         requireInitialized();
         Map<String, float[]> entries = new LinkedHashMap<>();
         entries.put("dims", new float[] {spec.observationDim(), spec.actionDim()});
-        entries.put("actor.sizes", toFloats(actor.mlp().sizes()));
-        entries.put("critic.sizes", toFloats(critic.sizes()));
-        putParameters(entries, "actor", actor.mlp());
-        putParameters(entries, "critic", critic);
+        actor.mlp().writeTo(entries, "actor");
+        critic.writeTo(entries, "critic");
         for (Map.Entry<String, float[]> e : adam.state().entrySet()) {
             entries.put("adam." + e.getKey(), e.getValue());
         }
         entries.putAll(normalizer.state("normalizer"));
-        entries.put("stage", encodeDoubles(klBeta, clip, gradNormClip));
+        entries.put("stage", DoubleBits.encode(klBeta, clip, gradNormClip));
         TensorFile.write(directory.resolve(FILE_NAME), FILE_KIND, FILE_VERSION, entries);
     }
 
@@ -574,11 +573,9 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         float[] dims = content.require("dims", 2);
         requireSame(file, "observationDim", (int) dims[0], spec.observationDim());
         requireSame(file, "latentDim", (int) dims[1], spec.actionDim());
-        requireSameSizes(file, "actor", content, actor.mlp());
-        requireSameSizes(file, "critic", content, critic);
+        actor.mlp().readFrom(content, "actor", file);
+        critic.readFrom(content, "critic", file);
         try {
-            loadParameters(content, "actor", actor.mlp());
-            loadParameters(content, "critic", critic);
             Map<String, float[]> adamState = new LinkedHashMap<>();
             for (Map.Entry<String, float[]> e : content.entries().entrySet()) {
                 if (e.getKey().startsWith("adam.")) {
@@ -590,7 +587,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " does not match this PPO: " + e.getMessage(), e);
         }
-        double[] stage = decodeDoubles(content.require("stage", 6));
+        double[] stage = DoubleBits.decode(content.require("stage", 6), 3, "stage");
         klBeta = stage[0];
         clip = stage[1];
         gradNormClip = stage[2];
@@ -601,59 +598,6 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
             throw new IOException(file + " was saved with " + what + " " + saved + ", but this PPO has " + what
                     + " " + current);
         }
-    }
-
-    private static void requireSameSizes(Path file, String name, TensorFile.Content content, Mlp mlp)
-            throws IOException {
-        float[] saved = content.entries().get(name + ".sizes");
-        float[] current = toFloats(mlp.sizes());
-        if (!Arrays.equals(saved, current)) {
-            throw new IOException(file + " was saved with " + name + " layer sizes " + Arrays.toString(saved)
-                    + ", but this PPO has " + Arrays.toString(current));
-        }
-    }
-
-    private static void putParameters(Map<String, float[]> entries, String prefix, Mlp mlp) {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            entries.put(prefix + "." + i, parameters.get(i).toFloatArray());
-        }
-    }
-
-    private static void loadParameters(TensorFile.Content content, String prefix, Mlp mlp) throws IOException {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            parameters.get(i).set(content.require(prefix + "." + i, (int) parameters.get(i).size()));
-        }
-    }
-
-    private static float[] toFloats(int[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
-
-    /** Doubles as pairs of float bit patterns (exact), as the nn blocks store their statistics. */
-    private static float[] encodeDoubles(double... values) {
-        float[] out = new float[2 * values.length];
-        for (int i = 0; i < values.length; i++) {
-            long bits = Double.doubleToRawLongBits(values[i]);
-            out[2 * i] = Float.intBitsToFloat((int) (bits >>> 32));
-            out[2 * i + 1] = Float.intBitsToFloat((int) bits);
-        }
-        return out;
-    }
-
-    private static double[] decodeDoubles(float[] encoded) {
-        double[] out = new double[encoded.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            long bits = ((long) Float.floatToRawIntBits(encoded[2 * i]) << 32)
-                    | (Float.floatToRawIntBits(encoded[2 * i + 1]) & 0xffffffffL);
-            out[i] = Double.longBitsToDouble(bits);
-        }
-        return out;
     }
 
     private void requireInitialized() {

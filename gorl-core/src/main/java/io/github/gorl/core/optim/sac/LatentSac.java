@@ -19,6 +19,7 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.decoders.nn.Adam;
+import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
@@ -590,23 +591,22 @@ final class LatentSac implements LatentPolicyOptimizer {
         requireInitialized();
         Map<String, float[]> entries = new LinkedHashMap<>();
         entries.put("dims", new float[] {spec.observationDim(), spec.actionDim()});
-        entries.put("actor.sizes", toFloats(actor.mlp().sizes()));
-        entries.put("critic.sizes", toFloats(q1.sizes()));
-        putParameters(entries, "actor", actor.mlp());
-        putParameters(entries, "q1", q1);
-        putParameters(entries, "q2", q2);
-        putParameters(entries, "q1_target", q1Target);
-        putParameters(entries, "q2_target", q2Target);
+        actor.mlp().writeTo(entries, "actor");
+        // The four critics share one shape and so the one entry critic.sizes.
+        q1.writeTo(entries, "critic", "q1");
+        q2.writeTo(entries, "critic", "q2");
+        q1Target.writeTo(entries, "critic", "q1_target");
+        q2Target.writeTo(entries, "critic", "q2_target");
         entries.put("log_alpha", logAlpha.toFloatArray());
         putState(entries, "actor_adam.", actorAdam.state());
         putState(entries, "critic_adam.", criticAdam.state());
         putState(entries, "alpha_adam.", alphaAdam.state());
         entries.putAll(normalizer.state("normalizer"));
-        entries.put("stage", encodeDoubles(klBeta, gradNormClip));
-        entries.put("counters", encodeDoubles(updates, updateCredit));
+        entries.put("stage", DoubleBits.encode(klBeta, gradNormClip));
+        entries.put("counters", DoubleBits.encode(updates, updateCredit));
         if (config.saveReplayBuffer()) {
             int width = spec.observationDim();
-            entries.put("replay.size", encodeDoubles(buffer.size()));
+            entries.put("replay.size", DoubleBits.encode(buffer.size()));
             entries.put("replay.observations", buffer.chronological(buffer.observations, width));
             entries.put("replay.latents", buffer.chronological(buffer.latents, spec.actionDim()));
             entries.put("replay.rewards", buffer.chronological(buffer.rewards, 1));
@@ -629,14 +629,12 @@ final class LatentSac implements LatentPolicyOptimizer {
         float[] dims = content.require("dims", 2);
         requireSame(file, "observationDim", (int) dims[0], spec.observationDim());
         requireSame(file, "latentDim", (int) dims[1], spec.actionDim());
-        requireSameSizes(file, "actor", content, actor.mlp());
-        requireSameSizes(file, "critic", content, q1);
+        actor.mlp().readFrom(content, "actor", file);
+        q1.readFrom(content, "critic", "q1", file);
+        q2.readFrom(content, "critic", "q2", file);
+        q1Target.readFrom(content, "critic", "q1_target", file);
+        q2Target.readFrom(content, "critic", "q2_target", file);
         try {
-            loadParameters(content, "actor", actor.mlp());
-            loadParameters(content, "q1", q1);
-            loadParameters(content, "q2", q2);
-            loadParameters(content, "q1_target", q1Target);
-            loadParameters(content, "q2_target", q2Target);
             logAlpha.set(content.require("log_alpha", 1));
             alpha = Math.exp(logAlpha.getFloat());
             actorAdam.loadState(state(content, "actor_adam."));
@@ -644,7 +642,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             alphaAdam.loadState(state(content, "alpha_adam."));
             normalizer.loadState(content.entries(), "normalizer");
             if (content.entries().containsKey("replay.size")) {
-                int n = (int) decodeDoubles(content.require("replay.size", 2))[0];
+                int n = (int) DoubleBits.decode(content.require("replay.size", 2), 1, "replay.size")[0];
                 int obsDim = spec.observationDim();
                 buffer.restore(n, content.require("replay.observations", n * obsDim),
                         content.require("replay.latents", n * spec.actionDim()),
@@ -657,10 +655,10 @@ final class LatentSac implements LatentPolicyOptimizer {
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " does not match this SAC: " + e.getMessage(), e);
         }
-        double[] stage = decodeDoubles(content.require("stage", 4));
+        double[] stage = DoubleBits.decode(content.require("stage", 4), 2, "stage");
         klBeta = stage[0];
         gradNormClip = stage[1];
-        double[] counters = decodeDoubles(content.require("counters", 4));
+        double[] counters = DoubleBits.decode(content.require("counters", 4), 2, "counters");
         updates = (long) counters[0];
         updateCredit = counters[1];
     }
@@ -686,59 +684,6 @@ final class LatentSac implements LatentPolicyOptimizer {
             throw new IOException(file + " was saved with " + what + " " + saved + ", but this SAC has " + what
                     + " " + current);
         }
-    }
-
-    private static void requireSameSizes(Path file, String name, TensorFile.Content content, Mlp mlp)
-            throws IOException {
-        float[] saved = content.entries().get(name + ".sizes");
-        float[] current = toFloats(mlp.sizes());
-        if (!Arrays.equals(saved, current)) {
-            throw new IOException(file + " was saved with " + name + " layer sizes " + Arrays.toString(saved)
-                    + ", but this SAC has " + Arrays.toString(current));
-        }
-    }
-
-    private static void putParameters(Map<String, float[]> entries, String prefix, Mlp mlp) {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            entries.put(prefix + "." + i, parameters.get(i).toFloatArray());
-        }
-    }
-
-    private static void loadParameters(TensorFile.Content content, String prefix, Mlp mlp) throws IOException {
-        List<NDArray> parameters = mlp.parameters();
-        for (int i = 0; i < parameters.size(); i++) {
-            parameters.get(i).set(content.require(prefix + "." + i, (int) parameters.get(i).size()));
-        }
-    }
-
-    private static float[] toFloats(int[] values) {
-        float[] out = new float[values.length];
-        for (int i = 0; i < values.length; i++) {
-            out[i] = values[i];
-        }
-        return out;
-    }
-
-    /** Doubles as pairs of float bit patterns (exact), as the nn blocks store their statistics. */
-    private static float[] encodeDoubles(double... values) {
-        float[] out = new float[2 * values.length];
-        for (int i = 0; i < values.length; i++) {
-            long bits = Double.doubleToRawLongBits(values[i]);
-            out[2 * i] = Float.intBitsToFloat((int) (bits >>> 32));
-            out[2 * i + 1] = Float.intBitsToFloat((int) bits);
-        }
-        return out;
-    }
-
-    private static double[] decodeDoubles(float[] encoded) {
-        double[] out = new double[encoded.length / 2];
-        for (int i = 0; i < out.length; i++) {
-            long bits = ((long) Float.floatToRawIntBits(encoded[2 * i]) << 32)
-                    | (Float.floatToRawIntBits(encoded[2 * i + 1]) & 0xffffffffL);
-            out[i] = Double.longBitsToDouble(bits);
-        }
-        return out;
     }
 
     private void requireInitialized() {
