@@ -83,7 +83,7 @@ public final class TrainingBench {
     }
 
     /** Accumulates wall time per phase, and the env and decoder time spent within each phase. */
-    private static final class PhaseClock implements TrainingListener {
+    static final class PhaseClock implements TrainingListener {
         private final Map<Phase, Double> phaseSeconds = new EnumMap<>(Phase.class);
         final Map<Phase, Double> envSeconds = new EnumMap<>(Phase.class);
         final Map<Phase, Double> decodeSeconds = new EnumMap<>(Phase.class);
@@ -116,7 +116,7 @@ public final class TrainingBench {
     }
 
     /** A vector env that accumulates the wall time of its steps. */
-    private static final class Timed implements VectorEnv {
+    static final class Timed implements VectorEnv {
         private final VectorEnv env;
         private final PhaseClock clock;
 
@@ -152,7 +152,7 @@ public final class TrainingBench {
     }
 
     /** A decoder that reports the wall time of its decode calls to the clock. */
-    private static final class TimedDecoder implements GenerativeDecoder {
+    static final class TimedDecoder implements GenerativeDecoder {
         private final GenerativeDecoder decoder;
         private final PhaseClock clock;
 
