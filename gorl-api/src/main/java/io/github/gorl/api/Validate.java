@@ -149,6 +149,24 @@ public final class Validate {
     }
 
     /**
+     * Requires a batch of rows: a 2-D array of shape {@code [batch, columns]}.
+     *
+     * @param field the name of the checked array, used in the message
+     * @param array the array
+     * @param columns the required number of columns
+     * @return the batch size
+     */
+    public static long rows(String field, ai.djl.ndarray.NDArray array, int columns) {
+        notNull(field, array);
+        ai.djl.ndarray.types.Shape shape = array.getShape();
+        if (shape.dimension() != 2 || shape.get(1) != columns) {
+            throw new IllegalArgumentException(
+                    field + " must have shape [batch, " + columns + "], got " + shape);
+        }
+        return shape.get(0);
+    }
+
+    /**
      * Requires every element to be finite (neither NaN nor infinite).
      *
      * @param field the name of the checked array, used in the message

@@ -35,11 +35,7 @@ final class ComposedPolicy implements Policy {
 
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
+        Validate.rows("observations", observations, spec.observationDim());
         NDArray latents = optimizer.act(observations, deterministic);
         return decoder.decode(observations, latents);
     }

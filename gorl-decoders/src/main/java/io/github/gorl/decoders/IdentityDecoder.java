@@ -187,13 +187,7 @@ public final class IdentityDecoder implements GenerativeDecoder {
 
     private long checkObservations(NDArray observations) {
         requireReady();
-        Validate.notNull("observations", observations);
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
-        return shape.get(0);
+        return Validate.rows("observations", observations, spec.observationDim());
     }
 
     private void requireReady() {

@@ -340,12 +340,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     }
 
     private long checkObservations(NDArray observations) {
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
-        return shape.get(0);
+        return Validate.rows("observations", observations, spec.observationDim());
     }
 
     /** Makes a caller's array usable inside {@code scope}: results of its operations land in the scope. */

@@ -242,7 +242,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
             //    exactly before the first gradient step.
             computeAdvantages();
             computeOldStatistics();
-            double ev = explainedVariance(values, returns, batch);
+            double ev = Gae.explainedVariance(values, returns, batch);
             // 4. Epochs x minibatches of the clipped surrogate + value loss.
             Map<String, Double> metrics = optimize(taken);
             taken += batch;
@@ -606,23 +606,6 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         return config.normalizeObservations() ? normalizer.normalize(rawObservations) : rawObservations;
     }
 
-    static double explainedVariance(float[] v, float[] r, int n) {
-        double meanR = 0;
-        double meanD = 0;
-        for (int j = 0; j < n; j++) {
-            meanR += r[j];
-            meanD += r[j] - v[j];
-        }
-        meanR /= n;
-        meanD /= n;
-        double varR = 0;
-        double varD = 0;
-        for (int j = 0; j < n; j++) {
-            varR += (r[j] - meanR) * (r[j] - meanR);
-            varD += (r[j] - v[j] - meanD) * (r[j] - v[j] - meanD);
-        }
-        return varR == 0 ? Double.NaN : 1 - varD / varR;
-    }
 
     /**
      * Runs the sampler: stochastic, or from zero noise when {@code deterministic}.
@@ -633,12 +616,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
         requireInitialized();
-        Validate.notNull("observations", observations);
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
+        Validate.rows("observations", observations, spec.observationDim());
         NDManager caller = observations.getManager();
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = observations.toDevice(manager.getDevice(), true);

@@ -57,4 +57,33 @@ public final class Gae {
             }
         }
     }
+
+    /**
+     * The critic's explained variance {@code 1 - Var(R - V) / Var(R)}: 1 for a perfect critic, 0 for a constant
+     * one, NaN when the returns do not vary.
+     *
+     * @param values the critic's values {@code V}, at least {@code n}
+     * @param returns the returns {@code R}, at least {@code n}
+     * @param n the number of entries to use
+     * @return the explained variance
+     */
+    public static double explainedVariance(float[] values, float[] returns, int n) {
+        double meanR = 0;
+        double meanD = 0;
+        for (int j = 0; j < n; j++) {
+            meanR += returns[j];
+            meanD += returns[j] - values[j];
+        }
+        meanR /= n;
+        meanD /= n;
+        double varR = 0;
+        double varD = 0;
+        for (int j = 0; j < n; j++) {
+            double r = returns[j] - meanR;
+            double d = returns[j] - values[j] - meanD;
+            varR += r * r;
+            varD += d * d;
+        }
+        return varR == 0 ? Double.NaN : 1 - varD / varR;
+    }
 }

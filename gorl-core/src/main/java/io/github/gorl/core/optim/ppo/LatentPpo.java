@@ -202,7 +202,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
             }
             // 3. Values and GAE advantages, with the rewards scaled.
             computeAdvantages();
-            double explainedVariance = explainedVariance(rollout.values, rollout.returns, rollout.size);
+            double explainedVariance = Gae.explainedVariance(rollout.values, rollout.returns, rollout.size);
             // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + entropy + KL to prior.
             Map<String, Double> metrics = optimize(taken);
             taken += batch;
@@ -483,37 +483,11 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         return config.normalizeObservations() ? normalizer.normalize(observations) : observations;
     }
 
-    /** {@code 1 - Var(R - V) / Var(R)}: 1 for a perfect critic, 0 for a constant one. */
-    static double explainedVariance(float[] values, float[] returns, int n) {
-        double meanR = 0;
-        double meanD = 0;
-        for (int j = 0; j < n; j++) {
-            meanR += returns[j];
-            meanD += returns[j] - values[j];
-        }
-        meanR /= n;
-        meanD /= n;
-        double varR = 0;
-        double varD = 0;
-        for (int j = 0; j < n; j++) {
-            double r = returns[j] - meanR;
-            double d = returns[j] - values[j] - meanD;
-            varR += r * r;
-            varD += d * d;
-        }
-        return varR == 0 ? Double.NaN : 1 - varD / varR;
-    }
 
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
         requireInitialized();
-        Validate.notNull("observations", observations);
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
-        int batch = (int) shape.get(0);
+        int batch = (int) Validate.rows("observations", observations, spec.observationDim());
         NDManager caller = observations.getManager();
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = observations.toDevice(manager.getDevice(), true);

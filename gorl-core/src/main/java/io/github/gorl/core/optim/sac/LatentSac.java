@@ -543,13 +543,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
         requireInitialized();
-        Validate.notNull("observations", observations);
-        Shape shape = observations.getShape();
-        if (shape.dimension() != 2 || shape.get(1) != spec.observationDim()) {
-            throw new IllegalArgumentException("observations must have shape [batch, " + spec.observationDim()
-                    + "], got " + shape);
-        }
-        int rows = (int) shape.get(0);
+        int rows = (int) Validate.rows("observations", observations, spec.observationDim());
         NDManager caller = observations.getManager();
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = observations.toDevice(manager.getDevice(), true);
