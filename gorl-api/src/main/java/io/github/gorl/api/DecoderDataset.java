@@ -5,6 +5,11 @@ package io.github.gorl.api;
  *
  * <p>Observations {@code [size, observationDim]}, actions {@code [size, actionDim]}; both must be finite.
  * The arrays are held, not copied: do not modify them while a fit runs.
+ *
+ * <p>Optionally the dataset carries source latents {@code [size, actionDim]} ({@link #withLatents}): then a
+ * decoder's {@link GenerativeDecoder#fit} uses row {@code i}'s latent as the source point of pair {@code i}
+ * instead of drawing {@code eps ~ N(0, I)}. GoRL uses this only for the "encoder latents" ablation of the
+ * paper ({@code decoderSource(ENCODER)}); the paper's method fits from the fixed prior and leaves it unset.
  */
 public final class DecoderDataset {
 
@@ -13,8 +18,14 @@ public final class DecoderDataset {
     private final int size;
     private final float[] observations;
     private final float[] actions;
+    private final float[] latents;
 
     private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions) {
+        this(observationDim, actionDim, observations, actions, null);
+    }
+
+    private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions,
+            float[] latents) {
         this.observationDim = Validate.positive("observationDim", observationDim);
         this.actionDim = Validate.positive("actionDim", actionDim);
         Validate.notNull("observations", observations);
@@ -31,6 +42,11 @@ public final class DecoderDataset {
         }
         this.observations = Validate.finite("observations", observations);
         this.actions = Validate.finite("actions", actions);
+        if (latents != null && latents.length != actions.length) {
+            throw new IllegalArgumentException("latents (length " + latents.length + ") must hold " + size
+                    + " rows of " + actionDim + " values, like actions (length " + actions.length + ")");
+        }
+        this.latents = latents == null ? null : Validate.finite("latents", latents);
     }
 
     /**
@@ -89,5 +105,28 @@ public final class DecoderDataset {
      */
     public float[] actions() {
         return actions;
+    }
+
+    /**
+     * A copy of this dataset (sharing its arrays) whose fits use the given source latents instead of fresh
+     * {@code N(0, I)} draws.
+     *
+     * @param sourceLatents {@code [size, actionDim]}, finite, row {@code i} the latent paired with action {@code i}
+     * @return the dataset with latents
+     * @throws IllegalArgumentException if the length is not {@code size * actionDim} or a value is not finite
+     */
+    public DecoderDataset withLatents(float[] sourceLatents) {
+        Validate.notNull("latents", sourceLatents);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, sourceLatents);
+    }
+
+    /**
+     * The source latents, row-major {@code [size, actionDim]}, or {@code null} when fits draw
+     * {@code eps ~ N(0, I)} (the default).
+     *
+     * @return the backing array or {@code null}
+     */
+    public float[] latents() {
+        return latents;
     }
 }

@@ -53,7 +53,9 @@ public interface GenerativeDecoder extends AutoCloseable {
 
     /**
      * Refines the decoder by supervised generative training on {@code (observation, action)} pairs,
-     * with {@code N(0, I)} as the source distribution.
+     * with {@code N(0, I)} as the source distribution; when the dataset carries
+     * {@linkplain DecoderDataset#latents() source latents}, pair {@code i} uses its own latent instead (an
+     * ablation of the paper, which always trains from the prior).
      *
      * @param data the pairs, typically rollouts of the current composed policy
      * @param options epochs, learning rate, batch size, validation and early stopping

@@ -139,6 +139,21 @@ public final class StageSchedule {
     }
 
     /**
+     * Freezes the decoder after stage {@code stage}: every later stage gets 0 decoder epochs, so the decoder used
+     * in stage {@code stage} (the identity for {@code stage = 0}) is kept to the end, and the encoder keeps learning
+     * on it across the later stage boundaries without being reset to the prior (the paper's frozen-decoder
+     * ablation). Stages up to {@code stage} keep their epochs; {@code stage >= size() - 1} changes nothing.
+     *
+     * @param stage the last stage whose decoder refit runs, {@code >= 0}
+     * @return a new schedule
+     */
+    public StageSchedule freezeDecoderAfter(int stage) {
+        Validate.nonNegative("freezeDecoderAfter", stage);
+        return map((i, s) -> i <= stage ? s
+                : new Stage(s.encoderSteps(), 0, s.klBeta(), s.clip(), s.gradNormClip()));
+    }
+
+    /**
      * Sets the KL weight of every stage.
      *
      * @param beta the weight, {@code >= 0}

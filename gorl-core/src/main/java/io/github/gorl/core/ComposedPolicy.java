@@ -49,10 +49,27 @@ final class ComposedPolicy implements Policy {
      * @param actions output {@code [n, actionDim]}
      */
     void act(float[] observations, int n, boolean deterministic, float[] actions) {
+        act(observations, n, deterministic, actions, null);
+    }
+
+    /**
+     * Like {@link #act(float[], int, boolean, float[])}, also returning the latents the actions were decoded from.
+     *
+     * @param observations {@code [n, observationDim]}
+     * @param n the number of rows
+     * @param deterministic mean latent or sampled latent
+     * @param actions output {@code [n, actionDim]}
+     * @param latents output {@code [n, actionDim]}, the encoder's {@code eps}, or {@code null} when not wanted
+     */
+    void act(float[] observations, int n, boolean deterministic, float[] actions, float[] latents) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(observations, new Shape(n, spec.observationDim()));
-            float[] a = act(obs, deterministic).toFloatArray();
+            NDArray eps = optimizer.act(obs, deterministic);
+            float[] a = decoder.decode(obs, eps).toFloatArray();
             System.arraycopy(a, 0, actions, 0, n * spec.actionDim());
+            if (latents != null) {
+                System.arraycopy(eps.toFloatArray(), 0, latents, 0, n * spec.actionDim());
+            }
         }
     }
 

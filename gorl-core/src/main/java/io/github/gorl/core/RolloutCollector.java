@@ -15,7 +15,9 @@ import java.util.List;
  *
  * <p>Actions are stored clipped to the action bounds: that is what the environment executed, so the refined
  * decoder reproduces the executed policy. With {@code topFraction < 1}, only whole episodes are kept and
- * only the best {@code topFraction} of them by return.
+ * only the best {@code topFraction} of them by return. With {@code recordLatents}, each pair also keeps the
+ * encoder latent {@code eps} its action was decoded from ({@link DecoderDataset#latents()}), for the
+ * encoder-latent ablation ({@link DecoderSource#ENCODER}).
  */
 final class RolloutCollector {
 
@@ -34,6 +36,10 @@ final class RolloutCollector {
     }
 
     DecoderDataset collect(int pairs, double topFraction) {
+        return collect(pairs, topFraction, false);
+    }
+
+    DecoderDataset collect(int pairs, double topFraction, boolean recordLatents) {
         int n = env.numEnvs();
         int obsDim = spec.observationDim();
         int actDim = spec.actionDim();
@@ -41,6 +47,7 @@ final class RolloutCollector {
         float[] high = spec.actionHigh();
         float[] observations = new float[n * obsDim];
         float[] actions = new float[n * actDim];
+        float[] latents = recordLatents ? new float[n * actDim] : null;
         VectorStep step = new VectorStep(n, obsDim);
         env.reset(seed + 1_000_003L * collections++, observations);
 
@@ -54,13 +61,13 @@ final class RolloutCollector {
         }
         long kept = 0;
         while (kept < wanted) {
-            policy.act(observations, n, false, actions);
+            policy.act(observations, n, false, actions, latents);
             for (int j = 0; j < actions.length; j++) {
                 int d = j % actDim;
                 actions[j] = Math.max(low[d], Math.min(high[d], actions[j]));
             }
             for (int i = 0; i < n; i++) {
-                current[i].add(observations, i * obsDim, actions, i * actDim);
+                current[i].add(observations, i * obsDim, actions, latents, i * actDim);
             }
             env.step(actions, step);
             stepsTaken += n;
@@ -102,14 +109,19 @@ final class RolloutCollector {
         total = Math.min(total, pairs);
         float[] obsOut = new float[total * obsDim];
         float[] actOut = new float[total * actDim];
+        float[] latOut = recordLatents ? new float[total * actDim] : null;
         int row = 0;
         for (Episode e : chosen) {
             int take = Math.min(e.size, total - row);
             System.arraycopy(e.observations, 0, obsOut, row * obsDim, take * obsDim);
             System.arraycopy(e.actions, 0, actOut, row * actDim, take * actDim);
+            if (latOut != null) {
+                System.arraycopy(e.latents, 0, latOut, row * actDim, take * actDim);
+            }
             row += take;
         }
-        return DecoderDataset.of(obsDim, actDim, obsOut, actOut);
+        DecoderDataset data = DecoderDataset.of(obsDim, actDim, obsOut, actOut);
+        return latOut == null ? data : data.withLatents(latOut);
     }
 
     /** The environment steps spent collecting so far, over all collections. */
@@ -123,6 +135,7 @@ final class RolloutCollector {
         private final int actDim;
         float[] observations;
         float[] actions;
+        float[] latents;
         int size;
         double totalReturn;
 
@@ -133,13 +146,19 @@ final class RolloutCollector {
             this.actions = new float[64 * actDim];
         }
 
-        void add(float[] obs, int obsOffset, float[] act, int actOffset) {
+        void add(float[] obs, int obsOffset, float[] act, float[] lat, int actOffset) {
             if ((size + 1) * obsDim > observations.length) {
                 observations = java.util.Arrays.copyOf(observations, observations.length * 2);
                 actions = java.util.Arrays.copyOf(actions, actions.length * 2);
             }
             System.arraycopy(obs, obsOffset, observations, size * obsDim, obsDim);
             System.arraycopy(act, actOffset, actions, size * actDim, actDim);
+            if (lat != null) {
+                if (latents == null || latents.length < actions.length) {
+                    latents = java.util.Arrays.copyOf(latents == null ? new float[0] : latents, actions.length);
+                }
+                System.arraycopy(lat, actOffset, latents, size * actDim, actDim);
+            }
             size++;
         }
     }

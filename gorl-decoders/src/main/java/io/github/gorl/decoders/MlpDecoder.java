@@ -77,6 +77,8 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     private TimeEmbedding timeEmbedding;
     private NDArray[] stepEmbeddings;
     private SplittableRandom samplingRandom;
+    // The dataset's source latents of the minibatch being evaluated, or null: fresh N(0, I) draws.
+    private NDArray minibatchLatents;
     private boolean closed;
 
     /**
@@ -116,8 +118,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     protected abstract NDArray samplerStep(int step, NDArray x, NDArray output);
 
     /**
-     * The mean training loss of one minibatch. Draw the noise from {@code random} (as Java arrays uploaded
-     * with {@code actions.getManager().create(...)}) and evaluate the network with {@link #network}.
+     * The mean training loss of one minibatch. Take the source points {@code eps} from
+     * {@link #sourceLatents}, draw any other noise from {@code random} (as Java arrays uploaded with
+     * {@code actions.getManager().create(...)}) and evaluate the network with {@link #network}.
      *
      * @param normalizedObservations {@code [rows, observationDim]}, already normalized
      * @param actions {@code [rows, actionDim]}, the data (each pair repeated {@code samplesPerAction} times)
@@ -188,6 +191,25 @@ public abstract class MlpDecoder implements GenerativeDecoder {
             values[i] = (float) random.nextGaussian();
         }
         return values;
+    }
+
+    /**
+     * The source points {@code eps} of the minibatch whose loss is being computed: the dataset's
+     * {@linkplain DecoderDataset#latents() latents} (repeated like the actions) when it carries them, else
+     * {@code N(0, I)} draws from {@code random}. Call it from {@link #trainingLoss} wherever the loss needs
+     * {@code eps}, in place of drawing it.
+     *
+     * @param actions the minibatch's actions {@code [rows, actionDim]}, as passed to {@code trainingLoss}
+     * @param random the noise source passed to {@code trainingLoss}; not advanced when latents are given
+     * @return {@code [rows, actionDim]}, attached to the manager of {@code actions}
+     */
+    protected final NDArray sourceLatents(NDArray actions, SplittableRandom random) {
+        if (minibatchLatents != null) {
+            return minibatchLatents;
+        }
+        int rows = Math.toIntExact(actions.getShape().get(0));
+        int actionDim = Math.toIntExact(actions.getShape().get(1));
+        return actions.getManager().create(standardNormal(random, rows * actionDim), new Shape(rows, actionDim));
     }
 
     /**
@@ -472,7 +494,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
             try (NDManager scope = manager.newSubManager()) {
                 NDArray[] pair = minibatch(scope, data, training, start, size, options.samplesPerAction());
                 try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    NDArray lossArray = trainingLoss(pair[0], pair[1], random);
+                    NDArray lossArray = loss(pair, random);
                     loss = lossArray.getFloat();
                     if (!Float.isFinite(loss)) {
                         throw new IllegalStateException(name() + " decoder training loss is " + loss + " at epoch "
@@ -498,13 +520,26 @@ public abstract class MlpDecoder implements GenerativeDecoder {
             int size = Math.min(options.batchSize(), rows.length - start);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray[] pair = minibatch(scope, data, rows, start, size, options.samplesPerAction());
-                sum += (double) trainingLoss(pair[0], pair[1], random).getFloat() * size;
+                sum += (double) loss(pair, random).getFloat() * size;
             }
         }
         return sum / rows.length;
     }
 
-    /** Normalized observations and actions of {@code rows[start, start + size)}, each row repeated. */
+    /** The training loss of a {@link #minibatch}, with its source latents (if any) visible to the subclass. */
+    private NDArray loss(NDArray[] pair, SplittableRandom random) {
+        minibatchLatents = pair[2];
+        try {
+            return trainingLoss(pair[0], pair[1], random);
+        } finally {
+            minibatchLatents = null;
+        }
+    }
+
+    /**
+     * Normalized observations, actions and source latents (null when the dataset has none) of
+     * {@code rows[start, start + size)}, each row repeated.
+     */
     private NDArray[] minibatch(NDManager scope, DecoderDataset data, int[] rows, int start, int size, int repeats) {
         int obsDim = data.observationDim();
         int actDim = data.actionDim();
@@ -512,18 +547,25 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         float[] act = new float[size * actDim];
         float[] allObs = data.observations();
         float[] allAct = data.actions();
+        float[] allLatents = data.latents();
+        float[] lat = allLatents == null ? null : new float[size * actDim];
         for (int i = 0; i < size; i++) {
             int r = rows[start + i];
             System.arraycopy(allObs, r * obsDim, obs, i * obsDim, obsDim);
             System.arraycopy(allAct, r * actDim, act, i * actDim, actDim);
+            if (lat != null) {
+                System.arraycopy(allLatents, r * actDim, lat, i * actDim, actDim);
+            }
         }
         NDArray normalized = normalizer.normalize(scope.create(obs, new Shape(size, obsDim)));
         NDArray actions = scope.create(act, new Shape(size, actDim));
+        NDArray latents = lat == null ? null : scope.create(lat, new Shape(size, actDim));
         if (repeats > 1) {
             normalized = normalized.repeat(0, repeats);
             actions = actions.repeat(0, repeats);
+            latents = latents == null ? null : latents.repeat(0, repeats);
         }
-        return new NDArray[] {normalized, actions};
+        return new NDArray[] {normalized, actions, latents};
     }
 
     private void refitNormalizer(DecoderDataset data, int[] training) {

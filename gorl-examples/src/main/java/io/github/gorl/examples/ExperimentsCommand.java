@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +37,13 @@ final class ExperimentsCommand implements Callable<Integer> {
             description = "Algorithms, comma-separated: gorl-fm, gorl-diffusion, gorl-sac-fm, gorl-sac-diffusion,"
                     + " gaussian-ppo, fpo, dppo (default: ${DEFAULT-VALUE}).")
     List<String> algos;
+
+    @Option(names = "--ablation", paramLabel = "NAME",
+            description = "Run one of the paper's ablations instead of --algos: its variants of GoRL(PPO+FM) are the"
+                    + " grid's algorithms. NAME: beta (0, 1e-4, 1e-3, 5e-3, 1e-2), decoder-source (prior, encoder),"
+                    + " decoder-width (32, 64, 128, 256), decoder-epochs (10, 50, 100), freeze (decoder frozen after"
+                    + " stage 0, 1, 2, 3). See docs/ablations.md.")
+    String ablation;
 
     @Option(names = "--seeds", split = ",", paramLabel = "SEED", defaultValue = "1,2,3",
             description = "Seeds, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -71,8 +79,16 @@ final class ExperimentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ExperimentGrid grid = ExperimentGrid.builder().tasks(tasks).algos(algos).seeds(seeds).steps(steps).envs(envs)
-                .trainOptions(trainOptions).out(out).parallel(parallel).build();
+        ExperimentGrid.Builder builder = ExperimentGrid.builder().tasks(tasks).algos(algos).seeds(seeds).steps(steps)
+                .envs(envs).trainOptions(trainOptions).out(out).parallel(parallel);
+        if (ablation != null) {
+            if (spec.commandLine().getParseResult().hasMatchedOption("--algos")) {
+                throw new IllegalArgumentException("give --ablation or --algos, not both");
+            }
+            Map<String, List<String>> variants = Ablations.algorithms(ablation, trainOptions);
+            builder.algorithms(variants).algos(List.copyOf(variants.keySet()));
+        }
+        ExperimentGrid grid = builder.build();
         return run(grid, commandLine(), dryRun, System.out, System.err);
     }
 

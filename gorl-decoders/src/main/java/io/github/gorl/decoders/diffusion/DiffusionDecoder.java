@@ -181,7 +181,6 @@ public final class DiffusionDecoder extends MlpDecoder {
     protected NDArray trainingLoss(NDArray normalizedObservations, NDArray actions, SplittableRandom random) {
         NDManager scope = actions.getManager();
         int rows = Math.toIntExact(actions.getShape().get(0));
-        int actionDim = Math.toIntExact(actions.getShape().get(1));
         float[] alpha = new float[rows];
         float[] sigma = new float[rows];
         float[] c = new float[rows];
@@ -194,7 +193,7 @@ public final class DiffusionDecoder extends MlpDecoder {
             time[i] = (float) t / trainingTimesteps;
         }
         Shape column = new Shape(rows, 1);
-        NDArray eps = scope.create(standardNormal(random, rows * actionDim), new Shape(rows, actionDim));
+        NDArray eps = sourceLatents(actions, random);
         NDArray xt = actions.mul(scope.create(alpha, column)).addi(eps.mul(scope.create(sigma, column)));
         NDArray residual = network(normalizedObservations, xt, scope.create(time, column));
         NDArray epsHat = xt.mul(scope.create(c, column)).addi(residual);

@@ -85,19 +85,18 @@ public final class FlowMatchingDecoder extends MlpDecoder {
      *
      * @param normalizedObservations {@code [rows, observationDim]}
      * @param actions {@code [rows, actionDim]}
-     * @param random the source of {@code eps} and {@code t}
+     * @param random the source of {@code t} and (unless the dataset carries latents) {@code eps}
      * @return the scalar loss
      */
     @Override
     protected NDArray trainingLoss(NDArray normalizedObservations, NDArray actions, SplittableRandom random) {
         NDManager scope = actions.getManager();
         int rows = Math.toIntExact(actions.getShape().get(0));
-        int actionDim = Math.toIntExact(actions.getShape().get(1));
         float[] times = new float[rows];
         for (int i = 0; i < rows; i++) {
             times[i] = (float) random.nextDouble();
         }
-        NDArray eps = scope.create(standardNormal(random, rows * actionDim), new Shape(rows, actionDim));
+        NDArray eps = sourceLatents(actions, random);
         NDArray t = scope.create(times, new Shape(rows, 1));
         // x_t = a + t * (eps - a): the straight path from the action (t = 0) to the latent (t = 1).
         NDArray target = eps.sub(actions);

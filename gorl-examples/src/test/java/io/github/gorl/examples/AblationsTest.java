@@ -1,0 +1,121 @@
+package io.github.gorl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gorl experiments --ablation NAME} and the {@code gorl train} options the ablations vary. */
+class AblationsTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void everyAblation_isGorlFmWithOneOptionVaried() {
+        Map<String, List<String>> beta = Ablations.algorithms("beta", List.of());
+        assertThat(beta).containsOnlyKeys("beta=0", "beta=1e-4", "beta=1e-3", "beta=5e-3", "beta=1e-2");
+        assertThat(beta.get("beta=5e-3")).containsExactly("--optimizer", "ppo", "--decoder", "flow", "--beta", "5e-3");
+        assertThat(Ablations.algorithms("decoder-source", List.of()).get("source=encoder"))
+                .endsWith("--decoder-source", "encoder");
+        assertThat(Ablations.algorithms("decoder-width", List.of()).keySet())
+                .containsExactly("width=32", "width=64", "width=128", "width=256");
+        assertThat(Ablations.algorithms("decoder-epochs", List.of()).get("epochs=100"))
+                .endsWith("--decoder-epochs", "100");
+        assertThat(Ablations.algorithms("FREEZE", List.of()).get("freeze-after=0"))
+                .endsWith("--freeze-decoder-after", "0");
+    }
+
+    @Test
+    void unknownAblation_listsTheKnownOnes_andTheVariedOptionMayNotBePassedThrough() {
+        assertThatThrownBy(() -> Ablations.algorithms("width", List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown ablation 'width'").hasMessageContaining("decoder-width");
+        assertThatThrownBy(() -> Ablations.algorithms("prior", List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not implemented");
+        assertThatThrownBy(() -> Ablations.algorithms("beta", List.of("--beta", "0.1")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--beta");
+    }
+
+    @Test
+    void dryRun_plansEveryVariantAndSeed() {
+        Path dry = temp.resolve("dry");
+        String printed = capture(() -> assertThat(GorlCli.run("experiments", "--ablation", "freeze", "--tasks",
+                "Pendulum", "--seeds", "1,2", "--steps", "1000", "--out", dry.toString(), "--dry-run")).isZero());
+        assertThat(printed).contains("8 runs, 8 to run")
+                .contains("run   Pendulum/freeze-after=2/seed-1: gorl train --task Pendulum --optimizer ppo --decoder"
+                        + " flow --freeze-decoder-after 2 --seed 1 --steps 1000 --out "
+                        + dry.resolve("runs/Pendulum/freeze-after=2/seed-1"));
+        assertThat(dry).doesNotExist();
+        assertThat(GorlCli.run("experiments", "--ablation", "beta", "--algos", "gorl-fm", "--tasks", "Pendulum",
+                "--out", dry.toString(), "--dry-run")).isNotZero();
+    }
+
+    @Test
+    void tinyDecoderSourceAblation_trainsBothVariants_andRecordsTheSource() throws Exception {
+        Path out = temp.resolve("exp");
+        List<String> tiny = List.of("--decoder-epochs", "1", "--decoder-data", "512", "--eval-episodes", "2",
+                "--stages", "2");
+        ExperimentGrid grid = ExperimentGrid.builder().tasks(List.of("Pendulum"))
+                .algorithms(Ablations.algorithms("decoder-source", tiny)).algos(List.of("source=prior", "source=encoder"))
+                .seeds(List.of(1L)).steps(512L).envs(4).trainOptions(tiny).out(out).parallel(2).build();
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(sink, true, StandardCharsets.UTF_8);
+        int exit = ExperimentsCommand.run(grid, "./gorl experiments --ablation decoder-source (test)", false, print,
+                print);
+        assertThat(exit).as(sink.toString(StandardCharsets.UTF_8)).isZero();
+        ObjectMapper json = new ObjectMapper();
+        for (String source : new String[] {"prior", "encoder"}) {
+            JsonNode run = json.readTree(out.resolve("runs/Pendulum/source=" + source + "/seed-1/run.json").toFile());
+            assertThat(run.at("/trainer/decoderSource").asText()).isEqualTo(source);
+        }
+        List<String> csv = Files.readAllLines(out.resolve("curves.csv"));
+        assertThat(csv).anyMatch(l -> l.startsWith("Pendulum,source=prior,1,"))
+                .anyMatch(l -> l.startsWith("Pendulum,source=encoder,1,"));
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("source=encoder");
+    }
+
+    @Test
+    void trainOptions_setTheDecoderWidthAndFreezeTheDecoder() throws Exception {
+        Path out = temp.resolve("run");
+        List<String> args = new ArrayList<>(List.of("train", "--steps", "512", "--envs", "4", "--decoder-epochs", "1",
+                "--decoder-data", "256", "--eval-episodes", "2", "--decoder-width", "32", "--freeze-decoder-after", "1",
+                "--out", out.toString()));
+        assertThat(GorlCli.run(args.toArray(String[]::new))).isZero();
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        assertThat(run.at("/decoder/hiddenLayers").toString()).isEqualTo("[32,32,32,32]");
+        List<Integer> epochs = new ArrayList<>();
+        run.at("/schedule").forEach(s -> epochs.add(s.get("decoderEpochs").asInt()));
+        assertThat(epochs).containsExactly(0, 1, 0, 0);
+        // The run reloads with its recorded widths (the multimodality command does this).
+        try (AgentFactory.LoadedRun loaded = AgentFactory.load(out)) {
+            assertThat(loaded.agent().policy().act(new float[] {1, 0, 0})).hasSize(1);
+        }
+        assertThat(GorlCli.run("train", "--decoder-width", "32", "--decoder-hidden", "16,16", "--steps", "64",
+                "--out", temp.resolve("bad").toString())).isNotZero();
+        assertThat(GorlCli.run("train", "--decoder-source", "posterior", "--steps", "64",
+                "--out", temp.resolve("bad2").toString())).isNotZero();
+    }
+
+    private static String capture(Runnable action) {
+        PrintStream saved = System.out;
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(saved);
+        }
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+}
