@@ -39,6 +39,9 @@ public interface VectorEnv extends AutoCloseable {
      *
      * @param actions input, row-major {@code [numEnvs, actionDim]}
      * @param out output buffer, created for this env's {@code numEnvs} and {@code observationDim}
+     * @throws NonFiniteException if a sub-environment returned a NaN or infinite observation or reward (with
+     *     {@link NonFiniteException#subEnv()} set; the env must be reset before it is stepped again).
+     *     Implementations may instead report such values in {@code out}; optimizers check them either way
      */
     void step(float[] actions, VectorStep out);
 

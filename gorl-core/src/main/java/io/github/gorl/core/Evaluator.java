@@ -1,6 +1,7 @@
 package io.github.gorl.core;
 
 import io.github.gorl.api.Evaluation;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 
@@ -45,9 +46,15 @@ final class Evaluator {
                         + " steps; the env must truncate at maxEpisodeSteps=" + env.spec().maxEpisodeSteps());
             }
             policy.act(observations, n, true, actions);
-            env.step(actions, step);
+            try {
+                env.step(actions, step);
+            } catch (NonFiniteException e) {
+                throw new NonFiniteException("evaluation episode step " + (t + 1) + ": " + e.getMessage(), e.subEnv(),
+                        -1, e);
+            }
             for (int i = 0; i < n; i++) {
                 if (!finished[i]) {
+                    requireFinite(i, t + 1);
                     returns[i] += step.rewards()[i];
                     if (step.terminated()[i] || step.truncated()[i]) {
                         finished[i] = true;
@@ -67,5 +74,25 @@ final class Evaluator {
             variance += (r - mean) * (r - mean);
         }
         return new Evaluation(trainingStep, stage, mean, Math.sqrt(variance / n), n);
+    }
+
+    /** A NaN return would be reported as the policy's score: name the sub-env and the episode step instead. */
+    private void requireFinite(int i, long episodeStep) {
+        String what = null;
+        if (!Float.isFinite(step.rewards()[i])) {
+            what = "reward " + step.rewards()[i];
+        }
+        int obsDim = step.observationDim();
+        boolean done = step.terminated()[i] || step.truncated()[i];
+        float[] rows = done ? step.finalObservations() : step.observations();
+        for (int k = i * obsDim; what == null && k < (i + 1) * obsDim; k++) {
+            if (!Float.isFinite(rows[k])) {
+                what = (done ? "final observation[" : "observation[") + (k - i * obsDim) + "] " + rows[k];
+            }
+        }
+        if (what != null) {
+            throw new NonFiniteException("non-finite " + what + " from sub-env " + i + " at evaluation episode step "
+                    + episodeStep, i, -1);
+        }
     }
 }

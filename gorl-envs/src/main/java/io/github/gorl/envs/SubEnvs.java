@@ -2,6 +2,7 @@ package io.github.gorl.envs;
 
 import io.github.gorl.api.Env;
 import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.StepResult;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorStep;
@@ -160,8 +161,8 @@ final class SubEnvs {
             }
             float reward = (float) result.reward();
             if (!Float.isFinite(reward)) {
-                throw new IllegalStateException(where(i) + " returned a non-finite reward " + result.reward()
-                        + " (as float: " + reward + ")");
+                throw new NonFiniteException(where(i) + " returned a non-finite reward " + result.reward()
+                        + " (as float: " + reward + ")", i, -1);
             }
             checkObservation(i, observation, "step");
             boolean isTerminated = result.terminated();
@@ -196,9 +197,9 @@ final class SubEnvs {
     private void checkObservation(int i, float[] observation, String call) {
         for (int j = 0; j < observation.length; j++) {
             if (!Float.isFinite(observation[j])) {
-                throw new IllegalStateException(where(i) + " returned a non-finite observation[" + j + "] = "
+                throw new NonFiniteException(where(i) + " returned a non-finite observation[" + j + "] = "
                         + observation[j] + " from " + call
-                        + (Float.isNaN(observation[j]) ? " (NaN: computed as NaN or not written)" : ""));
+                        + (Float.isNaN(observation[j]) ? " (NaN: computed as NaN or not written)" : ""), i, -1);
             }
         }
     }

@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
@@ -312,13 +313,19 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
                             + " of this learn call); lower the learning rate");
                 }
             }
-            env.step(stepActions, envStep);
+            try {
+                env.step(stepActions, envStep);
+            } catch (NonFiniteException e) {
+                throw new NonFiniteException(e.getMessage(), e.subEnv(), stepsBefore + row + Math.max(0, e.subEnv())
+                        + 1, e);
+            }
             for (int i = 0; i < numEnvs; i++) {
                 int j = row + i;
                 float reward = envStep.rewards()[i];
                 if (!Float.isFinite(reward) || !Float.isFinite((float) (reward * config.rewardScaling()))) {
-                    throw new IllegalStateException("non-finite reward " + reward + " from sub-env " + i
-                            + " at rollout step " + t);
+                    throw new NonFiniteException("non-finite reward " + reward + " from sub-env " + i
+                            + " at rollout step " + t + " (env step " + (stepsBefore + j + 1) + " of this learn call)",
+                            i, stepsBefore + j + 1);
                 }
                 rewards[j] = reward;
                 terminated[j] = envStep.terminated()[i];
@@ -333,9 +340,12 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
             }
             System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
         }
-        for (float o : obsBuf) {
-            if (!Float.isFinite(o)) {
-                throw new IllegalStateException("non-finite observation " + o + " in the rollout");
+        for (int k = 0; k < obsBuf.length; k++) {
+            if (!Float.isFinite(obsBuf[k])) {
+                int j = k / obsDim;
+                throw new NonFiniteException("non-finite observation[" + k % obsDim + "] " + obsBuf[k]
+                        + " from sub-env " + j % numEnvs + " at rollout step " + j / numEnvs + " (env step "
+                        + (stepsBefore + j + 1) + " of this learn call)", j % numEnvs, stepsBefore + j + 1);
             }
         }
         return new double[] {returnSum, finishedEpisodes};

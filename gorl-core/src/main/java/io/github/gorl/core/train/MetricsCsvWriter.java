@@ -25,7 +25,8 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
     static final List<String> COLUMNS = List.of("eval_return", "eval_std", "policy_loss", "value_loss", "entropy",
             "kl_to_prior", "approx_kl", "clip_fraction", "grad_norm", "explained_variance", "train_episode_return",
             "steps_per_second", "q_loss", "actor_loss", "alpha", "epoch", "train_loss", "validation_loss",
-            "decoder_train_loss", "decoder_validation_loss", "decoder_data_size");
+            "decoder_train_loss", "decoder_validation_loss", "decoder_data_size", "skipped_batches",
+            "skipped_transitions");
 
     private final Path path;
     private final BufferedWriter out;

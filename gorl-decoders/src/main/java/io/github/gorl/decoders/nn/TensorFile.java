@@ -1,22 +1,27 @@
 package io.github.gorl.decoders.nn;
 
 import io.github.gorl.api.Validate;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import java.util.zip.CheckedOutputStream;
 
 /**
  * A small versioned binary file of named float arrays, written atomically: the bytes go to a temporary
@@ -30,6 +35,8 @@ import java.util.zip.CRC32;
 public final class TensorFile {
 
     private static final long MAGIC = 0x474F524C544E5352L; // "GORLTNSR"
+    /** Floats converted per write or read call when streaming an entry. */
+    private static final int CHUNK_FLOATS = 1 << 14;
 
     /**
      * What a tensor file holds.
@@ -64,6 +71,29 @@ public final class TensorFile {
     private TensorFile() {}
 
     /**
+     * A run of values of an array, written as one entry without copying it first (for large entries such as a
+     * replay buffer's storage).
+     *
+     * @param name the entry name
+     * @param values the array holding the values
+     * @param offset the first value written
+     * @param length the number of values written
+     */
+    public record Slice(String name, float[] values, int offset, int length) {
+
+        /**
+         * A whole array.
+         *
+         * @param name the entry name
+         * @param values the values
+         * @return the slice of all of {@code values}
+         */
+        public static Slice of(String name, float[] values) {
+            return new Slice(name, values, 0, values.length);
+        }
+    }
+
+    /**
      * Writes the entries atomically.
      *
      * @param path the destination; its folder must exist
@@ -74,27 +104,48 @@ public final class TensorFile {
      */
     public static void write(Path path, String kind, int version, Map<String, float[]> entries) throws IOException {
         Validate.notNull("path", path);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
+        List<Slice> slices = new ArrayList<>(entries.size());
+        for (Map.Entry<String, float[]> e : entries.entrySet()) {
+            slices.add(Slice.of(e.getKey(), e.getValue()));
+        }
+        writeSlices(path, kind, version, slices);
+    }
+
+    /**
+     * Writes the entries atomically, streaming them to the temporary file (the CRC computed on the way), so that
+     * writing needs no copy of the content in memory however large it is. The bytes are those of
+     * {@link #write(Path, String, int, Map)}.
+     *
+     * @param path the destination; its folder must exist
+     * @param kind what writes the file
+     * @param version the writer's format version
+     * @param slices the entries, in file order
+     * @throws IOException if writing fails; the previous file, if any, is then untouched
+     */
+    public static void writeSlices(Path path, String kind, int version, List<Slice> slices) throws IOException {
+        Validate.notNull("path", path);
+        replaceAtomically(path, sink -> {
+            CRC32 crc = new CRC32();
+            DataOutputStream out = new DataOutputStream(new CheckedOutputStream(sink, crc));
             out.writeLong(MAGIC);
             out.writeUTF(kind);
             out.writeInt(version);
-            out.writeInt(entries.size());
-            for (Map.Entry<String, float[]> e : entries.entrySet()) {
-                out.writeUTF(e.getKey());
-                float[] v = e.getValue();
-                out.writeInt(v.length);
-                ByteBuffer buffer = ByteBuffer.allocate(v.length * Float.BYTES);
-                buffer.asFloatBuffer().put(v);
-                out.write(buffer.array());
+            out.writeInt(slices.size());
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_FLOATS * Float.BYTES);
+            for (Slice slice : slices) {
+                out.writeUTF(slice.name());
+                out.writeInt(slice.length());
+                for (int done = 0; done < slice.length(); ) {
+                    int n = Math.min(CHUNK_FLOATS, slice.length() - done);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(slice.values(), slice.offset() + done, n);
+                    out.write(chunk.array(), 0, n * Float.BYTES);
+                    done += n;
+                }
             }
-        }
-        CRC32 crc = new CRC32();
-        crc.update(bytes.toByteArray());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeLong(crc.getValue());
-        }
-        writeAtomically(path, bytes.toByteArray());
+            out.flush();
+            new DataOutputStream(sink).writeLong(crc.getValue());
+        });
     }
 
     /**
@@ -105,15 +156,19 @@ public final class TensorFile {
      * @throws IOException if writing fails; the previous file, if any, is then untouched
      */
     public static void writeAtomically(Path path, byte[] content) throws IOException {
+        replaceAtomically(path, sink -> sink.write(content));
+    }
+
+    /** Writes what {@code writer} produces into a temporary file in the same folder, fsyncs it and renames it. */
+    private static void replaceAtomically(Path path, ContentWriter writer) throws IOException {
         Path folder = path.toAbsolutePath().getParent();
         Path temp = Files.createTempFile(folder, "." + path.getFileName(), ".tmp");
         try {
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
+                OutputStream sink = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                writer.writeTo(sink);
+                sink.flush();
                 channel.force(true);
             }
             try {
@@ -131,6 +186,11 @@ public final class TensorFile {
         }
     }
 
+    /** Produces a file's bytes into a stream. */
+    private interface ContentWriter {
+        void writeTo(OutputStream sink) throws IOException;
+    }
+
     /**
      * Reads and verifies a file.
      *
@@ -142,20 +202,40 @@ public final class TensorFile {
      *     version (the message names the file and both values)
      */
     public static Content read(Path path, String expectedKind, int supportedVersion) throws IOException {
-        byte[] all = Files.readAllBytes(path);
-        if (all.length < 16) {
-            throw new IOException(path + " is truncated: " + all.length + " bytes");
+        // Two streaming passes, so that a large file (a replay buffer) is never held twice in memory: the first
+        // verifies the magic number and the CRC, the second parses what is then known to be intact.
+        long size = Files.size(path);
+        if (size < 16) {
+            throw new IOException(path + " is truncated: " + size + " bytes");
         }
+        long body = size - 8;
         CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        long stored = ByteBuffer.wrap(all, all.length - 8, 8).getLong();
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, 0, all.length - 8))) {
-            if (in.readLong() != MAGIC) {
-                throw new IOException(path + " is not a gorl-java tensor file (bad magic number)");
+        long magic;
+        long stored;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+            magic = in.readLong();
+            crc.update(ByteBuffer.allocate(8).putLong(magic).array());
+            byte[] chunk = new byte[1 << 16];
+            for (long left = body - 8; left > 0; ) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                if (n < 0) {
+                    throw new EOFException();
+                }
+                crc.update(chunk, 0, n);
+                left -= n;
             }
-            if (stored != crc.getValue()) {
-                throw new IOException(path + " is corrupted or truncated: checksum mismatch");
-            }
+            stored = in.readLong();
+        } catch (EOFException e) {
+            throw new IOException(path + " is truncated", e);
+        }
+        if (magic != MAGIC) {
+            throw new IOException(path + " is not a gorl-java tensor file (bad magic number)");
+        }
+        if (stored != crc.getValue()) {
+            throw new IOException(path + " is corrupted or truncated: checksum mismatch");
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(path), 1 << 16))) {
+            in.readLong();
             String kind = in.readUTF();
             int version = in.readInt();
             if (!kind.equals(expectedKind)) {
@@ -167,13 +247,20 @@ public final class TensorFile {
             }
             int n = in.readInt();
             Map<String, float[]> entries = new LinkedHashMap<>();
+            byte[] raw = new byte[CHUNK_FLOATS * Float.BYTES];
             for (int i = 0; i < n; i++) {
                 String name = in.readUTF();
                 int length = in.readInt();
-                byte[] raw = new byte[length * Float.BYTES];
-                in.readFully(raw);
+                if (length < 0 || (long) length * Float.BYTES > body) {
+                    throw new IOException(path + " is corrupted: entry '" + name + "' claims " + length + " values");
+                }
                 float[] values = new float[length];
-                ByteBuffer.wrap(raw).asFloatBuffer().get(values);
+                for (int done = 0; done < length; ) {
+                    int count = Math.min(CHUNK_FLOATS, length - done);
+                    in.readFully(raw, 0, count * Float.BYTES);
+                    ByteBuffer.wrap(raw, 0, count * Float.BYTES).asFloatBuffer().get(values, done, count);
+                    done += count;
+                }
                 entries.put(name, values);
             }
             return new Content(kind, version, entries);

@@ -12,12 +12,15 @@ import ai.djl.training.GradientCollector;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.NonFiniteHandling;
+import io.github.gorl.core.NonFinitePolicy;
 import io.github.gorl.core.Reseedable;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
@@ -34,6 +37,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Latent PPO, read top to bottom like CleanRL's {@code ppo_continuous_action.py}: collect a rollout of
@@ -54,7 +59,9 @@ import java.util.SplittableRandom;
  * {@link SplittableRandom}s split from the seed given to {@link #initialize}, so a run with the same seed
  * and the same calls is reproducible on the CPU. Not thread-safe.
  */
-final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
+final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHandling {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LatentPpo.class);
 
     static final String FILE_NAME = "latent-ppo.tensors";
     static final String FILE_KIND = "latent-ppo";
@@ -90,6 +97,9 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
     private Rollout rollout;
     private float[] criticInput;
     private long updates;
+    private boolean skipNonFinite;
+    /** The env steps the current (or an aborted) rollout took, so a dropped batch still counts them. */
+    private int collectedSteps;
 
     LatentPpo(PpoConfig config) {
         this.config = config;
@@ -160,6 +170,11 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
     }
 
     @Override
+    public void onNonFinite(NonFinitePolicy policy) {
+        skipNonFinite = Validate.notNull("policy", policy) == NonFinitePolicy.SKIP_BATCH;
+    }
+
+    @Override
     public void beginStage(Stage stage) {
         Validate.notNull("stage", stage);
         klBeta = stage.klBeta();
@@ -188,13 +203,29 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         }
         attach(latentEnv);
 
-        long rollouts = (envSteps + batch - 1) / batch;
         long taken = 0;
-        for (long r = 0; r < rollouts; r++) {
+        while (taken < envSteps) {
             long start = System.nanoTime();
             // 1. Collect: unrollLength steps of every sub-env with eps ~ pi_theta(.|s).
-            double[] finished = collectRollout();
-            rollout.requireFinite(config.rewardScaling(), taken);
+            double[] finished;
+            try {
+                finished = collectRollout(taken);
+                rollout.requireFinite(config.rewardScaling(), taken);
+            } catch (NonFiniteException e) {
+                if (!skipNonFinite) {
+                    throw e;
+                }
+                // SKIP_BATCH: learn nothing from this rollout; every episode restarts (the vector env cannot reset
+                // one sub-env alone), and the steps taken still count.
+                taken += collectedSteps;
+                LOG.warn("{}; dropped this rollout batch and reset the env (onNonFinite SKIP_BATCH)", e.getMessage());
+                Arrays.fill(episodeReturns, 0);
+                env.reset(envSeedRandom.nextLong(), observations);
+                Map<String, Double> skipped = new LinkedHashMap<>();
+                skipped.put("skipped_batches", 1.0);
+                events.onMetrics(Metrics.of(taken, Phase.ENCODER, skipped));
+                continue;
+            }
             // 2. Observation normalization: merge this rollout's observations into the running statistics
             //    before the update (networks see roughly zero-mean, unit-variance inputs whatever the task).
             if (config.normalizeObservations()) {
@@ -210,6 +241,9 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
             metrics.put("explained_variance", explainedVariance);
             metrics.put("train_episode_return", finished[1] > 0 ? finished[0] / finished[1] : Double.NaN);
             metrics.put("steps_per_second", batch / seconds);
+            if (skipNonFinite) {
+                metrics.put("skipped_batches", 0.0);
+            }
             events.onMetrics(Metrics.of(taken, Phase.ENCODER, metrics));
         }
         return taken;
@@ -243,7 +277,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
      *
      * @return {@code [sum, count]} of the raw returns of episodes that finished in this rollout
      */
-    private double[] collectRollout() {
+    private double[] collectRollout(long stepsBefore) {
         int numEnvs = rollout.numEnvs;
         int obsDim = rollout.observationDim;
         int latentDim = rollout.latentDim;
@@ -253,12 +287,20 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
             int row = t * numEnvs;
             System.arraycopy(observations, 0, rollout.observations, row * obsDim, numEnvs * obsDim);
             sampleLatents(row);
-            env.step(actions, envStep);
+            collectedSteps = row + numEnvs;
+            try {
+                env.step(actions, envStep);
+            } catch (NonFiniteException e) {
+                long step = stepsBefore + row + Math.max(0, e.subEnv()) + 1;
+                throw new NonFiniteException(e.getMessage(), e.subEnv(), step, e);
+            }
             float[] rewards = envStep.rewards();
             boolean[] terminated = envStep.terminated();
             boolean[] truncated = envStep.truncated();
             for (int i = 0; i < numEnvs; i++) {
                 int j = row + i;
+                // Checked as it arrives: a NaN observation would otherwise be acted on in the next step.
+                requireFinite(envStep, i, t, stepsBefore + row + i + 1);
                 rollout.rewards[j] = rewards[i];
                 rollout.terminated[j] = terminated[i];
                 rollout.truncated[j] = truncated[i];
@@ -275,6 +317,27 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         }
         System.arraycopy(observations, 0, rollout.bootstrapObservations, 0, numEnvs * obsDim);
         return new double[] {returnSum, finishedEpisodes};
+    }
+
+    /** Throws for a non-finite reward, observation or final observation of sub-env {@code i} in {@code step}. */
+    private static void requireFinite(VectorStep step, int i, int t, long envStep) {
+        String what = null;
+        if (!Float.isFinite(step.rewards()[i])) {
+            what = "reward " + step.rewards()[i];
+        }
+        int obsDim = step.observationDim();
+        boolean done = step.terminated()[i] || step.truncated()[i];
+        for (int k = i * obsDim; what == null && k < (i + 1) * obsDim; k++) {
+            if (!Float.isFinite(step.observations()[k])) {
+                what = "observation[" + (k - i * obsDim) + "] " + step.observations()[k];
+            } else if (done && !Float.isFinite(step.finalObservations()[k])) {
+                what = "final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k];
+            }
+        }
+        if (what != null) {
+            throw new NonFiniteException("non-finite " + what + " from sub-env " + i + " at rollout step " + t
+                    + " (env step " + envStep + " of this learn call)", i, envStep);
+        }
     }
 
     /** Samples {@code eps = mean + std * z} for the current observations into {@link #actions} and the rollout. */
@@ -460,10 +523,11 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable {
         return stats;
     }
 
-    private IllegalStateException nonFinite(String quantity, double value, long stepsBefore, int epoch, int index) {
-        return new IllegalStateException("PPO " + quantity + " is " + value + " in the update after env step "
+    private NonFiniteException nonFinite(String quantity, double value, long stepsBefore, int epoch, int index) {
+        return new NonFiniteException("PPO " + quantity + " is " + value + " in the update after env step "
                 + (stepsBefore + rollout.size) + " of this learn call (update " + (updates + 1) + ", epoch " + epoch
-                + ", minibatch " + index + "); lower the learning rate or the reward scaling, or check the env");
+                + ", minibatch " + index + "); lower the learning rate or the reward scaling, or check the env", -1,
+                stepsBefore + rollout.size);
     }
 
     private static NDArray vector(NDManager scope, float[] values, int n) {

@@ -1,5 +1,7 @@
 package io.github.gorl.core.optim.ppo;
 
+import io.github.gorl.api.NonFiniteException;
+
 /**
  * The preallocated buffers of one rollout, time-major: row {@code j = t * numEnvs + i} is step {@code t} of
  * sub-environment {@code i}. Reused from rollout to rollout, so collecting allocates nothing here.
@@ -88,8 +90,9 @@ final class Rollout {
         }
     }
 
-    private IllegalStateException bad(String what, int env, int t, long stepsBefore) {
-        return new IllegalStateException("non-finite " + what + " from sub-env " + env + " at rollout step " + t
-                + " (env step " + (stepsBefore + (long) t * numEnvs + env) + " of this learn call)");
+    private NonFiniteException bad(String what, int env, int t, long stepsBefore) {
+        long step = stepsBefore + (long) t * numEnvs + env + 1;
+        return new NonFiniteException("non-finite " + what + " from sub-env " + env + " at rollout step " + t
+                + " (env step " + step + " of this learn call)", env, step);
     }
 }

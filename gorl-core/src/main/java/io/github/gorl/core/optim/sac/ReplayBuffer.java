@@ -1,6 +1,12 @@
 package io.github.gorl.core.optim.sac;
 
+import io.github.gorl.decoders.nn.DoubleBits;
+import io.github.gorl.decoders.nn.TensorFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -169,6 +175,71 @@ final class ReplayBuffer {
         }
         size = n;
         next = n % capacity;
+    }
+
+    /**
+     * The stored rows as file entries, in storage order (no copy of the large arrays), with the write position:
+     * {@link #restore(TensorFile.Content, Path)} puts every transition back into its slot, so sampling after a
+     * restore draws exactly what it would have drawn.
+     *
+     * @return the entries of a replay-buffer file
+     */
+    List<TensorFile.Slice> slices() {
+        List<TensorFile.Slice> slices = new ArrayList<>();
+        slices.add(TensorFile.Slice.of("dims", new float[] {capacity, observationDim, latentDim}));
+        slices.add(TensorFile.Slice.of("position", DoubleBits.encode(size, next)));
+        slices.add(new TensorFile.Slice("observations", observations, 0, size * observationDim));
+        slices.add(new TensorFile.Slice("latents", latents, 0, size * latentDim));
+        slices.add(new TensorFile.Slice("rewards", rewards, 0, size));
+        slices.add(new TensorFile.Slice("next_observations", nextObservations, 0, size * observationDim));
+        slices.add(TensorFile.Slice.of("terminated", flags(terminated)));
+        slices.add(TensorFile.Slice.of("truncated", flags(truncated)));
+        return slices;
+    }
+
+    private float[] flags(boolean[] values) {
+        float[] out = new float[size];
+        for (int k = 0; k < size; k++) {
+            out[k] = values[k] ? 1f : 0f;
+        }
+        return out;
+    }
+
+    /**
+     * Restores what {@link #slices()} wrote, slot for slot.
+     *
+     * @param content the file's content
+     * @param file the file, for messages
+     * @throws IOException if it was written by a buffer of another shape or is inconsistent
+     */
+    void restore(TensorFile.Content content, Path file) throws IOException {
+        float[] dims = content.require("dims", 3);
+        if ((int) dims[0] != capacity || (int) dims[1] != observationDim || (int) dims[2] != latentDim) {
+            throw new IOException(file + " holds a replay buffer of capacity " + (int) dims[0] + ", observationDim "
+                    + (int) dims[1] + " and latentDim " + (int) dims[2] + ", but this SAC's has " + capacity + ", "
+                    + observationDim + " and " + latentDim);
+        }
+        double[] position = DoubleBits.decode(content.require("position", 4), 2, "position");
+        int n = (int) position[0];
+        int at = (int) position[1];
+        if (n < 0 || n > capacity || at < 0 || at >= capacity || (n < capacity && at != n % capacity)) {
+            throw new IOException(file + " holds an inconsistent replay buffer position: size " + n + ", next " + at
+                    + " of capacity " + capacity);
+        }
+        System.arraycopy(content.require("observations", n * observationDim), 0, observations, 0,
+                n * observationDim);
+        System.arraycopy(content.require("latents", n * latentDim), 0, latents, 0, n * latentDim);
+        System.arraycopy(content.require("rewards", n), 0, rewards, 0, n);
+        System.arraycopy(content.require("next_observations", n * observationDim), 0, nextObservations, 0,
+                n * observationDim);
+        float[] term = content.require("terminated", n);
+        float[] trunc = content.require("truncated", n);
+        for (int k = 0; k < n; k++) {
+            terminated[k] = term[k] != 0;
+            truncated[k] = trunc[k] != 0;
+        }
+        size = n;
+        next = at;
     }
 
     /** A preallocated minibatch, row-major like the buffer. */
