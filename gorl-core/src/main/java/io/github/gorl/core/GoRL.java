@@ -13,6 +13,7 @@ import io.github.gorl.api.FitResult;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Policy;
 import io.github.gorl.api.Stage;
@@ -112,6 +113,9 @@ public final class GoRL implements AutoCloseable {
         this.listener = TrainingListener.all(all);
         EnvSpec spec = env.spec();
         Engine.getInstance().setRandomSeed((int) b.seed);
+        if (optimizer instanceof NonFiniteHandling handling) {
+            handling.onNonFinite(b.nonFinitePolicy);
+        }
         optimizer.initialize(spec.latent(spec.actionDim()), device, b.seed);
         decoder.initialize(spec, device, b.seed + 1);
         decoder.resetToIdentity();
@@ -208,8 +212,9 @@ public final class GoRL implements AutoCloseable {
      * (its decoder refit is not redone), and the learning curve continues the saved evaluations.
      *
      * @return the final and best evaluation returns, the steps taken and the learning curve
-     * @throws IllegalStateException if a non-finite observation, reward or loss stops training; the message names
-     *     the env step, the sub-env where known and the last good checkpoint
+     * @throws IllegalStateException if a non-finite observation, reward or loss stops training (a
+     *     {@link NonFiniteException} with the global env step and the sub-env); the message names the env step, the
+     *     sub-env where known and the last good checkpoint, or says that none was written yet
      */
     public TrainingResult train() {
         requireOpen();
@@ -252,9 +257,10 @@ public final class GoRL implements AutoCloseable {
                     // One collector per refit, seeded by the refit's index, so a resumed run collects the same data.
                     RolloutCollector collector = new RolloutCollector(env, policy,
                             config.seed + 104729 + 1_000_003L * refitsBefore(k));
-                    var data = guarded(() -> collector.collect(config.decoderDataSize, config.topEpisodeFraction),
-                            "collecting decoder data");
-                    FitOptions options = new FitOptions(stage.decoderEpochs(), config.decoderLearningRate,
+                    var data = guarded(() -> collector.collect(config.decoderDataSize, config.topEpisodeFraction,
+                            config.decoderSource == DecoderSource.ENCODER), "collecting decoder data");
+                    FitOptions options = new FitOptions(refitEpochs(stage.decoderEpochs(), data.size()),
+                            config.decoderLearningRate,
                             config.decoderBatchSize, config.decoderSamplesPerAction,
                             config.decoderValidationFraction, config.decoderPatience, config.seed + 31L * k);
                     final int stageIndex = k;
@@ -282,7 +288,7 @@ public final class GoRL implements AutoCloseable {
                 final int stageIndex = k;
                 final long before = envSteps;
                 envSteps += guarded(() -> optimizer.learn(latentEnv, Math.max(1, chunk),
-                        relocated(before, stageIndex, false)), "the encoder phase of stage " + k);
+                        relocated(before, stageIndex, false)), "the encoder phase of stage " + k, true);
                 boolean evaluated = false;
                 if (envSteps >= nextEvaluation && envSteps < stageEnd) {
                     evaluations.add(evaluate(evaluator, k));
@@ -336,6 +342,20 @@ public final class GoRL implements AutoCloseable {
     }
 
     /**
+     * The epoch budget of one refit: the stage's epochs, raised so that the refit takes at least
+     * {@code decoderMinUpdates} minibatch updates on the training split. A refit starts from the identity (or the
+     * previous decoder) and Adam moves each parameter by at most about the learning rate per update, so a small
+     * data set's few updates per epoch leave the decoder far from the composed policy it must reproduce (see
+     * docs/decoders.md, "Keeping the policy across a refit").
+     */
+    private int refitEpochs(int stageEpochs, int pairs) {
+        long training = pairs - (long) Math.floor(pairs * config.decoderValidationFraction);
+        long perEpoch = Math.max(1, (training + config.decoderBatchSize - 1) / config.decoderBatchSize);
+        long needed = (config.decoderMinUpdates + perEpoch - 1) / perEpoch;
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(stageEpochs, needed));
+    }
+
+    /**
      * Restarts the optimizer's random streams and episodes at a checkpoint, from the seed and the step count only,
      * so that the uninterrupted run (right after saving) and a resumed one (right after loading) continue alike.
      */
@@ -362,18 +382,36 @@ public final class GoRL implements AutoCloseable {
      * the optimizer or the decoder) stops training with the env step and the last good checkpoint added.
      */
     private <T> T guarded(java.util.function.Supplier<T> step, String what) {
+        return guarded(step, what, false);
+    }
+
+    /**
+     * As {@link #guarded(java.util.function.Supplier, String)}; with {@code learning}, the step of a
+     * {@link NonFiniteException} counts from the start of the current learn call ({@code envSteps}) and the message
+     * names the global step it makes.
+     */
+    private <T> T guarded(java.util.function.Supplier<T> step, String what, boolean learning) {
         try {
             return step.get();
+        } catch (NonFiniteException e) {
+            long at = learning && e.envStep() >= 0 ? envSteps + e.envStep() : envSteps;
+            throw new NonFiniteException("training stopped at env step " + at
+                    + (e.subEnv() >= 0 ? " (sub-env " + e.subEnv() + ")" : "") + " in " + what + ": "
+                    + e.getMessage() + "; " + lastGoodCheckpoint(), e.subEnv(), at, e);
         } catch (IllegalStateException e) {
             throw new IllegalStateException("training stopped in " + what + " after env step " + envSteps + ": "
-                    + e.getMessage() + "; last good checkpoint: "
-                    + (lastCheckpoint == null ? "none" : lastCheckpoint.toString()), e);
+                    + e.getMessage() + "; " + lastGoodCheckpoint(), e);
         }
+    }
+
+    private String lastGoodCheckpoint() {
+        return lastCheckpoint == null ? "no checkpoint was written yet"
+                : "last good checkpoint: " + lastCheckpoint;
     }
 
     private Evaluation evaluate(Evaluator evaluator, int stage) {
         listener.onPhaseStart(stage, Phase.EVALUATION, envSteps);
-        Evaluation e = evaluator.evaluate(envSteps, stage);
+        Evaluation e = guarded(() -> evaluator.evaluate(envSteps, stage), "the evaluation of stage " + stage);
         listener.onEvaluation(e);
         return e;
     }
@@ -504,7 +542,10 @@ public final class GoRL implements AutoCloseable {
         m.put("decoderSamplesPerAction", config.decoderSamplesPerAction);
         m.put("decoderValidationFraction", config.decoderValidationFraction);
         m.put("decoderPatience", config.decoderPatience);
+        m.put("decoderMinUpdates", config.decoderMinUpdates);
+        m.put("decoderSource", config.decoderSource.name().toLowerCase(java.util.Locale.ROOT));
         m.put("checkpointEvery", config.checkpointEvery);
+        m.put("onNonFinite", config.nonFinitePolicy.name());
         return m;
     }
 
@@ -530,7 +571,8 @@ public final class GoRL implements AutoCloseable {
      * Required: {@link #env}, {@link #evalEnv}, {@link #optimizer}. Defaults: a flow-matching decoder,
      * {@code StageSchedule.scaled(1_000_000)}, the engine's default device (a GPU when present, else the CPU),
      * seed 0, an evaluation every 1/20 of the budget, 100k decoder pairs, no episode filtering, decoder
-     * batch 8192 at lr 3e-4 with 8 samples per pair, 10% validation and patience 5.
+     * batch 8192 at lr 3e-4 with 8 samples per pair, 10% validation and patience 5, at least 2,000 updates per
+     * refit.
      */
     public static final class Builder {
         private VectorEnv env;
@@ -548,8 +590,11 @@ public final class GoRL implements AutoCloseable {
         private int decoderSamplesPerAction = 8;
         private double decoderValidationFraction = 0.1;
         private int decoderPatience = 5;
+        private int decoderMinUpdates = 2_000;
+        private DecoderSource decoderSource = DecoderSource.PRIOR;
         private Path runDirectory;
         private long checkpointEvery;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         private Builder() {}
@@ -728,6 +773,36 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
+         * The fewest minibatch updates a decoder refit takes (default 2,000; 0 keeps the stage's epochs as they
+         * are). When {@code ceil(training pairs / decoderBatchSize) * stage epochs} is smaller, the refit's epoch
+         * budget is raised to reach it; early stopping still applies. The paper's refit (50 epochs over up to 10M
+         * pairs, batch 8192) takes about 61,000 updates, so this only binds on reduced data sets, where too few
+         * updates left the decoder far from the policy it must reproduce and the policy was lost at the refit
+         * (measured in docs/decoders.md).
+         *
+         * @param updates the minimum number of updates, {@code >= 0}
+         * @return this builder
+         */
+        public Builder decoderMinUpdates(int updates) {
+            this.decoderMinUpdates = (int) Validate.nonNegative("decoderMinUpdates", updates);
+            return this;
+        }
+
+        /**
+         * Where decoder refits take their source points {@code eps} from (default {@link DecoderSource#PRIOR}, the
+         * paper's fixed prior {@code N(0, I)}). {@link DecoderSource#ENCODER} records, with each collected action,
+         * the encoder latent it was decoded from and fits the decoder to map exactly those latents to the actions:
+         * the paper's ablation of the fixed prior. The encoder is still reset to {@code N(0, I)} afterwards.
+         *
+         * @param source the source of the refits
+         * @return this builder
+         */
+        public Builder decoderSource(DecoderSource source) {
+            this.decoderSource = Validate.notNull("decoderSource", source);
+            return this;
+        }
+
+        /**
          * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png},
          * {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
          *
@@ -750,6 +825,21 @@ public final class GoRL implements AutoCloseable {
          */
         public Builder checkpointEvery(long steps) {
             this.checkpointEvery = Validate.positive("checkpointEvery", steps);
+            return this;
+        }
+
+        /**
+         * What training does with a NaN or infinite observation or reward in the data the optimizer learns from
+         * (default {@link NonFinitePolicy#STOP}: stop with the env step, the sub-env and the last good checkpoint
+         * named). {@link NonFinitePolicy#SKIP_BATCH} drops the batch (PPO) or the transitions (SAC) and resets the
+         * env; it needs an optimizer implementing {@link NonFiniteHandling} (latent PPO and SAC). A non-finite
+         * loss, and a non-finite value in an evaluation or in decoder-refit data, stops training either way.
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.nonFinitePolicy = Validate.notNull("onNonFinite", policy);
             return this;
         }
 
@@ -787,6 +877,12 @@ public final class GoRL implements AutoCloseable {
                                 + "; use a single-stage schedule or a generative decoder");
                     }
                 }
+            }
+            if (nonFinitePolicy != NonFinitePolicy.STOP && !(optimizer instanceof NonFiniteHandling)) {
+                throw new IllegalArgumentException("onNonFinite " + nonFinitePolicy + " needs an optimizer that can"
+                        + " drop data (one implementing NonFiniteHandling, such as latent PPO or SAC), but optimizer '"
+                        + optimizer.name() + "' (" + optimizer.getClass().getName() + ") cannot; use "
+                        + NonFinitePolicy.STOP);
             }
             if (checkpointEvery > 0 && runDirectory == null) {
                 throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"

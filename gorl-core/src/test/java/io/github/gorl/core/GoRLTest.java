@@ -88,7 +88,7 @@ class GoRLTest {
         StageSchedule schedule = StageSchedule.of(400, 400, 400).decoderEpochs(2);
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
-                        .schedule(schedule).decoderDataSize(300).evalEvery(10_000).build()) {
+                        .schedule(schedule).decoderDataSize(300).decoderMinUpdates(0).evalEvery(10_000).build()) {
             TrainingResult result = agent.train();
             assertThat(decoder.calls).containsExactly("initialize", "resetToIdentity", "fit", "fit");
             assertThat(decoder.fitSizes).containsExactly(300, 300);
@@ -103,6 +103,31 @@ class GoRLTest {
             assertThat(result.evaluations()).hasSize(1 + 2 + 3);
             assertThat(result.evaluations().get(0).step()).isZero();
         }
+    }
+
+    @Test
+    void train_raisesTheRefitEpochsToTheMinimumUpdates() {
+        // 300 pairs, 10% held out: 270 training pairs, 5 minibatches of 64 per epoch; 100 updates need 20 epochs.
+        RecordingDecoder decoder = new RecordingDecoder();
+        try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
+                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new ScriptedOptimizer()).decoder(decoder)
+                        .schedule(StageSchedule.of(400, 400, 400).decoderEpochs(2)).decoderDataSize(300)
+                        .decoderBatchSize(64).decoderMinUpdates(100).evalEvery(10_000).build()) {
+            agent.train();
+            assertThat(decoder.fitEpochs).containsExactly(20, 20);
+        }
+        // A stage budget above the minimum is kept as it is.
+        RecordingDecoder generous = new RecordingDecoder();
+        try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
+                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new ScriptedOptimizer())
+                        .decoder(generous).schedule(StageSchedule.of(400, 400).decoderEpochs(30)).decoderDataSize(300)
+                        .decoderBatchSize(64).decoderMinUpdates(100).evalEvery(10_000).build()) {
+            agent.train();
+            assertThat(generous.fitEpochs).containsExactly(30);
+        }
+        assertThatThrownBy(() -> GoRL.builder().decoderMinUpdates(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decoderMinUpdates")
+                .hasMessageContaining("-1");
     }
 
     @Test

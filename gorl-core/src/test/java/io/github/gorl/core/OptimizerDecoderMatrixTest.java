@@ -26,27 +26,30 @@ import org.junit.jupiter.params.provider.EnumSource;
  * identity decoder, about -1200) by a wide margin.
  *
  * <p>Budgets: PPO (the Pendulum preset: 64x64 critic, unroll 64, 8 minibatches x 8 epochs, reward scale 0.1,
- * gamma 0.99) on 16 envs for 40,960 steps, or 40,960 + 10,240 with a decoder refit (30 epochs on 20,480 pairs);
- * SAC (64x64 actor and critics, 500 warm-up steps) on 4 envs for 4,000 steps, or 4,000 + 1,000 with a refit
- * (50 epochs on 8,000 pairs). Both generative decoders use 64x64 networks to keep the refit cheap.
+ * gamma 0.99) on 16 envs for 40,960 steps, or 40,960 + 10,240 with a decoder refit (20,480 pairs); SAC (64x64
+ * actor and critics, 500 warm-up steps) on 4 envs for 4,000 steps, or 4,000 + 1,000 with a refit (8,000 pairs).
+ * Both generative decoders use 64x64 networks; refits use batch 256 and the trainer's default of at least 2,000
+ * updates ({@code decoderMinUpdates}), which is what keeps the policy across the refit (docs/decoders.md).
  *
- * <p>Measured with seed 1 (1 PyTorch thread, 2-core CPU shared with another build; random policy -1062):
+ * <p>Measured with seed 1 (1 PyTorch thread, 2-core CPU shared with other builds, load 4-6; the class took 294 s,
+ * the pairs without a refit ran about 1x (PPO) to 2x (SAC) slower than in the earlier 168 s measurement):
  * <pre>
- * pair            best after step 0   stage-1 evals (refit, end)   final    seconds
- * PPO x flow           -189                -809, -669               -669     28.5
- * PPO x diffusion      -189                -368, -255               -255     33.5
- * PPO x identity       -155                   -                     -156     15.5
- * SAC x flow           -130               -1323, -1481             -1481     36.3
- * SAC x diffusion      -130               -1139, -1291             -1291     33.7
- * SAC x identity       -212                   -                     -212     20.0
+ * pair            before refit   right after refit   end of stage 1   seconds
+ * PPO x flow          -124             -155               -144           40
+ * PPO x diffusion     -124             -172               -216           35
+ * PPO x identity      -124               -                  -            16
+ * SAC x flow          -129             -277               -732           83
+ * SAC x diffusion     -129             -183               -687           74
+ * SAC x identity      -331               -                  -            45
  * </pre>
- * The whole class took 168 s. Thresholds: best evaluation after step 0 above -450 and at least 500 above the
- * step-0 (random) return for every pair; for PPO with a generative decoder, the best stage-1 evaluation (after
- * the refit and the encoder reset) above -900.
+ * Before {@code decoderMinUpdates} (30-50 epochs at batch 1024: 350-540 updates) the evaluation right after the
+ * refit was -809 (PPO x flow), -368 (PPO x diffusion) and -1139..-1323 (SAC): the policy was lost. Thresholds:
+ * best evaluation after step 0 above -450 and at least 500 above the step-0 (random) return for every pair; for
+ * the generative decoders, the evaluation right after the refit and encoder reset above -450.
  *
- * <p>Known limitation, not asserted: with SAC the policy does not survive the refit at this budget (stage 1
- * starts back at random level and 1,000 steps do not recover it), so for the SAC x {flow, diffusion} pairs the
- * improvement comes from stage 0 and the test only checks that the refit and stage 1 run and stay finite.
+ * <p>Known limitation, not asserted: SAC's 1,000 stage-1 steps (500 of warm-up with the prior, then 500 updates)
+ * lose ground again after the refit kept the policy; SAC now keeps its critics across the refit, which shortens
+ * the dip but does not remove its first 1,000 updates; see docs/sac.md, "Critics across a refit".
  */
 class OptimizerDecoderMatrixTest {
 
@@ -102,7 +105,7 @@ class OptimizerDecoderMatrixTest {
                         .decoder(decoder.get())
                         .schedule(schedule)
                         .decoderDataSize(ppo ? 20_480 : 8_000)
-                        .decoderBatchSize(1024)
+                        .decoderBatchSize(256)
                         .evalEvery(ppo ? 10_240 : 1_000)
                         .seed(1)
                         .build()) {
@@ -124,12 +127,12 @@ class OptimizerDecoderMatrixTest {
             assertThat(result.envSteps()).isGreaterThanOrEqualTo(schedule.totalEncoderSteps());
             if (pair.decoder != Decoder.IDENTITY) {
                 assertThat(curve).as("evaluations after the refit").anyMatch(e -> e.stage() == 1);
-                if (ppo) {
-                    double bestStage1 = curve.stream().filter(e -> e.stage() == 1)
-                            .mapToDouble(Evaluation::meanReturn).max().orElseThrow();
-                    assertThat(bestStage1).as("%s: best evaluation after the refit and encoder reset", pair)
-                            .isGreaterThan(-900);
-                }
+                double beforeRefit = curve.stream().filter(e -> e.stage() == 0).reduce((x, y) -> y).orElseThrow()
+                        .meanReturn();
+                double atRefit = curve.stream().filter(e -> e.stage() == 1).findFirst().orElseThrow().meanReturn();
+                System.out.printf("MATRIX %s: before refit %.1f, right after it %.1f%n", pair, beforeRefit, atRefit);
+                assertThat(atRefit).as("%s: evaluation right after the refit and encoder reset", pair)
+                        .isGreaterThan(-450);
             }
         }
     }

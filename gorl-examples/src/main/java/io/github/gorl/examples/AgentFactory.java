@@ -6,7 +6,9 @@ import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.DecoderSource;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.NonFinitePolicy;
 import io.github.gorl.core.baselines.Dppo;
 import io.github.gorl.core.baselines.Fpo;
 import io.github.gorl.decoders.IdentityDecoder;
@@ -39,12 +41,47 @@ final class AgentFactory {
 
     /** The decoder {@code --decoder name} with its defaults. */
     static GenerativeDecoder decoder(String name) {
-        return switch (name.toLowerCase(Locale.ROOT)) {
-            case "flow" -> FlowMatchingDecoder.builder().build();
-            case "diffusion" -> DiffusionDecoder.builder().build();
+        return decoder(name, null);
+    }
+
+    /**
+     * The decoder {@code --decoder name}, with the given hidden layer widths or, when {@code null}, its defaults.
+     *
+     * @throws IllegalArgumentException for an unknown name, bad widths, or widths given for the identity decoder
+     */
+    static GenerativeDecoder decoder(String name, int[] hiddenLayers) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (hiddenLayers != null && key.equals("identity")) {
+            throw new IllegalArgumentException("--decoder identity has no network: drop --decoder-hidden/"
+                    + "--decoder-width");
+        }
+        return switch (key) {
+            case "flow" -> hiddenLayers == null ? FlowMatchingDecoder.builder().build()
+                    : FlowMatchingDecoder.builder().hiddenLayers(hiddenLayers).build();
+            case "diffusion" -> hiddenLayers == null ? DiffusionDecoder.builder().build()
+                    : DiffusionDecoder.builder().hiddenLayers(hiddenLayers).build();
             case "identity" -> new IdentityDecoder();
             default -> throw new IllegalArgumentException(
                     "--decoder must be one of flow, diffusion, identity, got '" + name + "'");
+        };
+    }
+
+    /** The decoder source {@code --decoder-source prior|encoder}. */
+    static DecoderSource decoderSource(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "prior" -> DecoderSource.PRIOR;
+            case "encoder" -> DecoderSource.ENCODER;
+            default -> throw new IllegalArgumentException(
+                    "--decoder-source must be prior or encoder, got '" + name + "'");
+        };
+    }
+
+    /** The non-finite policy {@code --on-nan stop|skip}. */
+    static NonFinitePolicy nonFinitePolicy(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "stop" -> NonFinitePolicy.STOP;
+            case "skip" -> NonFinitePolicy.SKIP_BATCH;
+            default -> throw new IllegalArgumentException("--on-nan must be stop or skip, got '" + name + "'");
         };
     }
 
@@ -68,6 +105,15 @@ final class AgentFactory {
         int numEnvs = require(run, runJson, "task", "numEnvs").asInt();
         String optimizerName = require(run, runJson, "optimizer", "name").asText();
         String decoderName = require(run, runJson, "decoder", "name").asText();
+        // A run trained with --decoder-hidden/--decoder-width records its widths; rebuild the same network.
+        JsonNode widths = run.path("decoder").path("hiddenLayers");
+        int[] hiddenLayers = null;
+        if (widths.isArray() && !widths.isEmpty()) {
+            hiddenLayers = new int[widths.size()];
+            for (int i = 0; i < hiddenLayers.length; i++) {
+                hiddenLayers[i] = widths.get(i).asInt();
+            }
+        }
         long seed = require(run, runJson, "seed", null).asLong();
         VectorEnv train = Tasks.vector(task, numEnvs);
         VectorEnv eval = null;
@@ -78,7 +124,7 @@ final class AgentFactory {
                     .env(train)
                     .evalEnv(eval)
                     .optimizer(optimizer(optimizerName, Preset.forTask(task), task))
-                    .decoder(decoder(decoderName))
+                    .decoder(decoder(decoderName, hiddenLayers))
                     // Not trained again: any valid schedule will do, and a single stage suits every decoder.
                     .schedule(StageSchedule.single(1, 0.0))
                     .seed(seed)

@@ -271,8 +271,8 @@ final class ExperimentReport {
             g.fillRect(0, 0, image.getWidth(), image.getHeight());
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-            g.drawString("Evaluation return against environment steps: mean over seeds, shaded min..max over seeds",
-                    12, 26);
+            // Short enough for a one-panel figure (PANEL_WIDTH wide); a longer title was cut off there.
+            g.drawString("Evaluation return: mean over seeds, shaded min..max", 12, 26);
             for (int i = 0; i < tasks.size(); i++) {
                 BufferedImage panel = BitmapEncoder.getBufferedImage(panel(grid, tasks.get(i), data));
                 g.drawImage(panel, (i % columns) * PANEL_WIDTH, HEADER_HEIGHT + (i / columns) * PANEL_HEIGHT, null);

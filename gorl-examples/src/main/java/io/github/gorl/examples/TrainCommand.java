@@ -1,6 +1,5 @@
 package io.github.gorl.examples;
 
-import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
@@ -66,6 +65,25 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: the paper's per stage).")
     Double beta;
 
+    @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder",
+            description = "Source points of decoder refits: prior (eps ~ N(0,I), the paper; default) or encoder (the"
+                    + " encoder latents that produced each action; an ablation).")
+    String decoderSource;
+
+    @Option(names = "--decoder-hidden", split = ",", paramLabel = "W",
+            description = "Decoder hidden layer widths, comma-separated (default: flow 64,64,64,64,"
+                    + " diffusion 128,128,128,128).")
+    int[] decoderHidden;
+
+    @Option(names = "--decoder-width", paramLabel = "W",
+            description = "Shorthand for --decoder-hidden W,W,W,W (the paper's 4 layers).")
+    Integer decoderWidth;
+
+    @Option(names = "--freeze-decoder-after", paramLabel = "K",
+            description = "No decoder refits after stage K (0 keeps the identity decoder); the encoder keeps"
+                    + " learning on the frozen decoder without resets (default: refit at every stage).")
+    Integer freezeDecoderAfter;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -78,6 +96,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-every", paramLabel = "N",
             description = "Write checkpoint/ every N encoder env steps (default: only at the end).")
     Long checkpointEvery;
+
+    @Option(names = "--on-nan", defaultValue = "stop", paramLabel = "stop|skip",
+            description = "On a NaN or infinite observation or reward: stop (default; the error names the env step,"
+                    + " the sub-env and the last checkpoint) or skip (drop the PPO batch or SAC transitions, reset"
+                    + " the env, count skipped_batches/skipped_transitions in metrics.csv). A non-finite loss"
+                    + " always stops.")
+    String onNan;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint/,"
             + " with the options it was started with (other options are ignored); metrics.csv is continued.")
@@ -123,7 +148,19 @@ final class TrainCommand implements Callable<Integer> {
             if (beta != null) {
                 schedule = schedule.klBeta(beta);
             }
+            if (freezeDecoderAfter != null) {
+                if (freezeDecoderAfter < 0) {
+                    throw new IllegalArgumentException("--freeze-decoder-after must be >= 0, got "
+                            + freezeDecoderAfter);
+                }
+                schedule = schedule.freezeDecoderAfter(freezeDecoderAfter);
+            }
         }
+        if (decoderWidth != null && decoderHidden != null) {
+            throw new IllegalArgumentException("give --decoder-width or --decoder-hidden, not both");
+        }
+        int[] hidden = decoderWidth != null ? new int[] {decoderWidth, decoderWidth, decoderWidth, decoderWidth}
+                : decoderHidden;
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-s%d-%s",
                 task.toLowerCase(Locale.ROOT), (baseline != null ? baseline : decoder).toLowerCase(Locale.ROOT), seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
@@ -133,7 +170,8 @@ final class TrainCommand implements Callable<Integer> {
                     .env(train)
                     .evalEnv(eval)
                     .optimizer(optimizer(preset))
-                    .decoder(decoder(decoder))
+                    .decoder(AgentFactory.decoder(decoder, hidden))
+                    .decoderSource(AgentFactory.decoderSource(decoderSource))
                     .schedule(schedule)
                     .seed(seed)
                     .decoderDataSize(decoderData != null ? decoderData : preset.decoderData())
@@ -146,6 +184,7 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpointEvery != null) {
                 builder.checkpointEvery(checkpointEvery);
             }
+            builder.onNonFinite(AgentFactory.nonFinitePolicy(onNan));
             try (GoRL agent = builder.build()) {
                 if (resuming) {
                     agent.load(runDir.resolve("checkpoint"));
@@ -184,9 +223,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private LatentPolicyOptimizer optimizer(Preset preset) {
         return AgentFactory.optimizer(optimizer, preset, task);
-    }
-
-    private static GenerativeDecoder decoder(String name) {
-        return AgentFactory.decoder(name);
     }
 }

@@ -12,12 +12,16 @@ import ai.djl.training.GradientCollector;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.NonFiniteHandling;
+import io.github.gorl.core.NonFinitePolicy;
+import io.github.gorl.core.Reseedable;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -27,6 +31,7 @@ import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.nio.FloatBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +39,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Latent SAC, read top to bottom like CleanRL's {@code sac_continuous_action.py}: step every sub-environment
@@ -56,11 +63,17 @@ import java.util.SplittableRandom;
  * {@link SplittableRandom}s split from the seed given to {@link #initialize}, so a run with the same seed and
  * the same calls is reproducible on the CPU. Not thread-safe.
  */
-final class LatentSac implements LatentPolicyOptimizer {
+final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHandling {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LatentSac.class);
 
     static final String FILE_NAME = "latent-sac.tensors";
     static final String FILE_KIND = "latent-sac";
     static final int FILE_VERSION = 1;
+    /** The replay buffer's own file, written only when {@code saveReplayBuffer} is on. */
+    static final String REPLAY_FILE_NAME = "replay-buffer.tensors";
+    static final String REPLAY_FILE_KIND = "sac-replay-buffer";
+    static final int REPLAY_FILE_VERSION = 1;
 
     private final SacConfig config;
     // The per-stage knobs: the builder's values until beginStage applies a stage's.
@@ -99,6 +112,9 @@ final class LatentSac implements LatentPolicyOptimizer {
     /** Fractional updates owed by the update-to-data ratio. */
     private double updateCredit;
     private long updates;
+    /** Updates since the last {@code resetToPrior()}: while below {@code criticWarmupUpdates} the actor rests. */
+    private long stageUpdates;
+    private boolean skipNonFinite;
 
     LatentSac(SacConfig config) {
         this.config = config;
@@ -151,8 +167,11 @@ final class LatentSac implements LatentPolicyOptimizer {
      * zeroed with biases giving mean 0 and std 1 and its hidden layers are re-drawn. The replay buffer is
      * cleared (its latents were decoded by the previous decoder), the temperature returns to
      * {@code initialAlpha}, and every Adam forgets its moments. The Q networks are re-drawn and copied into
-     * their targets unless {@code resetCriticOnStage(false)}; the observation statistics are kept unless
-     * {@code resetNormalizerOnStage(true)}.
+     * their targets unless {@code resetCriticOnStage(false)} and they have been updated (a reset before any
+     * update always re-draws them, so the first stage is the same with either setting); the observation
+     * statistics are kept unless
+     * {@code resetNormalizerOnStage(true)}. If this optimizer has been updated before (every stage but the first),
+     * the next {@code criticWarmupUpdates} updates train the critics only.
      */
     @Override
     public void resetToPrior() {
@@ -160,7 +179,7 @@ final class LatentSac implements LatentPolicyOptimizer {
         actor.resetToPrior(reinitRandom.nextLong());
         long q1Seed = reinitRandom.nextLong();
         long q2Seed = reinitRandom.nextLong();
-        if (config.resetCriticOnStage()) {
+        if (config.resetCriticOnStage() || updates == 0) {
             q1.reinitialize(q1Seed);
             q2.reinitialize(q2Seed);
             q1Target.copyFrom(q1);
@@ -176,6 +195,31 @@ final class LatentSac implements LatentPolicyOptimizer {
         alphaAdam.reset();
         buffer.clear();
         updateCredit = 0;
+        // The critic warm-up protects a policy worth keeping: none before the first update (the first stage's
+        // prior through the identity decoder), where it would only delay learning.
+        stageUpdates = updates > 0 ? 0 : config.criticWarmupUpdates();
+    }
+
+    /**
+     * Restarts the random streams from {@code seed} and detaches the env, so that the next learn call resets it.
+     * With the replay buffer, networks, Adam states, temperature and counters restored by {@link #load}, this
+     * makes a run resumed from a checkpoint continue exactly like the uninterrupted one.
+     */
+    @Override
+    public void reseed(long seed) {
+        requireInitialized();
+        SplittableRandom root = new SplittableRandom(seed);
+        reinitRandom = root.split();
+        envSeedRandom = root.split();
+        noiseRandom = root.split();
+        sampleRandom = root.split();
+        actRandom = root.split();
+        env = null;
+    }
+
+    @Override
+    public void onNonFinite(NonFinitePolicy policy) {
+        skipNonFinite = Validate.notNull("policy", policy) == NonFinitePolicy.SKIP_BATCH;
     }
 
     /** Applies the stage's KL weight and gradient-norm clip; SAC has no ratio clip. */
@@ -211,13 +255,36 @@ final class LatentSac implements LatentPolicyOptimizer {
                 normalizer.update(observations, numEnvs);
             }
             sampleLatents(numEnvs);
-            env.step(latents, envStep);
-            requireFinite(envStep, numEnvs, taken);
+            boolean envFailed = false;
+            try {
+                env.step(latents, envStep);
+            } catch (NonFiniteException e) {
+                // The vector env rejected a sub-env's value mid-step: none of this step's transitions is known.
+                NonFiniteException located = new NonFiniteException(e.getMessage(), e.subEnv(),
+                        taken + Math.max(0, e.subEnv()) + 1, e);
+                if (!skipNonFinite) {
+                    throw located;
+                }
+                report.skip(located, numEnvs);
+                envFailed = true;
+            }
+            boolean restart = envFailed;
             // 2. Store: s' is the final observation where an episode ended, so truncation bootstraps from it.
             float[] rewards = envStep.rewards();
             boolean[] terminated = envStep.terminated();
             boolean[] truncated = envStep.truncated();
-            for (int i = 0; i < numEnvs; i++) {
+            for (int i = 0; i < numEnvs && !envFailed; i++) {
+                String problem = nonFiniteValue(envStep, i);
+                if (problem != null) {
+                    NonFiniteException e = new NonFiniteException("non-finite " + problem + " from sub-env " + i
+                            + " at env step " + (taken + i + 1) + " of this learn call", i, taken + i + 1);
+                    if (!skipNonFinite) {
+                        throw e;
+                    }
+                    report.skip(e, 1);
+                    restart = true;
+                    continue;
+                }
                 boolean done = terminated[i] || truncated[i];
                 buffer.add(observations, i, latents, rewards[i],
                         done ? envStep.finalObservations() : envStep.observations(), i, terminated[i], truncated[i]);
@@ -227,7 +294,13 @@ final class LatentSac implements LatentPolicyOptimizer {
                     episodeReturns[i] = 0;
                 }
             }
-            System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
+            if (restart) {
+                // Skipped: end every episode (the vector env cannot reset one sub-env alone) and start afresh.
+                Arrays.fill(episodeReturns, 0);
+                env.reset(envSeedRandom.nextLong(), observations);
+            } else {
+                System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
+            }
             taken += numEnvs;
             // 3. Learn: updatesPerStep gradient updates per transition once the buffer is warm.
             if (buffer.size() >= config.learningStarts()) {
@@ -238,7 +311,7 @@ final class LatentSac implements LatentPolicyOptimizer {
                 }
             }
             if (taken - report.fromStep >= config.logInterval() || v == vectorSteps - 1) {
-                events.onMetrics(Metrics.of(taken, Phase.ENCODER, report.metrics(taken, alphaOrZero())));
+                events.onMetrics(Metrics.of(taken, Phase.ENCODER, report.metrics(taken, alphaOrZero(), skipNonFinite)));
                 report = new Report();
                 report.fromStep = taken;
             }
@@ -279,29 +352,25 @@ final class LatentSac implements LatentPolicyOptimizer {
         }
     }
 
-    /** A NaN or infinite value from the env would silently poison every parameter: report where it came from. */
-    private static void requireFinite(VectorStep step, int numEnvs, long stepsBefore) {
+    /**
+     * A NaN or infinite value from the env would silently poison every parameter: names the first one of sub-env
+     * {@code i} in this step, or returns {@code null} when its transition is finite.
+     */
+    private static String nonFiniteValue(VectorStep step, int i) {
         int obsDim = step.observationDim();
-        for (int i = 0; i < numEnvs; i++) {
-            if (!Float.isFinite(step.rewards()[i])) {
-                throw bad("reward " + step.rewards()[i], i, stepsBefore);
+        if (!Float.isFinite(step.rewards()[i])) {
+            return "reward " + step.rewards()[i];
+        }
+        boolean done = step.terminated()[i] || step.truncated()[i];
+        for (int k = i * obsDim; k < (i + 1) * obsDim; k++) {
+            if (!Float.isFinite(step.observations()[k])) {
+                return "observation[" + (k - i * obsDim) + "] " + step.observations()[k];
             }
-            boolean done = step.terminated()[i] || step.truncated()[i];
-            for (int k = i * obsDim; k < (i + 1) * obsDim; k++) {
-                if (!Float.isFinite(step.observations()[k])) {
-                    throw bad("observation[" + (k - i * obsDim) + "] " + step.observations()[k], i, stepsBefore);
-                }
-                if (done && !Float.isFinite(step.finalObservations()[k])) {
-                    throw bad("final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k], i,
-                            stepsBefore);
-                }
+            if (done && !Float.isFinite(step.finalObservations()[k])) {
+                return "final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k];
             }
         }
-    }
-
-    private static IllegalStateException bad(String what, int env, long stepsBefore) {
-        return new IllegalStateException("non-finite " + what + " from sub-env " + env + " at env step "
-                + (stepsBefore + env) + " of this learn call");
+        return null;
     }
 
     /** The names and order of the per-update statistics that {@link #update} returns. */
@@ -311,7 +380,9 @@ final class LatentSac implements LatentPolicyOptimizer {
     }
 
     /**
-     * One gradient update of the critics, the actor, the temperature and the targets, on a fresh minibatch.
+     * One gradient update of the critics, the actor, the temperature and the targets, on a fresh minibatch. During
+     * the critic warm-up (the first {@code criticWarmupUpdates} updates after a {@code resetToPrior()} that followed
+     * training) only the critics and the targets are updated, and the actor's statistics are NaN.
      *
      * @param stepInCall the env steps taken so far in this learn call, for error messages
      * @return {@link UpdateStats} in order
@@ -322,7 +393,9 @@ final class LatentSac implements LatentPolicyOptimizer {
         int obsDim = spec.observationDim();
         int latentDim = spec.actionDim();
         float[] stats = new float[UpdateStats.COUNT];
-        double meanLogProbability;
+        double meanLogProbability = Double.NaN;
+        // Critic warm-up: fresh critics first learn the values of the policy the stage starts from.
+        boolean warmup = stageUpdates < config.criticWarmupUpdates();
         try (NDManager scope = manager.newSubManager()) {
             NDArray x = normalize(matrix(scope, batch.observations, n, obsDim));
             NDArray xNext = normalize(matrix(scope, batch.nextObservations, n, obsDim));
@@ -346,43 +419,49 @@ final class LatentSac implements LatentPolicyOptimizer {
                 throw nonFinite("q_loss", stats[0], stepInCall);
             }
             step(criticAdam, "critic grad_norm", stepInCall);
-            // 3. Actor: reparameterized eps~ = mean + std z, scored by the smaller (just updated) Q.
-            NDArray z = matrix(scope, gaussian(n * latentDim), n, latentDim);
-            NDArray actorLoss;
-            NDArray logProbability;
-            NDArray entropy;
-            NDArray kl;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                LatentActor.Head head = actor.forward(x);
-                NDArray sampled = head.mean().add(head.std().mul(z));
-                logProbability = Gaussian.logProbability(sampled, head.mean(), head.std());
-                NDArray input = NDArrays.concat(new NDList(x, sampled), 1);
-                NDArray perState = q1.forward(input).minimum(q2.forward(input)).reshape(n).neg();
-                kl = Gaussian.klToStandardNormal(head.mean(), head.std());
-                perState = regularize(perState, logProbability, kl);
-                actorLoss = perState.mean();
-                entropy = Gaussian.entropy(head.std()).mean();
-                collector.backward(actorLoss);
-            }
-            // The actor's loss reached the critics' parameters too: only the actor may step on it.
-            criticAdam.zeroGradients();
-            String[] names = {"actor_loss", "log_probability", "entropy", "kl_to_prior"};
-            float[] values = NDArrays.stack(new NDList(actorLoss, logProbability.mean(), entropy, kl.mean()))
-                    .toFloatArray();
-            for (int k = 0; k < values.length; k++) {
-                if (!Float.isFinite(values[k])) {
-                    actorAdam.zeroGradients();
-                    throw nonFinite(names[k], values[k], stepInCall);
+            if (warmup) {
+                stats[1] = Float.NaN;
+                stats[3] = Float.NaN;
+                stats[4] = Float.NaN;
+            } else {
+                // 3. Actor: reparameterized eps~ = mean + std z, scored by the smaller (just updated) Q.
+                NDArray z = matrix(scope, gaussian(n * latentDim), n, latentDim);
+                NDArray actorLoss;
+                NDArray logProbability;
+                NDArray entropy;
+                NDArray kl;
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    LatentActor.Head head = actor.forward(x);
+                    NDArray sampled = head.mean().add(head.std().mul(z));
+                    logProbability = Gaussian.logProbability(sampled, head.mean(), head.std());
+                    NDArray input = NDArrays.concat(new NDList(x, sampled), 1);
+                    NDArray perState = q1.forward(input).minimum(q2.forward(input)).reshape(n).neg();
+                    kl = Gaussian.klToStandardNormal(head.mean(), head.std());
+                    perState = regularize(perState, logProbability, kl);
+                    actorLoss = perState.mean();
+                    entropy = Gaussian.entropy(head.std()).mean();
+                    collector.backward(actorLoss);
                 }
+                // The actor's loss reached the critics' parameters too: only the actor may step on it.
+                criticAdam.zeroGradients();
+                String[] names = {"actor_loss", "log_probability", "entropy", "kl_to_prior"};
+                float[] values = NDArrays.stack(new NDList(actorLoss, logProbability.mean(), entropy, kl.mean()))
+                        .toFloatArray();
+                for (int k = 0; k < values.length; k++) {
+                    if (!Float.isFinite(values[k])) {
+                        actorAdam.zeroGradients();
+                        throw nonFinite(names[k], values[k], stepInCall);
+                    }
+                }
+                stats[1] = values[0];
+                meanLogProbability = values[1];
+                stats[3] = values[2];
+                stats[4] = values[3];
+                step(actorAdam, "actor grad_norm", stepInCall);
             }
-            stats[1] = values[0];
-            meanLogProbability = values[1];
-            stats[3] = values[2];
-            stats[4] = values[3];
-            step(actorAdam, "actor grad_norm", stepInCall);
         }
         // 4. Temperature: alpha rises while the entropy is below the target, falls while above.
-        if (config.regularization().entropy() && config.autoTuneAlpha()) {
+        if (!warmup && config.regularization().entropy() && config.autoTuneAlpha()) {
             updateTemperature(meanLogProbability);
         }
         stats[2] = (float) alphaOrZero();
@@ -390,6 +469,7 @@ final class LatentSac implements LatentPolicyOptimizer {
         q1Target.polyakUpdate(q1, config.tau());
         q2Target.polyakUpdate(q2, config.tau());
         updates++;
+        stageUpdates++;
         return stats;
     }
 
@@ -481,10 +561,10 @@ final class LatentSac implements LatentPolicyOptimizer {
         adam.step();
     }
 
-    private IllegalStateException nonFinite(String quantity, double value, long stepInCall) {
-        return new IllegalStateException("SAC " + quantity + " is " + value + " in update " + (updates + 1)
+    private NonFiniteException nonFinite(String quantity, double value, long stepInCall) {
+        return new NonFiniteException("SAC " + quantity + " is " + value + " in update " + (updates + 1)
                 + " (after env step " + stepInCall + " of this learn call); lower the learning rates or the reward"
-                + " scaling, or check the env");
+                + " scaling, or check the env", -1, stepInCall);
     }
 
     private double alphaOrZero() {
@@ -510,17 +590,28 @@ final class LatentSac implements LatentPolicyOptimizer {
     /** Averages of the update statistics and episode returns between two metrics reports. */
     private static final class Report {
         private final double[] sums = new double[UpdateStats.COUNT];
-        private int updateCount;
+        // Per statistic: the actor's are NaN (and not counted) during the critic warm-up.
+        private final int[] counts = new int[UpdateStats.COUNT];
         private double returnSum;
         private int episodes;
+        private int skipped;
         private final long start = System.nanoTime();
         long fromStep;
 
+        /** Counts {@code transitions} dropped for a non-finite value ({@link NonFinitePolicy#SKIP_BATCH}). */
+        void skip(NonFiniteException cause, int transitions) {
+            skipped += transitions;
+            LOG.warn("{}; dropped {} transition(s) and reset the env (onNonFinite SKIP_BATCH)", cause.getMessage(),
+                    transitions);
+        }
+
         void update(float[] stats) {
             for (int k = 0; k < sums.length; k++) {
-                sums[k] += stats[k];
+                if (!Float.isNaN(stats[k])) {
+                    sums[k] += stats[k];
+                    counts[k]++;
+                }
             }
-            updateCount++;
         }
 
         void episode(double episodeReturn) {
@@ -528,14 +619,17 @@ final class LatentSac implements LatentPolicyOptimizer {
             episodes++;
         }
 
-        Map<String, Double> metrics(long step, double currentAlpha) {
+        Map<String, Double> metrics(long step, double currentAlpha, boolean countSkips) {
             Map<String, Double> metrics = new LinkedHashMap<>();
             for (int k = 0; k < UpdateStats.COUNT; k++) {
-                metrics.put(UpdateStats.NAMES[k], updateCount > 0 ? sums[k] / updateCount : Double.NaN);
+                metrics.put(UpdateStats.NAMES[k], counts[k] > 0 ? sums[k] / counts[k] : Double.NaN);
             }
             metrics.put("alpha", currentAlpha);
             metrics.put("train_episode_return", episodes > 0 ? returnSum / episodes : Double.NaN);
             metrics.put("steps_per_second", (step - fromStep) / ((System.nanoTime() - start) * 1e-9));
+            if (countSkips) {
+                metrics.put("skipped_transitions", (double) skipped);
+            }
             return metrics;
         }
     }
@@ -598,28 +692,30 @@ final class LatentSac implements LatentPolicyOptimizer {
         entries.putAll(normalizer.state("normalizer"));
         entries.put("stage", DoubleBits.encode(klBeta, gradNormClip));
         entries.put("counters", DoubleBits.encode(updates, updateCredit));
+        // Optional in version 1: files written before the critic warm-up existed lack it (see load).
+        entries.put("stage_updates", DoubleBits.encode(stageUpdates));
         if (config.saveReplayBuffer()) {
-            int width = spec.observationDim();
-            entries.put("replay.size", DoubleBits.encode(buffer.size()));
-            entries.put("replay.observations", buffer.chronological(buffer.observations, width));
-            entries.put("replay.latents", buffer.chronological(buffer.latents, spec.actionDim()));
-            entries.put("replay.rewards", buffer.chronological(buffer.rewards, 1));
-            entries.put("replay.next_observations", buffer.chronological(buffer.nextObservations, width));
-            entries.put("replay.terminated", buffer.chronological(buffer.terminated));
-            entries.put("replay.truncated", buffer.chronological(buffer.truncated));
+            // Its own file, streamed from the buffer's arrays: it can be far larger than everything else.
+            TensorFile.writeSlices(directory.resolve(REPLAY_FILE_NAME), REPLAY_FILE_KIND, REPLAY_FILE_VERSION,
+                    buffer.slices());
         }
         TensorFile.write(directory.resolve(FILE_NAME), FILE_KIND, FILE_VERSION, entries);
     }
 
     /**
-     * Restores what {@link #save} wrote. The replay buffer is restored when the file holds one; otherwise it is
-     * emptied, and learning resumes after {@code learningStarts} new transitions.
+     * Restores what {@link #save} wrote. The replay buffer is restored, slot for slot, when the checkpoint holds
+     * one ({@code saveReplayBuffer}, the default); otherwise it is emptied, and learning resumes after
+     * {@code learningStarts} new transitions, so the resumed run differs from an uninterrupted one.
      */
     @Override
     public void load(Path directory) throws IOException {
         requireInitialized();
         Path file = directory.resolve(FILE_NAME);
         TensorFile.Content content = TensorFile.read(file, FILE_KIND, FILE_VERSION);
+        Path replay = directory.resolve(REPLAY_FILE_NAME);
+        // Read (and verified) before anything changes, like the main file.
+        TensorFile.Content replayContent = Files.exists(replay)
+                ? TensorFile.read(replay, REPLAY_FILE_KIND, REPLAY_FILE_VERSION) : null;
         float[] dims = content.require("dims", 2);
         requireSame(file, "observationDim", (int) dims[0], spec.observationDim());
         requireSame(file, "latentDim", (int) dims[1], spec.actionDim());
@@ -635,7 +731,10 @@ final class LatentSac implements LatentPolicyOptimizer {
             criticAdam.loadState(state(content, "critic_adam."));
             alphaAdam.loadState(state(content, "alpha_adam."));
             normalizer.loadState(content.entries(), "normalizer");
-            if (content.entries().containsKey("replay.size")) {
+            if (replayContent != null) {
+                buffer.restore(replayContent, replay);
+            } else if (content.entries().containsKey("replay.size")) {
+                // Written inside this file, oldest first, before the buffer had its own file.
                 int n = (int) DoubleBits.decode(content.require("replay.size", 2), 1, "replay.size")[0];
                 int obsDim = spec.observationDim();
                 buffer.restore(n, content.require("replay.observations", n * obsDim),
@@ -655,6 +754,10 @@ final class LatentSac implements LatentPolicyOptimizer {
         double[] counters = DoubleBits.decode(content.require("counters", 4), 2, "counters");
         updates = (long) counters[0];
         updateCredit = counters[1];
+        // Files written before the critic warm-up existed lack it: their stage had no warm-up to finish.
+        stageUpdates = content.entries().containsKey("stage_updates")
+                ? (long) DoubleBits.decode(content.require("stage_updates", 2), 1, "stage_updates")[0]
+                : config.criticWarmupUpdates();
     }
 
     private static void putState(Map<String, float[]> entries, String prefix, Map<String, float[]> state) {
@@ -725,6 +828,10 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     long updates() {
         return updates;
+    }
+
+    long stageUpdates() {
+        return stageUpdates;
     }
 
     @Override

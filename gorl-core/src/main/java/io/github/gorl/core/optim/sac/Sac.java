@@ -95,9 +95,10 @@ public final class Sac {
         private double observationClip = 10;
         private double klToPrior = StageSchedule.LATER_STAGE_KL_BETA;
         private double gradNormClip = StageSchedule.LATER_STAGE_GRAD_NORM;
-        private boolean resetCriticOnStage = true;
+        private boolean resetCriticOnStage = false;
+        private int criticWarmupUpdates = 0;
         private boolean resetNormalizerOnStage = false;
-        private boolean saveReplayBuffer = false;
+        private boolean saveReplayBuffer = true;
         private int logInterval = 1_000;
 
         Builder() {}
@@ -347,14 +348,41 @@ public final class Sac {
         }
 
         /**
-         * Whether {@code resetToPrior()} also re-initializes the Q networks (and copies them into the targets).
-         * Default true: the decoder changed, so {@code Q(s, eps)} now scores other actions.
+         * Whether {@code resetToPrior()} also re-initializes the Q networks (and copies them into the targets) once
+         * they have been trained (a reset before any update always draws them, so the first stage does not depend
+         * on this option). Default false: the refit decoder maps the prior to about the previous stage's actions,
+         * so the kept critics still know the values of the states the new stage starts from, while freshly drawn
+         * ones led the actor away from that policy (SAC x flow on Pendulum, seeds 1 and 2: stage 1 at -107 and
+         * -112 after 4,000 steps with the critics kept, against -130 and -135 with re-drawn ones after swings down
+         * to -1330 and -1024; see {@code docs/sac.md}, "Measured"). True suits refits that change the decoder
+         * so much that {@code Q(s, eps)} scores quite other actions.
          *
          * @param enabled true to reset the critics at each stage
          * @return this builder
          */
         public Builder resetCriticOnStage(boolean enabled) {
             this.resetCriticOnStage = enabled;
+            return this;
+        }
+
+        /**
+         * The first {@code updates} gradient updates after a {@code resetToPrior()} that follows training (so at the
+         * start of every stage but the first, once {@code learningStarts} transitions are in the fresh buffer)
+         * update only the Q networks and their targets; the actor and the temperature stay as they are. After a
+         * refit the prior {@code N(0, I)} through the new decoder is close to the previous stage's policy, but
+         * freshly drawn critics ({@code resetCriticOnStage}) do not know its values yet, and an actor following
+         * them early moves away from it. The first stage starts from the prior through the identity decoder,
+         * which has nothing worth keeping, so it is not warmed up. Default 0 (no warm-up). See
+         * {@code docs/sac.md}, "Measured".
+         *
+         * @param updates {@code >= 0}
+         * @return this builder
+         */
+        public Builder criticWarmupUpdates(int updates) {
+            if (updates < 0) {
+                throw new IllegalArgumentException("criticWarmupUpdates must be >= 0, got " + updates);
+            }
+            this.criticWarmupUpdates = updates;
             return this;
         }
 
@@ -371,10 +399,13 @@ public final class Sac {
         }
 
         /**
-         * Whether {@code save} also writes the replay buffer, so that a loaded optimizer resumes learning
-         * without a new warm-up. Default false: checkpoints stay small (a full default buffer on a 24-dim task
-         * is about 200 MB), and a loaded optimizer without a buffer collects {@code learningStarts} transitions
-         * before it updates again.
+         * Whether {@code save} also writes the replay buffer (into its own versioned, CRC-checked file
+         * {@code replay-buffer.tensors}, streamed and swapped in atomically like the rest of a checkpoint), so
+         * that a run resumed from a checkpoint continues exactly like the uninterrupted one. Default true. The
+         * opt-out keeps checkpoints small (a full default buffer on a 24-dim task is about 200 MB) at a price: a
+         * loaded optimizer without a buffer collects {@code learningStarts} new transitions before it updates
+         * again and then samples from the new data only, so a resumed run is no longer identical to an
+         * uninterrupted one.
          *
          * @param enabled true to save the buffer
          * @return this builder
@@ -417,7 +448,7 @@ public final class Sac {
                     learningStarts, updatesPerStep, gamma, tau, actorLearningRate, criticLearningRate,
                     alphaLearningRate, regularization, initialAlpha, autoTuneAlpha, targetEntropy, rewardScaling,
                     normalizeObservations, observationClip, klToPrior, gradNormClip, resetCriticOnStage,
-                    resetNormalizerOnStage, saveReplayBuffer, logInterval));
+                    criticWarmupUpdates, resetNormalizerOnStage, saveReplayBuffer, logInterval));
         }
 
         private static int[] layers(String field, int[] widths) {

@@ -31,6 +31,7 @@ record SacConfig(
         double klToPrior,
         double gradNormClip,
         boolean resetCriticOnStage,
+        int criticWarmupUpdates,
         boolean resetNormalizerOnStage,
         boolean saveReplayBuffer,
         int logInterval) {
@@ -63,6 +64,7 @@ record SacConfig(
         map.put("klToPrior", klToPrior);
         map.put("gradNormClip", gradNormClip);
         map.put("resetCriticOnStage", resetCriticOnStage);
+        map.put("criticWarmupUpdates", criticWarmupUpdates);
         map.put("resetNormalizerOnStage", resetNormalizerOnStage);
         map.put("saveReplayBuffer", saveReplayBuffer);
         map.put("logInterval", logInterval);

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Metrics;
+import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
@@ -227,7 +228,8 @@ class SacTest {
     @Test
     void resetToPrior_makesLatentPolicyStandardNormalAndEmptiesTheBuffer() {
         try (VectorEnv env = pendulums(2);
-                LatentSac sac = initialized(small().updatesPerStep(0.25), PENDULUM_LATENT, 11);
+                LatentSac sac = initialized(small().updatesPerStep(0.25).resetCriticOnStage(true), PENDULUM_LATENT,
+                        11);
                 NDManager manager = NDManager.newBaseManager(Device.cpu())) {
             sac.learn(env, 128, null);
             assertThat(sac.updates()).isPositive();
@@ -244,7 +246,8 @@ class SacTest {
             }
             assertThat(sac.buffer().size()).isZero();
             assertThat(sac.alpha()).isEqualTo(1.0);
-            assertThat(values(sac.q1Target()).get(0)).containsExactly(values(sac.q1()).get(0));
+            assertThat(values(sac.q1Target()).get(0)).as("re-drawn critics copied into the targets")
+                    .containsExactly(values(sac.q1()).get(0));
             float[] sampled = sac.act(manager.zeros(new Shape(4000, 3)), false).toFloatArray();
             double mean = 0;
             double square = 0;
@@ -254,6 +257,23 @@ class SacTest {
             }
             assertThat(mean).isCloseTo(0, within(0.1));
             assertThat(square).isCloseTo(1, within(0.1));
+        }
+    }
+
+    @Test
+    void resetCriticOnStageFalse_keepsTrainedCriticsAndDrawsTheFirstOnesLikeTrue() {
+        try (VectorEnv env = pendulums(2);
+                LatentSac keep = initialized(small().resetCriticOnStage(false), PENDULUM_LATENT, 13);
+                LatentSac redraw = initialized(small().resetCriticOnStage(true), PENDULUM_LATENT, 13)) {
+            // Before any update a reset draws the critics either way: the first stage is the same.
+            assertThat(values(keep.q1()).get(0)).containsExactly(values(redraw.q1()).get(0));
+            keep.learn(env, 64, null);
+            assertThat(keep.updates()).isPositive();
+            List<float[]> trained = values(keep.q1());
+            List<float[]> trainedTarget = values(keep.q2Target());
+            keep.resetToPrior();
+            assertThat(values(keep.q1()).get(0)).containsExactly(trained.get(0));
+            assertThat(values(keep.q2Target()).get(0)).containsExactly(trainedTarget.get(0));
         }
     }
 
@@ -308,9 +328,10 @@ class SacTest {
         ScriptedVectorEnv env = new ScriptedVectorEnv();
         env.nanRewardAtStep = 4;
         try (LatentSac sac = initialized(small(), ScriptedVectorEnv.SPEC, 1)) {
+            // Steps are counted from 1: the fifth step call (0-based index 4) is env step 5.
             assertThatThrownBy(() -> sac.learn(env, 10, null))
-                    .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("non-finite reward NaN").hasMessageContaining("env step 4");
+                    .isInstanceOf(NonFiniteException.class)
+                    .hasMessageContaining("non-finite reward NaN").hasMessageContaining("env step 5");
         }
     }
 
@@ -352,6 +373,13 @@ class SacTest {
             assertThat(b.chronological(b.nextObservations, 3))
                     .containsExactly(a.chronological(a.nextObservations, 3));
             assertThat(b.chronological(b.truncated)).containsExactly(a.chronological(a.truncated));
+            // Slot for slot: the same random indices draw the same transitions.
+            ReplayBuffer.Batch fromA = new ReplayBuffer.Batch(32, 3, 1);
+            ReplayBuffer.Batch fromB = new ReplayBuffer.Batch(32, 3, 1);
+            a.sample(new java.util.SplittableRandom(9), fromA);
+            b.sample(new java.util.SplittableRandom(9), fromB);
+            assertThat(fromB.observations).containsExactly(fromA.observations);
+            assertThat(fromB.rewards).containsExactly(fromA.rewards);
             // The restored optimizer trains on from the restored buffer.
             assertThat(copy.update(0)[0]).isFinite();
         }
@@ -364,8 +392,9 @@ class SacTest {
     @Test
     void load_withoutSavedBuffer_startsWithAnEmptyBuffer() throws Exception {
         try (VectorEnv env = pendulums(2);
-                LatentSac sac = initialized(small().updatesPerStep(0.25), PENDULUM_LATENT, 17);
-                LatentSac copy = initialized(small().updatesPerStep(0.25), PENDULUM_LATENT, 18)) {
+                LatentSac sac = initialized(small().updatesPerStep(0.25).saveReplayBuffer(false), PENDULUM_LATENT, 17);
+                LatentSac copy = initialized(small().updatesPerStep(0.25).saveReplayBuffer(false), PENDULUM_LATENT,
+                        18)) {
             sac.learn(env, 100, null);
             sac.save(temp);
             copy.learn(env, 40, null);
