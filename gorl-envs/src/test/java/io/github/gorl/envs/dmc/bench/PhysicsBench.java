@@ -44,13 +44,14 @@ public final class PhysicsBench {
     /**
      * Runs the benchmark.
      *
-     * @param args optional {@code physicsSteps repeats vectorSteps}
+     * @param args optional {@code physicsSteps repeats vectorSteps subEnvs} (sub-envs per vector env, default 8)
      * @throws Exception if the native tool cannot run
      */
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int vectorSteps = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
+        int subEnvs = args.length > 3 ? Integer.parseInt(args[3]) : 8;
 
         System.out.printf(Locale.ROOT, "MuJoCo %s, %d physics steps per run, best of %d, %d cores, %s %s, "
                         + "load average at start: %s%n%n",
@@ -95,19 +96,19 @@ public final class PhysicsBench {
             Path file = Files.createTempFile("gorl-" + task, ".xml");
             try {
                 Files.writeString(file, DmControl.modelXml(task), StandardCharsets.UTF_8);
-                vectorLoop(task, 8, 1, vectorSteps / 4);
-                vectorLoop(task, 8, 2, vectorSteps / 4);
+                vectorLoop(task, subEnvs, 1, vectorSteps / 4);
+                vectorLoop(task, subEnvs, 2, vectorSteps / 4);
                 double one = 0;
                 double two = 0;
                 double nativeOne = 0;
                 double nativeTwo = 0;
                 for (int r = 0; r < repeats; r++) {
-                    one = Math.max(one, vectorLoop(task, 8, 1, vectorSteps));
-                    two = Math.max(two, vectorLoop(task, 8, 2, vectorSteps));
+                    one = Math.max(one, vectorLoop(task, subEnvs, 1, vectorSteps));
+                    two = Math.max(two, vectorLoop(task, subEnvs, 2, vectorSteps));
                     nativeOne = Math.max(nativeOne, nativeLoop(file, steps / 2, 1));
                     nativeTwo = Math.max(nativeTwo, nativeLoop(file, steps / 2, 2));
                 }
-                System.out.printf(Locale.ROOT, "| %s | 8 | %,.0f | %,.0f | %.2f | %.2f |%n", task, one, two, two / one,
+                System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f | %.2f | %.2f |%n", task, subEnvs, one, two, two / one,
                         nativeTwo / nativeOne);
             } finally {
                 Files.deleteIfExists(file);
