@@ -149,6 +149,24 @@ public final class Validate {
     }
 
     /**
+     * Checks that an env handed to a latent optimizer's {@code learn} has the dimensions the optimizer was
+     * initialized for.
+     *
+     * @param env the env's spec
+     * @param owner what was initialized, for the message (e.g. {@code "this PPO"})
+     * @param initialized the spec the owner was initialized with
+     * @throws IllegalArgumentException naming both dimensions and both spec ids
+     */
+    public static void sameDimensions(EnvSpec env, String owner, EnvSpec initialized) {
+        if (env.observationDim() != initialized.observationDim() || env.actionDim() != initialized.actionDim()) {
+            throw new IllegalArgumentException("latentEnv has observationDim " + env.observationDim()
+                    + " and actionDim " + env.actionDim() + " (" + env.id() + "), but " + owner + " was "
+                    + "initialized for observationDim " + initialized.observationDim() + " and latentDim "
+                    + initialized.actionDim() + " (" + initialized.id() + ")");
+        }
+    }
+
+    /**
      * Requires a batch of rows: a 2-D array of shape {@code [batch, columns]}.
      *
      * @param field the name of the checked array, used in the message

@@ -217,12 +217,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         Validate.notNull("latentEnv", latentEnv);
         Validate.positive("envSteps", envSteps);
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
-        EnvSpec envSpec = latentEnv.spec();
-        if (envSpec.observationDim() != spec.observationDim() || envSpec.actionDim() != spec.actionDim()) {
-            throw new IllegalArgumentException("env has observationDim " + envSpec.observationDim()
-                    + " and actionDim " + envSpec.actionDim() + ", but " + name() + " was initialized for "
-                    + spec.observationDim() + " and " + spec.actionDim());
-        }
+        Validate.sameDimensions(latentEnv.spec(), name(), spec);
         int batch = Math.multiplyExact(latentEnv.numEnvs(), config.unrollLength());
         if (batch < config.minibatches()) {
             throw new IllegalArgumentException("minibatches must be <= numEnvs * unrollLength = " + batch

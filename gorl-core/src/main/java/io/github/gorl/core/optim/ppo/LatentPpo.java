@@ -188,13 +188,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         Validate.notNull("latentEnv", latentEnv);
         Validate.positive("envSteps", envSteps);
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
-        EnvSpec envSpec = latentEnv.spec();
-        if (envSpec.observationDim() != spec.observationDim() || envSpec.actionDim() != spec.actionDim()) {
-            throw new IllegalArgumentException("latentEnv has observationDim " + envSpec.observationDim()
-                    + " and actionDim " + envSpec.actionDim() + " (" + envSpec.id() + "), but this PPO was "
-                    + "initialized for observationDim " + spec.observationDim() + " and latentDim "
-                    + spec.actionDim() + " (" + spec.id() + ")");
-        }
+        Validate.sameDimensions(latentEnv.spec(), "this PPO", spec);
         int numEnvs = latentEnv.numEnvs();
         int batch = Math.multiplyExact(numEnvs, config.unrollLength());
         if (batch < config.minibatches()) {

@@ -236,13 +236,7 @@ final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         Validate.notNull("latentEnv", latentEnv);
         Validate.positive("envSteps", envSteps);
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
-        EnvSpec envSpec = latentEnv.spec();
-        if (envSpec.observationDim() != spec.observationDim() || envSpec.actionDim() != spec.actionDim()) {
-            throw new IllegalArgumentException("latentEnv has observationDim " + envSpec.observationDim()
-                    + " and actionDim " + envSpec.actionDim() + " (" + envSpec.id() + "), but this SAC was "
-                    + "initialized for observationDim " + spec.observationDim() + " and latentDim "
-                    + spec.actionDim() + " (" + spec.id() + ")");
-        }
+        Validate.sameDimensions(latentEnv.spec(), "this SAC", spec);
         attach(latentEnv);
         int numEnvs = latentEnv.numEnvs();
         int obsDim = spec.observationDim();
