@@ -15,21 +15,30 @@ import java.util.function.IntFunction;
  *
  * <p>With {@code threads} slices, the caller's thread steps slice 0 and {@code threads - 1} daemon workers
  * ({@code gorl-env-N}) step the others, so no core sits idle waiting. Each dispatch publishes its task
- * through a volatile generation counter per worker and waits on a countdown of pending slices; waiting
- * threads spin briefly (a step of a cheap env takes microseconds, less than a park/unpark round trip) and
- * then park. Nothing is allocated per step. Results are bit-identical to {@link SyncVectorEnv} because
- * each sub-env is stepped by the same code with the same seeds, only on another thread.
+ * through a volatile generation counter per worker and waits on a countdown of pending slices. A step of a
+ * cheap env takes microseconds, and waking a parked thread costs tens of them, so waiting threads first spin
+ * ({@link #SPIN_NANOS}), then yield ({@link #YIELD_NANOS}: on an oversubscribed machine the thread being
+ * waited for gets the core), and only then park; a thread is unparked only when it announced that it parks.
+ * A worker that is stepped again within its spin or yield window, as in a training loop whose learner is quick
+ * between steps, never sleeps. Nothing is allocated per step. Results are bit-identical to
+ * {@link SyncVectorEnv} because each sub-env is stepped by the same code with the same seeds, only on another
+ * thread.
  */
 final class ThreadedVectorEnv implements VectorEnv {
 
     /** Numbers worker threads across all instances, so thread dumps tell pools apart. */
     private static final AtomicInteger THREAD_NUMBERS = new AtomicInteger();
     /**
-     * About 10 microseconds of {@code onSpinWait} before parking: long enough to cover a slice of cheap
-     * envs without a park/unpark round trip, short enough not to steal much CPU from the learner (or from
-     * the very worker being waited for, when cores are oversubscribed).
+     * How long a waiting thread busy-spins ({@code onSpinWait}) before it starts yielding: 50 µs, several times
+     * the wake-up latency of a parked thread, and about the gap between two vector steps of a tight loop.
      */
-    private static final int SPINS_BEFORE_PARK = 256;
+    static final long SPIN_NANOS = 50_000;
+    /**
+     * How long a waiting thread then yields before it parks: 200 µs more, to cover the learner's work between
+     * two steps (a policy forward pass) without giving up the core to the scheduler. Yielding, unlike spinning,
+     * lets any other runnable thread have the core, so an oversubscribed machine loses little to it.
+     */
+    static final long YIELD_NANOS = 200_000;
     /** Workers exit right after acknowledging shutdown; the bound only guards against the unforeseen. */
     private static final long JOIN_MILLIS = 10_000;
 
@@ -49,6 +58,10 @@ final class ThreadedVectorEnv implements VectorEnv {
     private float[] taskActions;
     private VectorStep taskOut;
     private volatile Thread caller;
+    /** Set by the caller right before it parks, so that the last worker unparks it only then. */
+    private volatile boolean callerParked;
+    /** Used only by the thread inside {@link #dispatch}, which is never entered concurrently. */
+    private final Backoff callerBackoff = new Backoff();
     private long generation;
 
     private boolean ready;
@@ -119,7 +132,11 @@ final class ThreadedVectorEnv implements VectorEnv {
         long g = ++generation;
         for (Worker worker : workers) {
             worker.generation = g;
-            LockSupport.unpark(worker.thread);
+            // Dekker-style with Worker.run: the worker sets parked, then re-reads generation before it parks;
+            // both fields are volatile, so either it sees the new generation or this thread sees parked.
+            if (worker.parked) {
+                LockSupport.unpark(worker.thread);
+            }
         }
         Throwable failure = null;
         if (cmd != SHUTDOWN) {
@@ -130,13 +147,8 @@ final class ThreadedVectorEnv implements VectorEnv {
             }
         }
         // Always wait: workers may still be writing into the caller's arrays.
-        for (int spins = 0; pending.get() != 0; ) {
-            if (spins < SPINS_BEFORE_PARK) {
-                spins++;
-                Thread.onSpinWait();
-            } else {
-                LockSupport.park(this);
-            }
+        if (pending.get() != 0) {
+            awaitWorkers();
         }
         taskActions = null;
         taskOut = null;
@@ -161,6 +173,19 @@ final class ThreadedVectorEnv implements VectorEnv {
         }
         if (failure != null) {
             throw new IllegalStateException(failure.toString(), failure);
+        }
+    }
+
+    private void awaitWorkers() {
+        callerBackoff.start();
+        while (pending.get() != 0) {
+            if (!callerBackoff.pause()) {
+                callerParked = true;
+                if (pending.get() != 0) {
+                    LockSupport.park(this);
+                }
+                callerParked = false;
+            }
         }
     }
 
@@ -220,6 +245,9 @@ final class ThreadedVectorEnv implements VectorEnv {
         private final int to;
         private Thread thread;
         private volatile long generation;
+        /** Set by the worker right before it parks, so that a dispatch unparks it only then. */
+        private volatile boolean parked;
+        private final Backoff backoff = new Backoff();
         /** Written before the countdown (a volatile write) and read after it reaches zero. */
         private Throwable failure;
 
@@ -232,13 +260,15 @@ final class ThreadedVectorEnv implements VectorEnv {
         public void run() {
             long seen = 0;
             while (true) {
-                long g;
-                for (int spins = 0; (g = generation) == seen; ) {
-                    if (spins < SPINS_BEFORE_PARK) {
-                        spins++;
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.park(this);
+                long g = generation;
+                backoff.start();
+                for (; g == seen; g = generation) {
+                    if (!backoff.pause()) {
+                        parked = true;
+                        if (generation == seen) {
+                            LockSupport.park(this);
+                        }
+                        parked = false;
                     }
                 }
                 seen = g;
@@ -250,13 +280,43 @@ final class ThreadedVectorEnv implements VectorEnv {
                         failure = t;
                     }
                 }
-                if (pending.decrementAndGet() == 0) {
+                if (pending.decrementAndGet() == 0 && callerParked) {
                     LockSupport.unpark(caller);
                 }
                 if (cmd == SHUTDOWN) {
                     return;
                 }
             }
+        }
+    }
+
+    /** The spin-then-yield phase of a wait; one instance per waiting thread, reused, so waits allocate nothing. */
+    private static final class Backoff {
+
+        private long start;
+        private long waited;
+        private int rounds;
+
+        void start() {
+            start = System.nanoTime();
+            waited = 0;
+            rounds = 0;
+        }
+
+        /** Spins or yields once; {@code false} once the wait is long enough to park instead. */
+        boolean pause() {
+            if ((++rounds & 63) == 0) {
+                waited = System.nanoTime() - start; // about 20 ns: read once every 64 rounds
+            }
+            if (waited < SPIN_NANOS) {
+                Thread.onSpinWait();
+                return true;
+            }
+            if (waited < SPIN_NANOS + YIELD_NANOS) {
+                Thread.yield();
+                return true;
+            }
+            return false;
         }
     }
 }

@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * the scaling of MuJoCo's own 2-thread testspeed in the same minute (what the machine allows right then:
  * other processes on the cores lower both).
  *
- * <p>Arguments: {@code [physicsSteps=200000] [repeats=3] [vectorSteps=2000]}.
+ * <p>Arguments: {@code [vector] [physicsSteps=200000] [repeats=3] [vectorSteps=2000] [subEnvs=8]}; with
+ * {@code vector} first, only the threaded {@code VectorEnv} table is printed.
  */
 public final class PhysicsBench {
 
@@ -44,10 +45,15 @@ public final class PhysicsBench {
     /**
      * Runs the benchmark.
      *
-     * @param args optional {@code physicsSteps repeats vectorSteps subEnvs} (sub-envs per vector env, default 8)
+     * @param args optional {@code [vector] physicsSteps repeats vectorSteps subEnvs} (sub-envs per vector env,
+     *     default 8; {@code vector}: only the VectorEnv table)
      * @throws Exception if the native tool cannot run
      */
     public static void main(String[] args) throws Exception {
+        boolean vectorOnly = args.length > 0 && args[0].equals("vector");
+        if (vectorOnly) {
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int vectorSteps = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
@@ -61,7 +67,7 @@ public final class PhysicsBench {
                 + "| Java / native | `Env.step` (physics steps/s) | `Env.step` / native "
                 + "| C loop in-process, steps per CPU-s | Java loop, steps per CPU-s | Java / C, CPU time |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (String task : DmControl.TASKS) {
+        for (String task : vectorOnly ? java.util.List.<String>of() : DmControl.TASKS) {
             Path file = Files.createTempFile("gorl-" + task, ".xml");
             try {
                 Files.writeString(file, DmControl.modelXml(task), StandardCharsets.UTF_8);
