@@ -28,6 +28,8 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     double rewardScaling = 10;
     double valueLossCoefficient = 0.25;
     double clip = 0.2;
+    double dualClip = Double.NaN;
+    double targetKl = Double.POSITIVE_INFINITY;
     double gradNormClip = 0.5;
     boolean normalizeObservations = true;
     boolean normalizeAdvantages = true;
@@ -193,6 +195,40 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     }
 
     /**
+     * Dual clipping of the surrogate (Ye et al., 2020): a sample with a negative advantage contributes at most
+     * {@code c * |A|} to the loss, so a ratio far above 1 can no longer produce an unbounded loss or gradient. The
+     * log-ratio is also clamped to {@code [-20, 20]} before {@code exp}, which changes no gradient once dual
+     * clipping is on (such rows are clipped either way) and keeps {@code exp} finite.
+     *
+     * @param c {@code > 1}, or {@code Double.NaN} for none; default none for DPPO and 3 for FPO, whose
+     *     loss-difference ratio is unbounded (without it FPO diverged on Pendulum, see docs/baselines.md)
+     * @return this builder
+     */
+    public B dualClip(double c) {
+        if (!Double.isNaN(c) && !(c > 1 && c < Double.POSITIVE_INFINITY)) {
+            throw new IllegalArgumentException("dualClip must be > 1 and finite, or NaN for none, got " + c);
+        }
+        dualClip = c;
+        return self();
+    }
+
+    /**
+     * Stops an update's epochs early once an epoch's mean {@code approx_kl} (the {@code (r - 1) - log r}
+     * estimate over its minibatches) exceeds this bound, as many PPO implementations do; the metrics report the
+     * epochs run as {@code update_epochs}.
+     *
+     * @param bound {@code > 0}, or {@code Double.POSITIVE_INFINITY} for none; default none for DPPO, 0.05 for FPO
+     * @return this builder
+     */
+    public B targetKl(double bound) {
+        if (!(bound > 0)) {
+            throw new IllegalArgumentException("targetKl must be > 0 (or +Infinity for none), got " + bound);
+        }
+        targetKl = bound;
+        return self();
+    }
+
+    /**
      * The global gradient-norm clip until a stage sets its own.
      *
      * @param maxNorm {@code > 0}; default 0.5
@@ -239,7 +275,7 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     BaselineConfig config(String name, int mcSamples, double denoisingStd) {
         return new BaselineConfig(name, policyLayers.clone(), criticLayers.clone(), steps, timeEmbeddingDim,
                 mcSamples, denoisingStd, unrollLength, minibatches, epochs, learningRate, gamma, gaeLambda,
-                rewardScaling, valueLossCoefficient, clip, gradNormClip, normalizeObservations,
+                rewardScaling, valueLossCoefficient, clip, dualClip, targetKl, gradNormClip, normalizeObservations,
                 normalizeAdvantages, observationClip);
     }
 

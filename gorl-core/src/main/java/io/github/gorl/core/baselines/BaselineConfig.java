@@ -22,6 +22,8 @@ record BaselineConfig(
         double rewardScaling,
         double valueLossCoefficient,
         double clip,
+        double dualClip,
+        double targetKl,
         double gradNormClip,
         boolean normalizeObservations,
         boolean normalizeAdvantages,
@@ -48,6 +50,12 @@ record BaselineConfig(
         m.put("rewardScaling", rewardScaling);
         m.put("valueLossCoefficient", valueLossCoefficient);
         m.put("clip", clip);
+        if (!Double.isNaN(dualClip)) {
+            m.put("dualClip", dualClip);
+        }
+        if (targetKl != Double.POSITIVE_INFINITY) {
+            m.put("targetKl", targetKl);
+        }
         m.put("gradNormClip", gradNormClip);
         m.put("normalizeObservations", normalizeObservations);
         m.put("normalizeAdvantages", normalizeAdvantages);

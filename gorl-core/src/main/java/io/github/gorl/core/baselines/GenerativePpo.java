@@ -59,6 +59,9 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
     private static final int CHUNK_ROWS = 4096;
 
     final BaselineConfig config;
+    /** The clamp of the log-ratio under dual clipping ({@link BaselineBuilder#dualClip}). */
+    static final float LOG_RATIO_BOUND = 20f;
+
     private double clip;
     private double gradNormClip;
 
@@ -424,6 +427,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
     /** The names and order of the per-minibatch statistics that {@link #update} returns. */
     static final String[] STATS = {"loss", "policy_loss", "value_loss", "approx_kl", "clip_fraction",
         "policy_statistic", "grad_norm"};
+    private static final int APPROX_KL = 3;
 
     private Map<String, Double> optimize(long stepsBefore) {
         int size = numEnvs * config.unrollLength();
@@ -436,17 +440,25 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
                 extraWidth());
         double[] sums = new double[STATS.length];
         int count = 0;
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+        int epochs = 0;
+        while (epochs < config.epochs()) {
             shuffle(order);
+            double epochKl = 0;
             for (int m = 0; m < minibatches; m++) {
                 int from = (int) ((long) m * size / minibatches);
                 int to = (int) ((long) (m + 1) * size / minibatches);
                 mb.gather(order, from, to);
-                float[] stats = update(mb, stepsBefore, epoch, m);
+                float[] stats = update(mb, stepsBefore, epochs, m);
                 for (int k = 0; k < sums.length; k++) {
                     sums[k] += stats[k];
                 }
+                epochKl += stats[APPROX_KL];
                 count++;
+            }
+            epochs++;
+            // Early stop once an epoch's mean approx_kl leaves the trust region (BaselineBuilder.targetKl).
+            if (epochKl / minibatches > config.targetKl()) {
+                break;
             }
         }
         updates++;
@@ -454,6 +466,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         for (int k = 0; k < STATS.length; k++) {
             metrics.put(STATS[k], sums[k] / count);
         }
+        metrics.put("update_epochs", (double) epochs);
         return metrics;
     }
 
@@ -559,8 +572,14 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 current = statistic(x, actions, extras);
                 logRatio = current.sub(old);
-                ratio = logRatio.exp();
-                policyLoss = PpoLoss.clippedSurrogate(ratio, adv, clip);
+                if (Double.isNaN(config.dualClip())) {
+                    ratio = logRatio.exp();
+                    policyLoss = PpoLoss.clippedSurrogate(ratio, adv, clip);
+                } else {
+                    logRatio = logRatio.clip(-LOG_RATIO_BOUND, LOG_RATIO_BOUND);
+                    ratio = logRatio.exp();
+                    policyLoss = PpoLoss.dualClippedSurrogate(ratio, adv, clip, config.dualClip());
+                }
                 NDArray v = critic.forward(x).reshape(n);
                 valueLoss = PpoLoss.valueLoss(v, ret, oldValues, Double.NaN);
                 loss = policyLoss.add(Scalars.times(valueLoss, config.valueLossCoefficient()));

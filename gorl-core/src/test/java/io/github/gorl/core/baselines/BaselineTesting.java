@@ -65,8 +65,12 @@ final class BaselineTesting {
         return optimizer.ratios(batch)[0];
     }
 
-    /** A short learn on Pendulum: every metric of every update is finite (NaN only for missing episodes). */
-    static void learnsOnPendulumWithFiniteMetrics(LatentPolicyOptimizer optimizer) {
+    /**
+     * A short learn on Pendulum: every metric of every update is finite (NaN only for missing episodes).
+     *
+     * @return the metrics of the 3 updates
+     */
+    static List<Metrics> learnsOnPendulumWithFiniteMetrics(LatentPolicyOptimizer optimizer) {
         List<Metrics> seen = new ArrayList<>();
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4)) {
             optimizer.initialize(env.spec(), Device.cpu(), 3);
@@ -88,6 +92,7 @@ final class BaselineTesting {
             });
             assertThat(m.values()).containsKeys("policy_loss", "value_loss", "approx_kl", "clip_fraction");
         }
+        return seen;
     }
 
     /** Save, load into a differently seeded twin: deterministic actions agree exactly. */

@@ -10,9 +10,11 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.Metrics;
 import io.github.gorl.core.baselines.Fpo.FlowPolicyPpo;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +40,51 @@ class FpoTest {
             assertThat(BaselineTesting.ratioAfterOneStep(up, 1.0)).isGreaterThan(1f);
             assertThat(BaselineTesting.ratioAfterOneStep(down, -1.0)).isLessThan(1f);
         }
+    }
+
+    @Test
+    void dualClip_keepsAnUpdateFiniteWhereTheRatioOverflows() {
+        // An old loss 100 above the current one makes r = e^100, infinite in float32 -- the state FPO reached on
+        // Pendulum before it diverged. With a negative advantage the plain surrogate's loss is infinite.
+        try (GenerativePpo plain = initialized(fpo().dualClip(Double.NaN).build(), 9);
+                GenerativePpo dual = initialized(fpo().build(), 9)) {
+            assertThatThrownBy(() -> plain.update(overflowingBatch(plain), 0, 0, 0))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("fpo loss is Infinity");
+            float[] stats = dual.update(overflowingBatch(dual), 0, 0, 0);
+            for (float s : stats) {
+                assertThat(Float.isFinite(s)).isTrue();
+            }
+            // Every row is dual-clipped (update() takes the batch's advantages as they are): loss = 3 * |A| = 3.
+            assertThat((double) stats[1]).isCloseTo(3.0, within(1e-5));
+        }
+    }
+
+    private static GenerativePpo.Batch overflowingBatch(GenerativePpo fpo) {
+        GenerativePpo.Batch batch = BaselineTesting.sampledBatch(fpo, 8, 11);
+        for (int k = 0; k < batch.size; k++) {
+            batch.oldStatistics[k] -= 100f; // l_old = -L_old
+            batch.advantages[k] = -1f;
+        }
+        return batch;
+    }
+
+    @Test
+    void targetKl_stopsAnUpdateAfterTheEpochThatLeftTheTrustRegion() {
+        List<Metrics> full = BaselineTesting.learnsOnPendulumWithFiniteMetrics(fpo().epochs(4).build());
+        List<Metrics> stopped = BaselineTesting.learnsOnPendulumWithFiniteMetrics(
+                fpo().epochs(4).targetKl(1e-12).build());
+        // The first epoch's later minibatches move the policy, so its mean approx_kl exceeds 1e-12.
+        assertThat(full).allSatisfy(m -> assertThat(m.values().get("update_epochs")).isEqualTo(4.0));
+        assertThat(stopped).allSatisfy(m -> assertThat(m.values().get("update_epochs")).isEqualTo(1.0));
+        assertThatThrownBy(() -> Fpo.builder().targetKl(0)).hasMessageContaining("targetKl must be > 0");
+    }
+
+    @Test
+    void dualClip_rejectsBoundsThatAreNotAboveOne() {
+        assertThatThrownBy(() -> Fpo.builder().dualClip(1.0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dualClip").hasMessageContaining("1.0");
+        assertThatThrownBy(() -> Fpo.builder().dualClip(Double.POSITIVE_INFINITY))
+                .hasMessageContaining("Infinity");
     }
 
     @Test
@@ -97,7 +144,8 @@ class FpoTest {
     void builder_nameAndConfig() {
         try (var fpo = Fpo.builder().build()) {
             assertThat(fpo.name()).isEqualTo("fpo");
-            assertThat(fpo.config()).containsEntry("mcSamples", 8).containsEntry("steps", 10);
+            assertThat(fpo.config()).containsEntry("mcSamples", 32).containsEntry("steps", 10)
+                    .containsEntry("dualClip", 3.0).doesNotContainKey("targetKl");
             assertThat(fpo.klToPrior()).isZero();
         }
         assertThatThrownBy(() -> Fpo.builder().mcSamples(0)).isInstanceOf(IllegalArgumentException.class)

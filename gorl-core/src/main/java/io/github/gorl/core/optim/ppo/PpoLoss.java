@@ -1,6 +1,7 @@
 package io.github.gorl.core.optim.ppo;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Gaussian;
 
@@ -42,6 +43,26 @@ public final class PpoLoss {
         NDArray unclipped = advantages.mul(ratio).negi();
         NDArray clipped = advantages.mul(ratio.clip((float) (1 - clip), (float) (1 + clip))).negi();
         return unclipped.maximum(clipped).mean();
+    }
+
+    /**
+     * The clipped surrogate with dual clipping (Ye et al., 2020), to minimize: as {@link #clippedSurrogate}, but a
+     * row with {@code A < 0} contributes at most {@code -c * A}. For {@code A < 0} the clipped surrogate's loss
+     * {@code -r A} grows without bound in {@code r}, and so does its gradient; beyond {@code r = c} the row's loss
+     * is constant and its gradient zero.
+     *
+     * @param ratio {@code r}
+     * @param advantages {@code A}
+     * @param clip {@code eps}
+     * @param dualClip {@code c > 1}
+     * @return the scalar loss
+     */
+    public static NDArray dualClippedSurrogate(NDArray ratio, NDArray advantages, double clip, double dualClip) {
+        NDArray unclipped = advantages.mul(ratio).negi();
+        NDArray clipped = advantages.mul(ratio.clip((float) (1 - clip), (float) (1 + clip))).negi();
+        NDArray loss = unclipped.maximum(clipped);
+        NDArray bound = Scalars.times(advantages, -dualClip);
+        return NDArrays.where(advantages.lt(0f), loss.minimum(bound), loss).mean();
     }
 
     /**

@@ -101,6 +101,29 @@ class PpoLossTest {
     }
 
     @Test
+    void dualClippedSurrogate_boundsNegativeAdvantageRowsAndLeavesTheRestAlone() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // A = -1: r = 0.5 -> 0.8 (clipped), r = 2 -> 2 (below the bound), r = 10 -> 3 (dual-clipped).
+            // A = +1: r = 10 -> -1.2 (PPO's clip), the dual clip does not apply.
+            NDArray ratio = manager.create(new float[] {0.5f, 2f, 10f, 10f});
+            NDArray advantages = manager.create(new float[] {-1f, -1f, -1f, 1f});
+            ratio.setRequiresGradient(true);
+            float value;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = PpoLoss.dualClippedSurrogate(ratio, advantages, 0.2, 3);
+                value = loss.getFloat();
+                collector.backward(loss);
+            }
+            assertThat(value).isCloseTo((0.8f + 2f + 3f - 1.2f) / 4, within(1e-6f));
+            // Only the r = 2 row has a gradient: d(-r A)/dr / 4 = 0.25.
+            assertThat(ratio.getGradient().toFloatArray()).containsExactly(new float[] {0f, 0.25f, 0f, 0f},
+                    within(1e-7f));
+            assertThat(PpoLoss.dualClippedSurrogate(ratio, advantages, 0.2, 3).getFloat())
+                    .isLessThan(PpoLoss.clippedSurrogate(ratio, advantages, 0.2).getFloat());
+        }
+    }
+
+    @Test
     void valueLoss_clippedTakesThePessimisticTerm() {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray values = manager.create(new float[] {2f});
