@@ -60,8 +60,10 @@ import java.util.Map;
  *   <li>optimize the latent policy with the decoder frozen, on the {@link DecodedVectorEnv}, with the
  *       stage's KL weight, clip and gradient-norm clip.</li>
  * </ol>
- * Stage 0 starts from the identity decoder. A later stage with 0 decoder epochs neither refits the decoder
- * nor resets the encoder: the encoder simply keeps learning on the frozen decoder.
+ * Stage 0 starts from the identity decoder. With {@code decoderSource(LEARNED_PRIOR)} the refit's source is a learned
+ * state-conditional Gaussian instead of {@code N(0, I)} (see {@link DecoderSource#LEARNED_PRIOR}). A later stage
+ * with 0 decoder epochs neither refits the decoder nor resets the encoder: the encoder simply keeps learning on the
+ * frozen decoder.
  */
 public final class GoRL implements AutoCloseable {
 
@@ -101,7 +103,9 @@ public final class GoRL implements AutoCloseable {
         this.env = b.env;
         this.evalEnv = b.evalEnv;
         this.optimizer = b.optimizer;
-        this.decoder = b.decoder;
+        // The learnable-prior ablation composes the decoder with the prior; everything else sees one decoder.
+        this.decoder = b.decoderSource == DecoderSource.LEARNED_PRIOR ? new LearnedPriorDecoder(b.decoder)
+                : b.decoder;
         this.schedule = b.schedule;
         this.device = b.device;
         this.manager = NDManager.newBaseManager(device);
@@ -258,7 +262,7 @@ public final class GoRL implements AutoCloseable {
                     RolloutCollector collector = new RolloutCollector(env, policy,
                             config.seed + 104729 + 1_000_003L * refitsBefore(k));
                     var data = guarded(() -> collector.collect(config.decoderDataSize, config.topEpisodeFraction,
-                            config.decoderSource == DecoderSource.ENCODER), "collecting decoder data");
+                            config.decoderSource != DecoderSource.PRIOR), "collecting decoder data");
                     FitOptions options = new FitOptions(refitEpochs(stage.decoderEpochs(), data.size()),
                             config.decoderLearningRate,
                             config.decoderBatchSize, config.decoderSamplesPerAction,
@@ -267,11 +271,15 @@ public final class GoRL implements AutoCloseable {
                     final long at = envSteps;
                     FitResult fit = guarded(() -> decoder.fit(data, options, relocated(at, stageIndex, true)),
                             "the decoder refit");
-                    listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, Map.of(
-                            "decoder_epochs", (double) fit.epochs(),
-                            "decoder_train_loss", fit.trainLoss(),
-                            "decoder_validation_loss", fit.bestValidationLoss(),
-                            "decoder_data_size", (double) data.size())));
+                    Map<String, Double> refit = new LinkedHashMap<>();
+                    refit.put("decoder_epochs", (double) fit.epochs());
+                    refit.put("decoder_train_loss", fit.trainLoss());
+                    refit.put("decoder_validation_loss", fit.bestValidationLoss());
+                    refit.put("decoder_data_size", (double) data.size());
+                    if (decoder instanceof LearnedPriorDecoder learned) {
+                        refit.put("prior_nll", learned.lastPriorNll());
+                    }
+                    listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, refit));
                     optimizer.resetToPrior();
                     evaluations.add(evaluate(evaluator, k));
                 } else if (k == 0) {
@@ -543,7 +551,7 @@ public final class GoRL implements AutoCloseable {
         m.put("decoderValidationFraction", config.decoderValidationFraction);
         m.put("decoderPatience", config.decoderPatience);
         m.put("decoderMinUpdates", config.decoderMinUpdates);
-        m.put("decoderSource", config.decoderSource.name().toLowerCase(java.util.Locale.ROOT));
+        m.put("decoderSource", config.decoderSource.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery);
         m.put("onNonFinite", config.nonFinitePolicy.name());
         return m;
@@ -793,6 +801,11 @@ public final class GoRL implements AutoCloseable {
          * paper's fixed prior {@code N(0, I)}). {@link DecoderSource#ENCODER} records, with each collected action,
          * the encoder latent it was decoded from and fits the decoder to map exactly those latents to the actions:
          * the paper's ablation of the fixed prior. The encoder is still reset to {@code N(0, I)} afterwards.
+         * {@link DecoderSource#LEARNED_PRIOR} (the paper's learnable-prior ablation) also records the latents, fits a
+         * state-conditional Gaussian prior {@code p_psi(eps|s)} to them at each refit and trains the decoder from
+         * samples of it; the decoder is then wrapped as {@code g(s, mu_psi(s) + sigma_psi(s) eps')}, so the encoder's
+         * {@code N(0, I)} reset and KL target in {@code eps'} are {@code p_psi} in {@code eps}, and the decoder's
+         * {@code config()} in {@code run.json} gains a {@code learnedPrior} entry (see {@link DecoderSource}).
          *
          * @param source the source of the refits
          * @return this builder

@@ -25,6 +25,10 @@ final class Ablations {
         Map<String, Map<String, List<String>>> m = new LinkedHashMap<>();
         m.put("beta", variants("--beta", "beta=", "0", "1e-4", "1e-3", "5e-3", "1e-2"));
         m.put("decoder-source", variants("--decoder-source", "source=", "prior", "encoder"));
+        Map<String, List<String>> prior = new LinkedHashMap<>();
+        prior.put("prior=fixed", List.of("--decoder-source", "prior"));
+        prior.put("prior=learned", List.of("--decoder-source", "learned-prior"));
+        m.put("prior", Collections.unmodifiableMap(prior));
         m.put("decoder-width", variants("--decoder-width", "width=", "32", "64", "128", "256"));
         m.put("decoder-epochs", variants("--decoder-epochs", "epochs=", "10", "50", "100"));
         m.put("freeze", variants("--freeze-decoder-after", "freeze-after=", "0", "1", "2", "3"));
@@ -45,15 +49,11 @@ final class Ablations {
      * @param name an ablation name, case-insensitive
      * @param trainOptions the options passed to every run, which must not set the varied option
      * @return variant name to options, in figure order
-     * @throws IllegalArgumentException for an unknown ablation (listing the known ones), the learnable prior (not
-     *     implemented), or a pass-through option that the ablation varies
+     * @throws IllegalArgumentException for an unknown ablation (listing the known ones) or a pass-through option
+     *     that the ablation varies
      */
     static Map<String, List<String>> algorithms(String name, List<String> trainOptions) {
         String key = name.toLowerCase(Locale.ROOT);
-        if (key.equals("prior")) {
-            throw new IllegalArgumentException("--ablation prior (a learnable prior instead of N(0, I)) is not"
-                    + " implemented yet; known: " + String.join(", ", ALL.keySet()));
-        }
         Map<String, List<String>> variants = ALL.get(key);
         if (variants == null) {
             throw new IllegalArgumentException("--ablation: unknown ablation '" + name + "'; known: "

@@ -66,13 +66,14 @@ final class AgentFactory {
         };
     }
 
-    /** The decoder source {@code --decoder-source prior|encoder}. */
+    /** The decoder source {@code --decoder-source prior|encoder|learned-prior}, as {@code run.json} records it. */
     static DecoderSource decoderSource(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "prior" -> DecoderSource.PRIOR;
             case "encoder" -> DecoderSource.ENCODER;
+            case "learned-prior" -> DecoderSource.LEARNED_PRIOR;
             default -> throw new IllegalArgumentException(
-                    "--decoder-source must be prior or encoder, got '" + name + "'");
+                    "--decoder-source must be prior, encoder or learned-prior, got '" + name + "'");
         };
     }
 
@@ -115,6 +116,8 @@ final class AgentFactory {
             }
         }
         long seed = require(run, runJson, "seed", null).asLong();
+        // A learned-prior run's decoder holds the prior: rebuild it with the same source (older runs record none).
+        DecoderSource source = decoderSource(run.path("trainer").path("decoderSource").asText("prior"));
         VectorEnv train = Tasks.vector(task, numEnvs);
         VectorEnv eval = null;
         GoRL agent = null;
@@ -125,6 +128,7 @@ final class AgentFactory {
                     .evalEnv(eval)
                     .optimizer(optimizer(optimizerName, Preset.forTask(task), task))
                     .decoder(decoder(decoderName, hiddenLayers))
+                    .decoderSource(source)
                     // Not trained again: any valid schedule will do, and a single stage suits every decoder.
                     .schedule(StageSchedule.single(1, 0.0))
                     .seed(seed)

@@ -41,8 +41,8 @@ final class ExperimentsCommand implements Callable<Integer> {
     @Option(names = "--ablation", paramLabel = "NAME",
             description = "Run one of the paper's ablations instead of --algos: its variants of GoRL(PPO+FM) are the"
                     + " grid's algorithms. NAME: beta (0, 1e-4, 1e-3, 5e-3, 1e-2), decoder-source (prior, encoder),"
-                    + " decoder-width (32, 64, 128, 256), decoder-epochs (10, 50, 100), freeze (decoder frozen after"
-                    + " stage 0, 1, 2, 3). See docs/ablations.md.")
+                    + " prior (fixed N(0,I) vs learned prior), decoder-width (32, 64, 128, 256), decoder-epochs (10,"
+                    + " 50, 100), freeze (decoder frozen after stage 0, 1, 2, 3). See docs/ablations.md.")
     String ablation;
 
     @Option(names = "--seeds", split = ",", paramLabel = "SEED", defaultValue = "1,2,3",

@@ -65,9 +65,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: the paper's per stage).")
     Double beta;
 
-    @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder",
-            description = "Source points of decoder refits: prior (eps ~ N(0,I), the paper; default) or encoder (the"
-                    + " encoder latents that produced each action; an ablation).")
+    @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder|learned-prior",
+            description = "Source points of decoder refits: prior (eps ~ N(0,I), the paper; default), encoder (the"
+                    + " encoder latents that produced each action; an ablation) or learned-prior (a state-conditional"
+                    + " Gaussian fitted to the encoder latents at each refit; an ablation).")
     String decoderSource;
 
     @Option(names = "--decoder-hidden", split = ",", paramLabel = "W",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gorl.core.DecoderSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -35,14 +36,44 @@ class AblationsTest {
                 .endsWith("--decoder-epochs", "100");
         assertThat(Ablations.algorithms("FREEZE", List.of()).get("freeze-after=0"))
                 .endsWith("--freeze-decoder-after", "0");
+        Map<String, List<String>> prior = Ablations.algorithms("prior", List.of());
+        assertThat(prior.keySet()).containsExactly("prior=fixed", "prior=learned");
+        assertThat(prior.get("prior=fixed")).endsWith("--decoder-source", "prior");
+        assertThat(prior.get("prior=learned")).containsExactly("--optimizer", "ppo", "--decoder", "flow",
+                "--decoder-source", "learned-prior");
+        assertThatThrownBy(() -> Ablations.algorithms("prior", List.of("--decoder-source", "encoder")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--decoder-source");
+    }
+
+    @Test
+    void decoderSourceNames_mapToTheSources_andAnUnknownOneListsTheKnownOnes() {
+        assertThat(AgentFactory.decoderSource("prior")).isEqualTo(DecoderSource.PRIOR);
+        assertThat(AgentFactory.decoderSource("encoder")).isEqualTo(DecoderSource.ENCODER);
+        assertThat(AgentFactory.decoderSource("Learned-Prior")).isEqualTo(DecoderSource.LEARNED_PRIOR);
+        assertThatThrownBy(() -> AgentFactory.decoderSource("learned")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'learned'").hasMessageContaining("learned-prior");
+    }
+
+    @Test
+    void tinyLearnedPriorRun_recordsTheSource_andReloadsWithThePrior() throws Exception {
+        Path out = temp.resolve("learned");
+        assertThat(GorlCli.run("train", "--steps", "512", "--envs", "4", "--decoder-epochs", "1", "--decoder-data",
+                "512", "--eval-episodes", "2", "--stages", "2", "--decoder-source", "learned-prior", "--out",
+                out.toString())).isZero();
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        assertThat(run.at("/trainer/decoderSource").asText()).isEqualTo("learned-prior");
+        assertThat(run.at("/decoder/learnedPrior/maxLogStd").asDouble()).isEqualTo(2.0);
+        assertThat(out.resolve("checkpoint/decoder/learned-prior.bin")).exists();
+        // The multimodality command reloads runs this way: the prior comes back with the decoder.
+        try (AgentFactory.LoadedRun loaded = AgentFactory.load(out)) {
+            assertThat(loaded.agent().policy().act(new float[] {1, 0, 0})).hasSize(1);
+        }
     }
 
     @Test
     void unknownAblation_listsTheKnownOnes_andTheVariedOptionMayNotBePassedThrough() {
         assertThatThrownBy(() -> Ablations.algorithms("width", List.of())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown ablation 'width'").hasMessageContaining("decoder-width");
-        assertThatThrownBy(() -> Ablations.algorithms("prior", List.of())).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("not implemented");
         assertThatThrownBy(() -> Ablations.algorithms("beta", List.of("--beta", "0.1")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--beta");
     }

@@ -26,7 +26,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             "kl_to_prior", "approx_kl", "clip_fraction", "grad_norm", "explained_variance", "train_episode_return",
             "steps_per_second", "q_loss", "actor_loss", "alpha", "epoch", "train_loss", "validation_loss",
             "decoder_train_loss", "decoder_validation_loss", "decoder_data_size", "skipped_batches",
-            "skipped_transitions", "update_epochs");
+            "skipped_transitions", "update_epochs", "prior_nll");
 
     private final Path path;
     private final BufferedWriter out;
