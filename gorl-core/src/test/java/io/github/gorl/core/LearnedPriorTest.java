@@ -11,12 +11,10 @@ import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.FitOptions;
-import io.github.gorl.api.FitResult;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
-import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.diffusion.DiffusionDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
 import io.github.gorl.envs.Envs;
@@ -24,7 +22,6 @@ import io.github.gorl.envs.classic.Pendulum;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -139,7 +136,7 @@ class LearnedPriorTest {
 
     @Test
     void refit_fitsThePriorToTheEncoderLatents_andTrainsTheDecoderOnFreshSamplesOfIt() {
-        RecordingDecoder recording = new RecordingDecoder();
+        CapturingDecoder recording = new CapturingDecoder();
         try (LearnedPriorDecoder wrapped = new LearnedPriorDecoder(recording); NDManager m = NDManager.newBaseManager(
                 CPU)) {
             wrapped.initialize(SPEC, CPU, 3);
@@ -205,7 +202,7 @@ class LearnedPriorTest {
 
     @Test
     void refit_withoutLatents_isRejected_andAFailedDecoderFitRestoresThePrior() {
-        RecordingDecoder recording = new RecordingDecoder();
+        CapturingDecoder recording = new CapturingDecoder();
         try (LearnedPriorDecoder wrapped = new LearnedPriorDecoder(recording)) {
             wrapped.initialize(SPEC, CPU, 3);
             wrapped.resetToIdentity();
@@ -253,14 +250,19 @@ class LearnedPriorTest {
         }
     }
 
+    /** Acts with {@code 1 + 0.5 N(0, 1)} latents when stochastic and {@code 0.7} when deterministic. */
+    private static ScriptedOptimizer noisy() {
+        return new ScriptedOptimizer().sampling(1, 0.5, 0.7f, 2);
+    }
+
     @Test
     void trainer_withLearnedPrior_recordsLatents_wrapsTheDecoder_andCheckpointsThePrior() throws IOException {
-        RecordingDecoder recording = new RecordingDecoder();
+        CapturingDecoder recording = new CapturingDecoder();
         float[] before;
         Path checkpoint = temp.resolve("checkpoint");
         float[] observation = {0.3f, -0.9f, 0.5f};
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
-                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new NoisyOptimizer()).decoder(recording)
+                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy()).decoder(recording)
                         .schedule(StageSchedule.of(200, 200).decoderEpochs(1)).decoderDataSize(2000)
                         .evalEvery(10_000).decoderSource(DecoderSource.LEARNED_PRIOR).build()) {
             Map<String, Object> described = agent.describe();
@@ -281,8 +283,8 @@ class LearnedPriorTest {
             agent.save(checkpoint);
         }
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
-                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new NoisyOptimizer())
-                        .decoder(new RecordingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
+                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy())
+                        .decoder(new CapturingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
                         .decoderDataSize(2000).evalEvery(10_000).decoderSource(DecoderSource.LEARNED_PRIOR).build()) {
             assertThat(agent.policy().act(observation)).isNotEqualTo(before);
             agent.load(checkpoint);
@@ -290,129 +292,11 @@ class LearnedPriorTest {
         }
         // A checkpoint saved with the learned prior does not load into an agent with the fixed prior.
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
-                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new NoisyOptimizer())
-                        .decoder(new RecordingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
+                GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy())
+                        .decoder(new CapturingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
                         .decoderDataSize(2000).evalEvery(10_000).build()) {
             assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(IOException.class)
                     .hasMessageContaining("learnedPrior");
-        }
-    }
-
-    /** Acts with {@code 1 + 0.5 N(0, 1)} latents when stochastic and {@code 0.7} when deterministic. */
-    private static final class NoisyOptimizer implements io.github.gorl.api.LatentPolicyOptimizer {
-        private final ScriptedOptimizer scripted = new ScriptedOptimizer();
-        private final SplittableRandom random = new SplittableRandom(2);
-
-        @Override
-        public void initialize(EnvSpec latentSpec, Device device, long seed) {
-            scripted.initialize(latentSpec, device, seed);
-        }
-
-        @Override
-        public void resetToPrior() {}
-
-        @Override
-        public void beginStage(io.github.gorl.api.Stage stage) {}
-
-        @Override
-        public long learn(VectorEnv latentEnv, long envSteps, TrainingListener listener) {
-            return scripted.learn(latentEnv, envSteps, listener);
-        }
-
-        @Override
-        public NDArray act(NDArray observations, boolean deterministic) {
-            int rows = Math.toIntExact(observations.getShape().get(0));
-            float[] latents = new float[rows];
-            for (int i = 0; i < rows; i++) {
-                latents[i] = deterministic ? 0.7f : (float) (1 + 0.5 * random.nextGaussian());
-            }
-            return observations.getManager().create(latents, new Shape(rows, 1));
-        }
-
-        @Override
-        public double klToPrior() {
-            return 0;
-        }
-
-        @Override
-        public String name() {
-            return "noisy";
-        }
-
-        @Override
-        public Map<String, Object> config() {
-            return Map.of();
-        }
-
-        @Override
-        public void save(Path directory) {}
-
-        @Override
-        public void load(Path directory) {}
-
-        @Override
-        public void close() {}
-    }
-
-    /** The identity decoder, keeping every dataset it is fitted on; optionally failing the next fit. */
-    private static final class RecordingDecoder implements GenerativeDecoder {
-        final List<DecoderDataset> datasets = new ArrayList<>();
-        boolean failNextFit;
-        private final IdentityDecoder identity = new IdentityDecoder();
-
-        @Override
-        public void initialize(EnvSpec spec, Device device, long seed) {
-            identity.initialize(spec, device, seed);
-        }
-
-        @Override
-        public void resetToIdentity() {
-            identity.resetToIdentity();
-        }
-
-        @Override
-        public NDArray decode(NDArray observations, NDArray latents) {
-            return identity.decode(observations, latents);
-        }
-
-        @Override
-        public NDArray sample(NDArray observations, int samplesPerObservation) {
-            return identity.sample(observations, samplesPerObservation);
-        }
-
-        @Override
-        public FitResult fit(DecoderDataset data, FitOptions options, TrainingListener listener) {
-            if (failNextFit) {
-                failNextFit = false;
-                throw new IllegalStateException("scripted failure");
-            }
-            datasets.add(data);
-            return new FitResult(options.epochs(), 0, 0, 0, false);
-        }
-
-        @Override
-        public String name() {
-            return "recording";
-        }
-
-        @Override
-        public Map<String, Object> config() {
-            return Map.of();
-        }
-
-        @Override
-        public void save(Path directory) throws IOException {
-            Files.writeString(directory.resolve("recording.txt"), "identity");
-        }
-
-        @Override
-        public void load(Path directory) throws IOException {
-            Files.readString(directory.resolve("recording.txt"));
-        }
-
-        @Override
-        public void close() {
-            identity.close();
         }
     }
 }

@@ -11,15 +11,19 @@ import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * A test optimizer that records the calls the trainer makes and acts with a fixed latent, so the stage loop
- * can be checked without learning.
+ * can be checked without learning; with {@link #sampling} its stochastic actions are Gaussian draws it remembers.
  */
 final class ScriptedOptimizer implements LatentPolicyOptimizer {
 
@@ -30,6 +34,11 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     private VectorEnv lastEnv;
     private float[] observations;
     private VectorStep step;
+    private SplittableRandom noise;
+    private double noiseMean;
+    private double noiseStd;
+    private float deterministicLatent;
+    private final Map<ByteBuffer, float[]> sampled = new HashMap<>();
 
     @Override
     public void initialize(EnvSpec latentSpec, Device device, long seed) {
@@ -68,10 +77,52 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
         return taken;
     }
 
+    /**
+     * Makes {@code act(obs, false)} sample latents {@code mean + std * N(0, 1)}, remembered per observation row
+     * ({@link #sampledFor}), and {@code act(obs, true)} return {@code deterministic}; learning is unchanged.
+     *
+     * @return this optimizer
+     */
+    ScriptedOptimizer sampling(double mean, double std, float deterministic, long seed) {
+        noise = new SplittableRandom(seed);
+        noiseMean = mean;
+        noiseStd = std;
+        deterministicLatent = deterministic;
+        return this;
+    }
+
+    /** The latent that {@code act(obs, false)} last sampled for this observation row, or null. */
+    float[] sampledFor(float[] observation) {
+        return sampled.get(key(observation));
+    }
+
+    private static ByteBuffer key(float[] row) {
+        ByteBuffer b = ByteBuffer.allocate(4 * row.length);
+        for (float v : row) {
+            b.putFloat(v);
+        }
+        return b.flip();
+    }
+
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
-        long batch = observations.getShape().get(0);
-        return observations.getManager().full(new Shape(batch, spec.actionDim()), latent);
+        int rows = Math.toIntExact(observations.getShape().get(0));
+        int latentDim = spec.actionDim();
+        if (noise == null || deterministic) {
+            float value = noise == null ? latent : deterministicLatent;
+            return observations.getManager().full(new Shape(rows, latentDim), value);
+        }
+        int observationDim = spec.observationDim();
+        float[] obs = observations.toFloatArray();
+        float[] latents = new float[rows * latentDim];
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < latentDim; j++) {
+                latents[r * latentDim + j] = (float) (noiseMean + noiseStd * noise.nextGaussian());
+            }
+            sampled.put(key(Arrays.copyOfRange(obs, r * observationDim, (r + 1) * observationDim)),
+                    Arrays.copyOfRange(latents, r * latentDim, (r + 1) * latentDim));
+        }
+        return observations.getManager().create(latents, new Shape(rows, latentDim));
     }
 
     @Override
