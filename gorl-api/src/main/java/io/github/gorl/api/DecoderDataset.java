@@ -10,6 +10,10 @@ package io.github.gorl.api;
  * decoder's {@link GenerativeDecoder#fit} uses row {@code i}'s latent as the source point of pair {@code i}
  * instead of drawing {@code eps ~ N(0, I)}. GoRL uses this only for the "encoder latents" ablation of the
  * paper ({@code decoderSource(ENCODER)}); the paper's method fits from the fixed prior and leaves it unset.
+ *
+ * <p>Or it carries a per-pair Gaussian source ({@link #withGaussianSource}): a fit then draws pair {@code i}'s
+ * source afresh at every use as {@code mean_i + std_i * z}, {@code z ~ N(0, I)}, as it draws {@code N(0, I)}
+ * by default; GoRL uses this for the learnable-prior ablation ({@code decoderSource(LEARNED_PRIOR)}).
  */
 public final class DecoderDataset {
 
@@ -19,13 +23,15 @@ public final class DecoderDataset {
     private final float[] observations;
     private final float[] actions;
     private final float[] latents;
+    private final float[] sourceMean;
+    private final float[] sourceStd;
 
     private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions) {
-        this(observationDim, actionDim, observations, actions, null);
+        this(observationDim, actionDim, observations, actions, null, null, null);
     }
 
     private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions,
-            float[] latents) {
+            float[] latents, float[] sourceMean, float[] sourceStd) {
         this.observationDim = Validate.positive("observationDim", observationDim);
         this.actionDim = Validate.positive("actionDim", actionDim);
         Validate.notNull("observations", observations);
@@ -47,6 +53,24 @@ public final class DecoderDataset {
                     + " rows of " + actionDim + " values, like actions (length " + actions.length + ")");
         }
         this.latents = latents == null ? null : Validate.finite("latents", latents);
+        this.sourceMean = sourceMean == null ? null : perPair("source mean", sourceMean);
+        this.sourceStd = sourceStd == null ? null : perPair("source std", sourceStd);
+        if (sourceStd != null) {
+            for (int k = 0; k < sourceStd.length; k++) {
+                if (!(sourceStd[k] > 0)) {
+                    throw new IllegalArgumentException("source std must be > 0, got " + sourceStd[k] + " at row "
+                            + k / actionDim + ", dimension " + k % actionDim);
+                }
+            }
+        }
+    }
+
+    private float[] perPair(String name, float[] values) {
+        if (values.length != actions.length) {
+            throw new IllegalArgumentException(name + " (length " + values.length + ") must hold " + size
+                    + " rows of " + actionDim + " values, like actions (length " + actions.length + ")");
+        }
+        return Validate.finite(name, values);
     }
 
     /**
@@ -117,7 +141,42 @@ public final class DecoderDataset {
      */
     public DecoderDataset withLatents(float[] sourceLatents) {
         Validate.notNull("latents", sourceLatents);
-        return new DecoderDataset(observationDim, actionDim, observations, actions, sourceLatents);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, sourceLatents, null, null);
+    }
+
+    /**
+     * A copy of this dataset (sharing its arrays) whose fits draw pair {@code i}'s source point afresh at every use
+     * as {@code mean_i + std_i * z}, {@code z ~ N(0, I)}, instead of {@code N(0, I)}; any source latents are
+     * dropped.
+     *
+     * @param mean {@code [size, actionDim]}, finite
+     * @param std {@code [size, actionDim]}, finite and {@code > 0}
+     * @return the dataset with a Gaussian source
+     * @throws IllegalArgumentException if a length is not {@code size * actionDim}, a value is not finite or a
+     *     standard deviation is not positive
+     */
+    public DecoderDataset withGaussianSource(float[] mean, float[] std) {
+        Validate.notNull("mean", mean);
+        Validate.notNull("std", std);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, null, mean, std);
+    }
+
+    /**
+     * The per-pair source means of {@link #withGaussianSource}, row-major {@code [size, actionDim]}, or {@code null}.
+     *
+     * @return the backing array or {@code null}
+     */
+    public float[] sourceMean() {
+        return sourceMean;
+    }
+
+    /**
+     * The per-pair source standard deviations of {@link #withGaussianSource}, or {@code null}.
+     *
+     * @return the backing array or {@code null}
+     */
+    public float[] sourceStd() {
+        return sourceStd;
     }
 
     /**

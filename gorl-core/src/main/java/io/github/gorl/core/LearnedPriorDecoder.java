@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * <p>A refit ({@link #fit}) needs the dataset's {@linkplain DecoderDataset#latents() encoder latents}
  * {@code eps'}: (1) it maps them through the <em>old</em> prior, {@code eps = mu_old(s) + sigma_old(s) eps'} (the
  * latents that {@code g} actually received); (2) fits {@code psi} to {@code (s, eps)} by Gaussian maximum
- * likelihood ({@link GaussianPrior#fit}); (3) fits {@code g} with source latents
- * {@code mu_new(s) + sigma_new(s) z}, {@code z ~ N(0, I)} drawn once per pair, independently of the action. The
+ * likelihood ({@link GaussianPrior#fit}); (3) fits {@code g} with the per-pair Gaussian source
+ * {@code mu_new(s) + sigma_new(s) z} ({@link DecoderDataset#withGaussianSource}), {@code z ~ N(0, I)} drawn afresh
+ * at every use and independently of the action, exactly as the fixed prior's {@code N(0, I)} draws are. The
  * trainer then resets the encoder to {@code N(0, I)} in {@code eps'} as usual.
  *
  * <p>{@link #resetToIdentity()} resets both {@code g} and the prior, so the wrapper is the exact identity at stage 0.
@@ -222,12 +223,19 @@ final class LearnedPriorDecoder implements GenerativeDecoder {
             // (2) psi by maximum likelihood of eps given s.
             SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + options.seed());
             lastPriorNll = prior.fit(observations, eps, n, options.batchSize(), random.nextLong());
-            // (3) g from samples of the new prior, independent of the action.
-            float[] z = standardNormal(random, n * spec.actionDim());
-            float[] source = prior.map(observations, z, n);
+            // (3) g from samples of the new prior, independent of the action and drawn afresh at every use, as the
+            //     fixed prior's N(0, I) draws are: mean and std per pair, from the prior's map of z = 0 and z = 1.
+            int width = n * spec.actionDim();
+            float[] mean = prior.map(observations, new float[width], n);
+            float[] ones = new float[width];
+            java.util.Arrays.fill(ones, 1f);
+            float[] std = prior.map(observations, ones, n);
+            for (int k = 0; k < width; k++) {
+                std[k] -= mean[k];
+            }
             LOG.info("learned prior fitted on {} latents: negative log-likelihood {} nats per pair ({} latent dims)",
                     n, String.format(java.util.Locale.ROOT, "%.4f", lastPriorNll), spec.actionDim());
-            return inner.fit(data.withLatents(source), options, listener);
+            return inner.fit(data.withGaussianSource(mean, std), options, listener);
         } catch (RuntimeException e) {
             try {
                 prior.restore(before, Path.of(PRIOR_FILE));

@@ -79,6 +79,8 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     private SplittableRandom samplingRandom;
     // The dataset's source latents of the minibatch being evaluated, or null: fresh N(0, I) draws.
     private NDArray minibatchLatents;
+    private NDArray minibatchSourceMean;
+    private NDArray minibatchSourceStd;
     private boolean closed;
 
     /**
@@ -196,8 +198,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     /**
      * The source points {@code eps} of the minibatch whose loss is being computed: the dataset's
      * {@linkplain DecoderDataset#latents() latents} (repeated like the actions) when it carries them, else
-     * {@code N(0, I)} draws from {@code random}. Call it from {@link #trainingLoss} wherever the loss needs
-     * {@code eps}, in place of drawing it.
+     * {@code N(0, I)} draws from {@code random}, mapped to {@code mean + std * z} per row when the dataset carries a
+     * {@linkplain DecoderDataset#withGaussianSource Gaussian source}. Call it from {@link #trainingLoss} wherever
+     * the loss needs {@code eps}, in place of drawing it.
      *
      * @param actions the minibatch's actions {@code [rows, actionDim]}, as passed to {@code trainingLoss}
      * @param random the noise source passed to {@code trainingLoss}; not advanced when latents are given
@@ -209,7 +212,8 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         }
         int rows = Math.toIntExact(actions.getShape().get(0));
         int actionDim = Math.toIntExact(actions.getShape().get(1));
-        return actions.getManager().create(standardNormal(random, rows * actionDim), new Shape(rows, actionDim));
+        NDArray z = actions.getManager().create(standardNormal(random, rows * actionDim), new Shape(rows, actionDim));
+        return minibatchSourceMean == null ? z : z.muli(minibatchSourceStd).addi(minibatchSourceMean);
     }
 
     /**
@@ -529,10 +533,14 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     /** The training loss of a {@link #minibatch}, with its source latents (if any) visible to the subclass. */
     private NDArray loss(NDArray[] pair, SplittableRandom random) {
         minibatchLatents = pair[2];
+        minibatchSourceMean = pair[3];
+        minibatchSourceStd = pair[4];
         try {
             return trainingLoss(pair[0], pair[1], random);
         } finally {
             minibatchLatents = null;
+            minibatchSourceMean = null;
+            minibatchSourceStd = null;
         }
     }
 
@@ -547,25 +555,34 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         float[] act = new float[size * actDim];
         float[] allObs = data.observations();
         float[] allAct = data.actions();
-        float[] allLatents = data.latents();
-        float[] lat = allLatents == null ? null : new float[size * actDim];
         for (int i = 0; i < size; i++) {
             int r = rows[start + i];
             System.arraycopy(allObs, r * obsDim, obs, i * obsDim, obsDim);
             System.arraycopy(allAct, r * actDim, act, i * actDim, actDim);
-            if (lat != null) {
-                System.arraycopy(allLatents, r * actDim, lat, i * actDim, actDim);
-            }
         }
         NDArray normalized = normalizer.normalize(scope.create(obs, new Shape(size, obsDim)));
         NDArray actions = scope.create(act, new Shape(size, actDim));
-        NDArray latents = lat == null ? null : scope.create(lat, new Shape(size, actDim));
+        NDArray[] batch = {normalized, actions, perPair(scope, data.latents(), rows, start, size, actDim),
+            perPair(scope, data.sourceMean(), rows, start, size, actDim),
+            perPair(scope, data.sourceStd(), rows, start, size, actDim)};
         if (repeats > 1) {
-            normalized = normalized.repeat(0, repeats);
-            actions = actions.repeat(0, repeats);
-            latents = latents == null ? null : latents.repeat(0, repeats);
+            for (int k = 0; k < batch.length; k++) {
+                batch[k] = batch[k] == null ? null : batch[k].repeat(0, repeats);
+            }
         }
-        return new NDArray[] {normalized, actions, latents};
+        return batch;
+    }
+
+    /** The minibatch's rows of a per-pair {@code [size, actionDim]} array of the dataset, or null without one. */
+    private static NDArray perPair(NDManager scope, float[] all, int[] rows, int start, int size, int actDim) {
+        if (all == null) {
+            return null;
+        }
+        float[] out = new float[size * actDim];
+        for (int i = 0; i < size; i++) {
+            System.arraycopy(all, rows[start + i] * actDim, out, i * actDim, actDim);
+        }
+        return scope.create(out, new Shape(size, actDim));
     }
 
     private void refitNormalizer(DecoderDataset data, int[] training) {
