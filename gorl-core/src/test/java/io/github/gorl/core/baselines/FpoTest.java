@@ -145,7 +145,8 @@ class FpoTest {
         try (var fpo = Fpo.builder().build()) {
             assertThat(fpo.name()).isEqualTo("fpo");
             assertThat(fpo.config()).containsEntry("mcSamples", 32).containsEntry("steps", 10)
-                    .containsEntry("dualClip", 3.0).doesNotContainKey("targetKl");
+                    .containsEntry("dualClip", 3.0).doesNotContainKey("targetKl")
+                    .containsEntry("learningRate", 1e-4);
             assertThat(fpo.klToPrior()).isZero();
         }
         assertThatThrownBy(() -> Fpo.builder().mcSamples(0)).isInstanceOf(IllegalArgumentException.class)
