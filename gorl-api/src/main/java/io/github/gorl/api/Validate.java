@@ -185,6 +185,23 @@ public final class Validate {
     }
 
     /**
+     * Requires the latents of a {@link GenerativeDecoder#decode} call: shape {@code [batch, actionDim]} for the
+     * batch of observations they go with.
+     *
+     * @param latents the latents
+     * @param batch the number of observations
+     * @param actionDim the decoder's action size
+     */
+    public static void latents(ai.djl.ndarray.NDArray latents, long batch, int actionDim) {
+        notNull("latents", latents);
+        ai.djl.ndarray.types.Shape expected = new ai.djl.ndarray.types.Shape(batch, actionDim);
+        if (!latents.getShape().equals(expected)) {
+            throw new IllegalArgumentException("latents must have shape " + expected
+                    + " ([batch of observations, actionDim]), got " + latents.getShape());
+        }
+    }
+
+    /**
      * Requires every element to be finite (neither NaN nor infinite).
      *
      * @param field the name of the checked array, used in the message

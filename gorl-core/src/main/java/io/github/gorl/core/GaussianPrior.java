@@ -11,6 +11,7 @@ import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -183,7 +184,7 @@ final class GaussianPrior implements AutoCloseable {
             adam.zeroGradients();
             for (int update = 1; update <= FIT_UPDATES; update++) {
                 if (position + batch > rows) {
-                    shuffle(order, random);
+                    Shuffle.inPlace(order, random);
                     position = 0;
                 }
                 for (int i = 0; i < batch; i++) {
@@ -217,14 +218,6 @@ final class GaussianPrior implements AutoCloseable {
         return lastPassSum / lastPassRows;
     }
 
-    private static void shuffle(int[] values, SplittableRandom random) {
-        for (int i = values.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
-        }
-    }
 
     /**
      * Everything that defines the prior: the layer sizes, the network, the normalizer and the standard flag.

@@ -129,11 +129,7 @@ final class LearnedPriorDecoder implements GenerativeDecoder {
             return inner.decode(observations, latents);
         }
         long batch = Validate.rows("observations", observations, spec.observationDim());
-        Shape expected = new Shape(batch, spec.actionDim());
-        if (!latents.getShape().equals(expected)) {
-            throw new IllegalArgumentException("latents must have shape " + expected
-                    + " ([batch of observations, actionDim]), got " + latents.getShape());
-        }
+        Validate.latents(latents, batch, spec.actionDim());
         if (latents.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException("latents must be float32, got " + latents.getDataType());
         }

@@ -80,12 +80,7 @@ public final class IdentityDecoder implements GenerativeDecoder {
     @Override
     public NDArray decode(NDArray observations, NDArray latents) {
         long batch = checkObservations(observations);
-        Validate.notNull("latents", latents);
-        Shape expected = new Shape(batch, spec.actionDim());
-        if (!latents.getShape().equals(expected)) {
-            throw new IllegalArgumentException("latents must have shape " + expected
-                    + " ([batch of observations, actionDim]), got " + latents.getShape());
-        }
+        Validate.latents(latents, batch, spec.actionDim());
         NDArray copy = latents.toDevice(observations.getDevice(), true);
         copy.attach(observations.getManager());
         return copy;

@@ -20,6 +20,7 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.decoders.nn.TimeEmbedding;
 import java.io.IOException;
@@ -304,11 +305,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         Validate.notNull("observations", observations);
         Validate.notNull("latents", latents);
         long batch = checkObservations(observations);
-        Shape expected = new Shape(batch, spec.actionDim());
-        if (!latents.getShape().equals(expected)) {
-            throw new IllegalArgumentException("latents must have shape " + expected
-                    + " ([batch of observations, actionDim]), got " + latents.getShape());
-        }
+        Validate.latents(latents, batch, spec.actionDim());
         if (latents.getDataType() != DataType.FLOAT32) {
             throw new IllegalArgumentException("latents must be float32, got " + latents.getDataType());
         }
@@ -449,7 +446,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         try (Adam adam = new Adam(network.parameters(), options.learningRate())) {
             adam.zeroGradients();
             for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-                shuffle(training, random);
+                Shuffle.inPlace(training, random);
                 trainLoss = trainEpoch(data, training, options, adam, random, epoch);
                 epochsRun = epoch;
                 if (validationSize > 0) {
@@ -604,18 +601,10 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        shuffle(order, random);
+        Shuffle.inPlace(order, random);
         return order;
     }
 
-    private static void shuffle(int[] values, SplittableRandom random) {
-        for (int i = values.length - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int swap = values[i];
-            values[i] = values[j];
-            values[j] = swap;
-        }
-    }
 
     private float[][] copyParameters() {
         List<NDArray> parameters = network.parameters();

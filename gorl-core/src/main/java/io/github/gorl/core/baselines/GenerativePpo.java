@@ -26,6 +26,7 @@ import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.decoders.nn.TimeEmbedding;
 import java.io.IOException;
@@ -442,7 +443,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         int count = 0;
         int epochs = 0;
         while (epochs < config.epochs()) {
-            shuffle(order);
+            Shuffle.inPlace(order, shuffleRandom);
             double epochKl = 0;
             for (int m = 0; m < minibatches; m++) {
                 int from = (int) ((long) m * size / minibatches);
@@ -617,14 +618,6 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         return scope.create(FloatBuffer.wrap(v, 0, n), new Shape(n), DataType.FLOAT32);
     }
 
-    private void shuffle(int[] order) {
-        for (int k = order.length - 1; k > 0; k--) {
-            int other = shuffleRandom.nextInt(k + 1);
-            int tmp = order[k];
-            order[k] = order[other];
-            order[other] = tmp;
-        }
-    }
 
     NDArray normalize(NDArray rawObservations) {
         return config.normalizeObservations() ? normalizer.normalize(rawObservations) : rawObservations;

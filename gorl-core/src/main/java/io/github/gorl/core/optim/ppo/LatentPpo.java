@@ -27,6 +27,7 @@ import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.nio.FloatBuffer;
@@ -422,7 +423,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         double[] sums = new double[UpdateStats.COUNT];
         int count = 0;
         for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            shuffle(order);
+            Shuffle.inPlace(order, shuffleRandom);
             for (int m = 0; m < minibatches; m++) {
                 int from = (int) ((long) m * size / minibatches);
                 int to = (int) ((long) (m + 1) * size / minibatches);
@@ -528,14 +529,6 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         return scope.create(FloatBuffer.wrap(values, 0, n), new Shape(n), DataType.FLOAT32);
     }
 
-    private void shuffle(int[] order) {
-        for (int k = order.length - 1; k > 0; k--) {
-            int other = shuffleRandom.nextInt(k + 1);
-            int tmp = order[k];
-            order[k] = order[other];
-            order[other] = tmp;
-        }
-    }
 
     private NDArray normalize(NDArray observations) {
         return config.normalizeObservations() ? normalizer.normalize(observations) : observations;
