@@ -5,6 +5,7 @@ import io.github.gorl.api.Metrics;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,6 +31,8 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
 
     private final Path path;
     private final BufferedWriter out;
+    /** The columns this file has: {@link #COLUMNS}, or an appended file's own (written by an older version). */
+    private final List<String> columns;
     private final long start = System.nanoTime();
 
     MetricsCsvWriter(Path path) {
@@ -41,6 +44,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
         this.path = path;
         try {
             boolean header = !append || !Files.exists(path) || Files.size(path) == 0;
+            columns = header ? COLUMNS : existingColumns(path);
             out = append ? Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND) : Files.newBufferedWriter(path, StandardCharsets.UTF_8);
             if (header) {
@@ -53,10 +57,29 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
         }
     }
 
+    /**
+     * The columns after the first four of an existing file's header, so that a run resumed into a directory written
+     * by an older version (fewer columns) appends rows that match its header; metrics the file has no column for
+     * are left out, as any metric without a column is.
+     */
+    private static List<String> existingColumns(Path path) throws IOException {
+        String header;
+        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            header = in.readLine();
+        }
+        List<String> names = header == null ? List.of() : List.of(header.split(",", -1));
+        if (names.size() < 6 || !names.subList(0, 6).equals(List.of("step", "stage", "phase", "wall_seconds",
+                "eval_return", "eval_std"))) {
+            throw new IOException("cannot append to " + path + ": its first line is not a metrics.csv header ("
+                    + header + ")");
+        }
+        return names.subList(4, names.size());
+    }
+
     @Override
     public void onMetrics(Metrics m) {
         StringBuilder row = prefix(m.step(), m.stage(), m.phase());
-        for (String c : COLUMNS) {
+        for (String c : columns) {
             row.append(',');
             Double v = m.values().get(c);
             if (v != null) {
@@ -70,7 +93,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
     public void onEvaluation(Evaluation e) {
         StringBuilder row = prefix(e.step(), e.stage(), Phase.EVALUATION);
         row.append(',').append(format(e.meanReturn())).append(',').append(format(e.stdReturn()));
-        row.append(",".repeat(COLUMNS.size() - 2));
+        row.append(",".repeat(columns.size() - 2));
         write(row);
     }
 

@@ -1,0 +1,64 @@
+package io.github.gorl.core.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.gorl.api.Metrics;
+import io.github.gorl.api.Phase;
+import io.github.gorl.api.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MetricsCsvWriterTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void newFile_hasEveryColumn_andOneCellPerColumnInEveryRow() throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        TrainingListener csv = Listeners.csv(file);
+        csv.onMetrics(Metrics.of(10, Phase.ENCODER, Map.of("policy_loss", 0.5, "update_epochs", 3.0)));
+        ((MetricsCsvWriter) csv).close(); // training closes it in onTrainingEnd
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        String[] header = lines.get(0).split(",", -1);
+        assertThat(header).hasSize(4 + MetricsCsvWriter.COLUMNS.size()).contains("update_epochs", "prior_nll");
+        String[] row = lines.get(1).split(",", -1);
+        assertThat(row).hasSize(header.length);
+        assertThat(row[List.of(header).indexOf("update_epochs")]).isEqualTo("3.00000");
+    }
+
+    @Test
+    void append_toAFileOfAnOlderVersion_keepsItsColumns() throws IOException {
+        // A metrics.csv written before update_epochs and prior_nll existed.
+        Path file = dir.resolve("metrics.csv");
+        String oldHeader = "step,stage,phase,wall_seconds,eval_return,eval_std,policy_loss,value_loss";
+        Files.writeString(file, oldHeader + "\n1,0,encoder,0.1,,,0.25,1.0\n", StandardCharsets.UTF_8);
+        MetricsCsvWriter csv = (MetricsCsvWriter) Listeners.csvAppend(file);
+        csv.onMetrics(Metrics.of(20, Phase.ENCODER, Map.of("policy_loss", 0.5, "update_epochs", 3.0)));
+        csv.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).isEqualTo(oldHeader);
+        String[] row = lines.get(2).split(",", -1);
+        assertThat(row).hasSize(8);
+        assertThat(row[0]).isEqualTo("20");
+        assertThat(row[6]).isEqualTo("0.500000");
+    }
+
+    @Test
+    void append_toAFileThatIsNotAMetricsCsv_isRefused() throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        Files.writeString(file, "hello,world\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> Listeners.csvAppend(file)).isInstanceOf(UncheckedIOException.class)
+                .hasRootCauseMessage("cannot append to " + file + ": its first line is not a metrics.csv header"
+                        + " (hello,world)");
+    }
+}
