@@ -62,6 +62,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--decoder-data", description = "(s, a) pairs per decoder refit (default: the task's preset).")
     Integer decoderData;
 
+    @Option(names = "--decoder-min-updates", paramLabel = "N", description = "Fewest Adam updates per decoder refit:"
+            + " a refit's epochs are raised to reach it (default: 2000; 0: exactly --decoder-epochs).")
+    Integer decoderMinUpdates;
+
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: the paper's per stage).")
     Double beta;
 
@@ -181,6 +185,9 @@ final class TrainCommand implements Callable<Integer> {
                     .listener(Listeners.progressBar());
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
+            }
+            if (decoderMinUpdates != null) {
+                builder.decoderMinUpdates(decoderMinUpdates);
             }
             if (checkpointEvery != null) {
                 builder.checkpointEvery(checkpointEvery);

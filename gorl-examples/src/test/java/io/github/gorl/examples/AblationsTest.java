@@ -58,10 +58,11 @@ class AblationsTest {
     void tinyLearnedPriorRun_recordsTheSource_andReloadsWithThePrior() throws Exception {
         Path out = temp.resolve("learned");
         assertThat(GorlCli.run("train", "--steps", "512", "--envs", "4", "--decoder-epochs", "1", "--decoder-data",
-                "512", "--eval-episodes", "2", "--stages", "2", "--decoder-source", "learned-prior", "--out",
-                out.toString())).isZero();
+                "512", "--eval-episodes", "2", "--stages", "2", "--decoder-source", "learned-prior",
+                "--decoder-min-updates", "50", "--out", out.toString())).isZero();
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertThat(run.at("/trainer/decoderSource").asText()).isEqualTo("learned-prior");
+        assertThat(run.at("/trainer/decoderMinUpdates").asInt()).isEqualTo(50);
         assertThat(run.at("/decoder/learnedPrior/maxLogStd").asDouble()).isEqualTo(2.0);
         assertThat(out.resolve("checkpoint/decoder/learned-prior.bin")).exists();
         // The multimodality command reloads runs this way: the prior comes back with the decoder.
