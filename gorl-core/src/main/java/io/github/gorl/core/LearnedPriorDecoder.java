@@ -12,6 +12,7 @@ import io.github.gorl.api.FitResult;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
+import io.github.gorl.decoders.nn.Gaussian;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ final class LearnedPriorDecoder implements GenerativeDecoder {
             throw new IllegalArgumentException("batch * samplesPerObservation * actionDim must fit an int, got "
                     + rows * actionDim);
         }
-        float[] z = standardNormal(samplingRandom, (int) rows * actionDim);
+        float[] z = Gaussian.standardNormal(samplingRandom, (int) rows * actionDim);
         NDManager caller = observations.getManager();
         try (NDManager scope = caller.newSubManager()) {
             NDArray repeated = observations.repeat(0, samplesPerObservation);
@@ -240,14 +241,6 @@ final class LearnedPriorDecoder implements GenerativeDecoder {
             }
             throw e;
         }
-    }
-
-    private static float[] standardNormal(SplittableRandom random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
     }
 
     /** {@code g}'s name: runs and reports name the generative decoder; {@link #config()} records the prior. */

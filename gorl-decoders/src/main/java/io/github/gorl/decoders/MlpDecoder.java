@@ -19,6 +19,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Mlp;
+import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.RunningNormalizer;
 import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
@@ -189,11 +190,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
      * @return {@code n} values
      */
     protected static float[] standardNormal(SplittableRandom random, int n) {
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) random.nextGaussian();
-        }
-        return values;
+        return Gaussian.standardNormal(random, n);
     }
 
     /**

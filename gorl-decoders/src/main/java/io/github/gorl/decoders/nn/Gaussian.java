@@ -13,6 +13,21 @@ public final class Gaussian {
     private Gaussian() {}
 
     /**
+     * Fills an array with standard normal draws, taken from {@code random} in index order.
+     *
+     * @param random the source
+     * @param n the number of draws
+     * @return {@code n} values
+     */
+    public static float[] standardNormal(java.util.SplittableRandom random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
+
+    /**
      * {@code log N(x; mean, std)}, summed over dimensions:
      * {@code -sum(((x-mean)/std)^2 / 2 + log std + log(2 pi) / 2)}.
      *
