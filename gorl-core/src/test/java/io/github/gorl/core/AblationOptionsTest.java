@@ -8,6 +8,7 @@ import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.envs.Envs;
+import io.github.gorl.envs.classic.BimodalBandit;
 import io.github.gorl.envs.classic.Pendulum;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -88,5 +89,45 @@ class AblationOptionsTest {
         assertThat(schedule.stages().stream().map(Stage::decoderEpochs).toList()).containsExactly(0, 3, 0, 0);
         assertThatThrownBy(() -> schedule.freezeDecoderAfter(-1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("freezeDecoderAfter").hasMessageContaining("-1");
+    }
+
+    @Test
+    void topEpisodeFraction_keepsOnlyTheBestEpisodesByReturn_forTheRefit() {
+        // One-step bandit episodes from a broad unimodal policy N(0, 0.6): the best tenth by reward are the
+        // actions near the two optimal actions +-0.6, so the refit's data is bimodal while the policy is not.
+        BimodalBandit bandit = new BimodalBandit();
+        double[] meanReward = new double[2];
+        double[] worstKept = new double[2];
+        int[] positive = new int[2];
+        double[] fractions = {1.0, 0.1};
+        for (int k = 0; k < 2; k++) {
+            CapturingDecoder decoder = new CapturingDecoder();
+            try (VectorEnv env = Envs.sync(i -> new BimodalBandit(), 8);
+                    VectorEnv eval = Envs.sync(i -> new BimodalBandit(), 2);
+                    GoRL agent = GoRL.builder().env(env).evalEnv(eval)
+                            .optimizer(new ScriptedOptimizer().sampling(0, 0.6, 0f, 11)).decoder(decoder)
+                            .schedule(StageSchedule.of(64, 64).decoderEpochs(1)).decoderDataSize(400)
+                            .topEpisodeFraction(fractions[k]).evalEvery(10_000).build()) {
+                agent.train();
+            }
+            DecoderDataset data = decoder.datasets.get(0);
+            assertThat(data.size()).isEqualTo(400);
+            worstKept[k] = Double.MAX_VALUE;
+            for (float a : data.actions()) {
+                double r = bandit.reward(new float[] {a});
+                meanReward[k] += r / data.size();
+                worstKept[k] = Math.min(worstKept[k], r);
+                positive[k] += a > 0 ? 1 : 0;
+            }
+        }
+        // All episodes: the policy's own reward distribution, with actions scoring ~0 (near 0 and the bounds).
+        assertThat(worstKept[0]).isLessThan(0.01);
+        assertThat(meanReward[0]).isLessThan(0.35);
+        // The best tenth of 4,000 episodes: every kept action scores well, from both modes.
+        assertThat(worstKept[1]).isGreaterThan(0.7);
+        assertThat(meanReward[1]).isGreaterThan(0.85);
+        assertThat(positive[1]).isBetween(120, 280);
+        assertThatThrownBy(() -> GoRL.builder().topEpisodeFraction(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("topEpisodeFraction").hasMessageContaining("0.0");
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -47,6 +48,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Number of stages; 4 keeps the paper's 60/60/30/30 proportions (default: ${DEFAULT-VALUE}).")
     int stages;
 
+    @Option(names = "--stage-steps", split = ",", paramLabel = "N",
+            description = "Encoder env steps of each stage, comma-separated (replaces --steps and --stages; for"
+                    + " example 2048,20480,10240,10240 for an early first refit).")
+    long[] stageSteps;
+
     @Option(names = "--envs", description = "Parallel training environments (default: the task's preset).")
     Integer envs;
 
@@ -61,6 +67,10 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--decoder-data", description = "(s, a) pairs per decoder refit (default: the task's preset).")
     Integer decoderData;
+
+    @Option(names = "--top-episodes", paramLabel = "F", description = "Decoder refits keep only the best fraction F"
+            + " of the collected episodes by return, in (0, 1] (default: 1, every episode).")
+    Double topEpisodes;
 
     @Option(names = "--decoder-min-updates", paramLabel = "N", description = "Fewest Adam updates per decoder refit:"
             + " a refit's epochs are raised to reach it (default: 2000; 0: exactly --decoder-epochs).")
@@ -141,14 +151,24 @@ final class TrainCommand implements Callable<Integer> {
         if (optimizer.equalsIgnoreCase("sac")) {
             preset = preset.sacBudget(task);
         }
-        long budget = steps != null ? steps : preset.steps();
+        if (stageSteps != null && (steps != null || spec.commandLine().getParseResult().hasMatchedOption("--stages"))) {
+            throw new IllegalArgumentException("give --stage-steps or --steps/--stages, not both");
+        }
+        long budget = stageSteps != null ? Arrays.stream(stageSteps).sum()
+                : steps != null ? steps : preset.steps();
         int numEnvs = envs != null ? envs : preset.envs();
         boolean identity = decoder.equalsIgnoreCase("identity");
         StageSchedule schedule;
         if (identity) {
+            if (stageSteps != null || topEpisodes != null) {
+                throw new IllegalArgumentException((stageSteps != null ? "--stage-steps" : "--top-episodes")
+                        + " needs a generative decoder (flow or diffusion); --decoder identity trains one stage"
+                        + " with no decoder refits");
+            }
             schedule = StageSchedule.single(budget, beta != null ? beta : 0.0);
         } else {
-            schedule = stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);
+            schedule = stageSteps != null ? StageSchedule.of(stageSteps)
+                    : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);
             schedule = schedule.decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs());
             if (beta != null) {
                 schedule = schedule.klBeta(beta);
@@ -185,6 +205,9 @@ final class TrainCommand implements Callable<Integer> {
                     .listener(Listeners.progressBar());
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
+            }
+            if (topEpisodes != null) {
+                builder.topEpisodeFraction(topEpisodes);
             }
             if (decoderMinUpdates != null) {
                 builder.decoderMinUpdates(decoderMinUpdates);

@@ -82,7 +82,7 @@ class AblationsTest {
     @Test
     void dryRun_plansEveryVariantAndSeed() {
         Path dry = temp.resolve("dry");
-        String printed = capture(() -> assertThat(GorlCli.run("experiments", "--ablation", "freeze", "--tasks",
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("experiments", "--ablation", "freeze", "--tasks",
                 "Pendulum", "--seeds", "1,2", "--steps", "1000", "--out", dry.toString(), "--dry-run")).isZero());
         assertThat(printed).contains("8 runs, 8 to run")
                 .contains("run   Pendulum/freeze-after=2/seed-1: gorl train --task Pendulum --optimizer ppo --decoder"
@@ -139,15 +139,28 @@ class AblationsTest {
                 "--out", temp.resolve("bad2").toString())).isNotZero();
     }
 
-    private static String capture(Runnable action) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
-        try {
-            action.run();
-        } finally {
-            System.setOut(saved);
-        }
-        return printed.toString(StandardCharsets.UTF_8);
+    @Test
+    void stageStepsAndTopEpisodes_reachTheScheduleAndTheTrainer() throws Exception {
+        Path out = temp.resolve("stages");
+        assertThat(GorlCli.run("train", "--task", "BimodalBandit", "--stage-steps", "128,256", "--envs", "4",
+                "--decoder-epochs", "1", "--decoder-data", "64", "--decoder-min-updates", "5", "--top-episodes",
+                "0.25", "--eval-episodes", "2", "--out", out.toString())).isZero();
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        List<Long> steps = new ArrayList<>();
+        run.at("/schedule").forEach(s -> steps.add(s.get("encoderSteps").asLong()));
+        assertThat(steps).containsExactly(128L, 256L);
+        assertThat(run.at("/trainer/topEpisodeFraction").asDouble()).isEqualTo(0.25);
+        String both = Console.errorOf("train", "--stage-steps", "128,256", "--steps", "512", "--out",
+                temp.resolve("bad").toString());
+        assertThat(both).contains("--stage-steps").contains("--steps");
+        assertThat(Console.errorOf("train", "--stage-steps", "128,256", "--stages", "2", "--out",
+                temp.resolve("bad").toString())).contains("--stage-steps");
+        assertThat(Console.errorOf("train", "--stage-steps", "128,0", "--out", temp.resolve("bad").toString()))
+                .contains("encoderSteps").contains("0");
+        assertThat(Console.errorOf("train", "--top-episodes", "1.5", "--steps", "64", "--out",
+                temp.resolve("bad").toString())).contains("topEpisodeFraction").contains("1.5");
+        assertThat(Console.errorOf("train", "--decoder", "identity", "--top-episodes", "0.5", "--steps", "64",
+                "--out", temp.resolve("bad").toString())).contains("--top-episodes").contains("identity");
+        assertThat(temp.resolve("bad")).doesNotExist();
     }
 }

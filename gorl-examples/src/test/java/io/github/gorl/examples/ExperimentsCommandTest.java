@@ -228,16 +228,10 @@ class ExperimentsCommandTest {
     @Test
     void dryRun_printsThePlan_andStartsNothing() throws Exception {
         Path dry = temp.resolve("dry");
-        PrintStream saved = System.out;
-        ByteArrayOutputStream printedDry = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(printedDry, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(GorlCli.run("experiments", "--tasks", "Pendulum", "--algos", "gorl-fm,fpo", "--seeds", "1,2",
-                    "--out", dry.toString(), "--dry-run", "--", "--eval-episodes", "2")).isZero();
-        } finally {
-            System.setOut(saved);
-        }
-        assertThat(printedDry.toString(StandardCharsets.UTF_8)).contains("4 runs, 4 to run")
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("experiments", "--tasks", "Pendulum", "--algos",
+                "gorl-fm,fpo", "--seeds", "1,2", "--out", dry.toString(), "--dry-run", "--", "--eval-episodes", "2"))
+                .isZero());
+        assertThat(printed).contains("4 runs, 4 to run")
                 .contains("run   Pendulum/fpo/seed-2: gorl train --task Pendulum --baseline fpo --seed 2"
                         + " --eval-episodes 2 --out " + dry.resolve("runs/Pendulum/fpo/seed-2"));
         assertThat(dry).doesNotExist();

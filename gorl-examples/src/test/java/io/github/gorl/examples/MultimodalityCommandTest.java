@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.GoRL;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,21 +80,9 @@ class MultimodalityCommandTest {
 
     @Test
     void multimodality_withBadInput_failsWithOneClearLine() throws Exception {
-        assertThat(errorOf("multimodality", "--run", run.toString(), "--state", "1,2"))
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--state", "1,2"))
                 .contains("--state must have 1 values for BimodalBandit");
-        assertThat(errorOf("multimodality", "--run", temp.resolve("nothing").toString()))
+        assertThat(Console.errorOf("multimodality", "--run", temp.resolve("nothing").toString()))
                 .contains("is not a run directory");
-    }
-
-    private static String errorOf(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(GorlCli.run(args)).isEqualTo(1);
-        } finally {
-            System.setErr(saved);
-        }
-        return err.toString(StandardCharsets.UTF_8);
     }
 }

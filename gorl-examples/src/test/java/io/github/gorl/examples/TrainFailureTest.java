@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,14 +33,14 @@ class TrainFailureTest {
 
     @Test
     void onNan_withAnUnknownValue_isOneErrorLine() {
-        String err = runCapturingErr("train", "--on-nan", "ignore", "--out", temp.resolve("bad").toString());
+        String err = Console.errorOf("train", "--on-nan", "ignore", "--out", temp.resolve("bad").toString());
         assertThat(err).contains("gorl: error: ").contains("--on-nan must be stop or skip, got 'ignore'")
                 .doesNotContain("\tat ");
     }
 
     @Test
     void onNanSkip_withABaselineThatCannotSkip_isOneErrorLine() {
-        String err = runCapturingErr("train", "--baseline", "fpo", "--steps", "512", "--on-nan", "skip", "--out",
+        String err = Console.errorOf("train", "--baseline", "fpo", "--steps", "512", "--on-nan", "skip", "--out",
                 temp.resolve("fpo").toString());
         assertThat(err).contains("gorl: error: ").contains("onNonFinite SKIP_BATCH").doesNotContain("\tat ");
     }
@@ -53,24 +50,12 @@ class TrainFailureTest {
         // A regular file where a folder must go: unwritable for every user, root included.
         Path blocked = temp.resolve("file");
         Files.writeString(blocked, "x");
-        String err = runCapturingErr("train", "--steps", "512", "--out", blocked.resolve("run").toString());
+        String err = Console.errorOf("train", "--steps", "512", "--out", blocked.resolve("run").toString());
         // (The engine may log to stderr first when this is the JVM's first training.)
         assertThat(err.lines().filter(l -> l.startsWith("gorl: error: ")))
                 .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("not writable").contains(blocked.toString());
         assertThat(err).doesNotContain("\tat ");
         assertThat(Files.exists(blocked.resolve("run"))).isFalse();
-    }
-
-    private static String runCapturingErr(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            assertThat(GorlCli.run(args)).isEqualTo(1);
-        } finally {
-            System.setErr(saved);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 }

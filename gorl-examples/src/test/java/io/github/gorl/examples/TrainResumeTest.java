@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,11 +38,11 @@ class TrainResumeTest {
         byte[] bytes = Files.readAllBytes(tensors);
         bytes[bytes.length / 2] ^= 0x01;
         Files.write(tensors, bytes);
-        String err = runCapturingErr("train", "--resume", run.toString());
+        String err = Console.errorOf("train", "--resume", run.toString());
         assertThat(err).startsWith("gorl: error: ").contains("checksum").doesNotContain("\tat ");
         assertThat(Files.readAllBytes(tensors)).isEqualTo(bytes);
 
-        String notARun = runCapturingErr("train", "--resume", temp.resolve("nothing").toString());
+        String notARun = Console.errorOf("train", "--resume", temp.resolve("nothing").toString());
         assertThat(notARun).startsWith("gorl: error: ").contains("train-args.json is missing");
     }
 
@@ -91,18 +88,6 @@ class TrainResumeTest {
         assertThat(actual.path("evaluations").asInt()).isEqualTo(expected.path("evaluations").asInt());
         assertThat(evaluationRows(run)).isEqualTo(evaluationRows(whole));
         return run;
-    }
-
-    private static String runCapturingErr(String... args) {
-        PrintStream saved = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-            assertThat(GorlCli.run(args)).isEqualTo(1);
-        } finally {
-            System.setErr(saved);
-        }
-        return buffer.toString(StandardCharsets.UTF_8);
     }
 
     private static List<String> evaluationRows(Path run) throws Exception {
