@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 @Command(name = "multimodality", mixinStandardHelpOptions = true,
         description = "Sample a trained policy at one state and test its action distribution for multimodality:"
                 + " per action dimension Hartigan's dip test, the modes of a kernel density estimate and the mass of"
-                + " each mode. Prints a table and writes actions.png and stats.json.")
+                + " each mode. Prints a table and writes actions.png, stats.json and actions.csv.")
 final class MultimodalityCommand implements Callable<Integer> {
 
     @Option(names = "--run", required = true, description = "Run directory written by 'gorl train'.")
@@ -53,7 +53,7 @@ final class MultimodalityCommand implements Callable<Integer> {
             ActionDistribution dist = ActionDistribution.sample(loaded.agent(), at, samples);
             System.out.print(dist.table());
             dist.write(outDir);
-            System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath() + " and stats.json");
+            System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath() + ", stats.json and actions.csv");
         }
         return 0;
     }

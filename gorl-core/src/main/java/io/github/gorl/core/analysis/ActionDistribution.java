@@ -10,6 +10,7 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
  * <pre>{@code
  * ActionDistribution dist = ActionDistribution.sample(agent.policy(), state, 10_000);
  * System.out.println(dist.table());           // per dimension: dip, p-value, modes, mass per mode
- * dist.write(Path.of("runs/bandit/multimodality"));   // actions.png and stats.json
+ * dist.write(Path.of("runs/bandit/multimodality"));   // actions.png, stats.json and actions.csv
  * }</pre>
  *
  * <p>The composed policy {@code a = g_phi(s, eps), eps ~ pi_theta(.|s)} is sampled at the state {@code s}, in a
@@ -297,7 +298,8 @@ public final class ActionDistribution {
     }
 
     /**
-     * Writes {@code actions.png} and {@code stats.json} into {@code directory}, created if missing.
+     * Writes {@code actions.png}, {@code stats.json} and {@code actions.csv} into {@code directory}, created if
+     * missing.
      *
      * @param directory the output folder
      * @throws IOException if writing fails
@@ -306,6 +308,34 @@ public final class ActionDistribution {
         Files.createDirectories(directory);
         writePlot(directory.resolve("actions.png"));
         writeJson(directory.resolve("stats.json"));
+        writeCsv(directory.resolve("actions.csv"));
+    }
+
+    /**
+     * Writes the drawn actions as CSV, atomically: a header {@code a0,a1,...} and one row per sample in drawing
+     * order, each value as the shortest decimal that reads back to the same {@code double}. For analyses this class
+     * does not make, such as the expected reward of the stochastic policy at the state.
+     *
+     * @param file the CSV file
+     * @throws IOException if writing fails
+     */
+    public void writeCsv(Path file) throws IOException {
+        StringBuilder csv = new StringBuilder();
+        for (int d = 0; d < actions.length; d++) {
+            csv.append(d == 0 ? "a" : ",a").append(d);
+        }
+        csv.append('\n');
+        int n = sampleCount();
+        for (int i = 0; i < n; i++) {
+            for (int d = 0; d < actions.length; d++) {
+                if (d > 0) {
+                    csv.append(',');
+                }
+                csv.append(actions[d][i]);
+            }
+            csv.append('\n');
+        }
+        TensorFile.writeAtomically(file, csv.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Policy;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +87,12 @@ class ActionDistributionTest {
         assertThat(json.path("dimensions").get(0).path("modeCount").asInt()).isEqualTo(2);
         assertThat(json.path("dimensions").get(0).path("dip").path("pValue").asDouble()).isLessThan(0.01);
         assertThat(json.path("state").size()).isEqualTo(3);
+        List<String> csv = Files.readAllLines(temp.resolve("out/actions.csv"));
+        assertThat(csv).hasSize(10_001);
+        assertThat(csv.get(0)).isEqualTo("a0,a1");
+        String[] first = csv.get(1).split(",");
+        assertThat(Double.parseDouble(first[0])).isEqualTo(dist.samples(0)[0]);
+        assertThat(Double.parseDouble(first[1])).isEqualTo(dist.samples(1)[0]);
 
         String table = dist.table();
         assertThat(table).contains("Stub").contains("p-value").contains("Highest-variance dimensions: 0 and 1");
