@@ -53,7 +53,8 @@ final class MultimodalityCommand implements Callable<Integer> {
             ActionDistribution dist = ActionDistribution.sample(loaded.agent(), at, samples);
             System.out.print(dist.table());
             dist.write(outDir);
-            System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath() + ", stats.json and actions.csv");
+            System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath()
+                    + ", stats.json and actions.csv");
         }
         return 0;
     }

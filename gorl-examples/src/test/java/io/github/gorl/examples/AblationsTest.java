@@ -82,8 +82,9 @@ class AblationsTest {
     @Test
     void dryRun_plansEveryVariantAndSeed() {
         Path dry = temp.resolve("dry");
-        String printed = Console.printedBy(() -> assertThat(GorlCli.run("experiments", "--ablation", "freeze", "--tasks",
-                "Pendulum", "--seeds", "1,2", "--steps", "1000", "--out", dry.toString(), "--dry-run")).isZero());
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("experiments", "--ablation", "freeze",
+                "--tasks", "Pendulum", "--seeds", "1,2", "--steps", "1000", "--out", dry.toString(), "--dry-run"))
+                .isZero());
         assertThat(printed).contains("8 runs, 8 to run")
                 .contains("run   Pendulum/freeze-after=2/seed-1: gorl train --task Pendulum --optimizer ppo --decoder"
                         + " flow --freeze-decoder-after 2 --seed 1 --steps 1000 --out "
@@ -99,7 +100,8 @@ class AblationsTest {
         List<String> tiny = List.of("--decoder-epochs", "1", "--decoder-data", "512", "--eval-episodes", "2",
                 "--stages", "2");
         ExperimentGrid grid = ExperimentGrid.builder().tasks(List.of("Pendulum"))
-                .algorithms(Ablations.algorithms("decoder-source", tiny)).algos(List.of("source=prior", "source=encoder"))
+                .algorithms(Ablations.algorithms("decoder-source", tiny))
+                .algos(List.of("source=prior", "source=encoder"))
                 .seeds(List.of(1L)).steps(512L).envs(4).trainOptions(tiny).out(out).parallel(2).build();
         ByteArrayOutputStream sink = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(sink, true, StandardCharsets.UTF_8);
