@@ -218,7 +218,6 @@ final class GaussianPrior implements AutoCloseable {
         return lastPassSum / lastPassRows;
     }
 
-
     /**
      * Everything that defines the prior: the layer sizes, the network, the normalizer and the standard flag.
      *

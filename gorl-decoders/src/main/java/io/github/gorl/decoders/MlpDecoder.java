@@ -18,8 +18,8 @@ import io.github.gorl.api.Phase;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.decoders.nn.Adam;
-import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.Gaussian;
+import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
 import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
@@ -300,7 +300,6 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     public final NDArray decode(NDArray observations, NDArray latents) {
         requireReady();
         Validate.notNull("observations", observations);
-        Validate.notNull("latents", latents);
         long batch = checkObservations(observations);
         Validate.latents(latents, batch, spec.actionDim());
         if (latents.getDataType() != DataType.FLOAT32) {
@@ -601,7 +600,6 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         Shuffle.inPlace(order, random);
         return order;
     }
-
 
     private float[][] copyParameters() {
         List<NDArray> parameters = network.parameters();

@@ -618,11 +618,9 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         return scope.create(FloatBuffer.wrap(v, 0, n), new Shape(n), DataType.FLOAT32);
     }
 
-
     NDArray normalize(NDArray rawObservations) {
         return config.normalizeObservations() ? normalizer.normalize(rawObservations) : rawObservations;
     }
-
 
     /**
      * Runs the sampler: stochastic, or from zero noise when {@code deterministic}.

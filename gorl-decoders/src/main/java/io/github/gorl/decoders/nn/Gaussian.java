@@ -1,6 +1,7 @@
 package io.github.gorl.decoders.nn;
 
 import ai.djl.ndarray.NDArray;
+import java.util.SplittableRandom;
 
 /**
  * Closed forms for diagonal Gaussians {@code N(mean, diag(std^2))} over the last axis. Inputs
@@ -19,7 +20,7 @@ public final class Gaussian {
      * @param n the number of draws
      * @return {@code n} values
      */
-    public static float[] standardNormal(java.util.SplittableRandom random, int n) {
+    public static float[] standardNormal(SplittableRandom random, int n) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
             values[i] = (float) random.nextGaussian();

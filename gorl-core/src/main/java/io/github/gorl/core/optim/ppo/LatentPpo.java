@@ -529,11 +529,9 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         return scope.create(FloatBuffer.wrap(values, 0, n), new Shape(n), DataType.FLOAT32);
     }
 
-
     private NDArray normalize(NDArray observations) {
         return config.normalizeObservations() ? normalizer.normalize(observations) : observations;
     }
-
 
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
