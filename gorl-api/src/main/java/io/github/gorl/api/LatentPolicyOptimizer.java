@@ -65,11 +65,49 @@ public interface LatentPolicyOptimizer extends AutoCloseable {
     NDArray act(NDArray observations, boolean deterministic);
 
     /**
-     * The current weight {@code beta} of the KL to the prior.
+     * The current weight {@code beta} of the penalty that keeps {@code pi_theta(eps | s)} near the prior
+     * {@code N(0, I)} (a weight, not the divergence itself; the divergence is reported as the metric
+     * {@code kl_to_prior}).
      *
      * @return {@code beta >= 0}
      */
-    double klToPrior();
+    double klWeight();
+
+    /**
+     * Restarts every random stream (sampling noise, minibatch order, env reset seeds, re-initialization) from
+     * {@code seed}, and starts new episodes on the next {@link #learn} call instead of continuing the env's
+     * current ones, whose state a checkpoint does not hold. This makes a resumed run exact: at every checkpoint
+     * the trainer calls it with a seed derived from the run's seed and env step count, in the uninterrupted run
+     * right after saving and in a resumed run right after loading, so both continue from identical state.
+     *
+     * <p>The default does nothing and returns false: such an optimizer resumes with whatever random state
+     * {@link #load} restored (see {@code docs/checkpoints.md}).
+     *
+     * @param seed the new root seed
+     * @return true if the optimizer restarted its streams, false if it cannot
+     */
+    default boolean reseed(long seed) {
+        return false;
+    }
+
+    /**
+     * Sets what {@link #learn} does with a NaN or infinite observation or reward in the data it is about to
+     * learn from. The trainer calls it once, before {@link #initialize}.
+     *
+     * <p>The default accepts only {@link NonFinitePolicy#STOP} (an optimizer that cannot drop data always
+     * stops); an optimizer that can drop a batch or transitions overrides it.
+     *
+     * @param policy the policy
+     * @throws IllegalArgumentException if this optimizer cannot follow {@code policy}
+     */
+    default void onNonFinite(NonFinitePolicy policy) {
+        Validate.notNull("onNonFinite", policy);
+        if (policy != NonFinitePolicy.STOP) {
+            throw new IllegalArgumentException("onNonFinite " + policy + " needs an optimizer that can drop data"
+                    + " (such as latent PPO or SAC), but optimizer '" + name() + "' (" + getClass().getName()
+                    + ") cannot; use " + NonFinitePolicy.STOP);
+        }
+    }
 
     /**
      * A short name for logs and run directories, such as {@code "ppo"}.

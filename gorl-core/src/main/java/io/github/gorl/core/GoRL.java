@@ -14,6 +14,7 @@ import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.NonFiniteException;
+import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Policy;
 import io.github.gorl.api.Stage;
@@ -117,9 +118,6 @@ public final class GoRL implements AutoCloseable {
         this.listener = TrainingListener.all(all);
         EnvSpec spec = env.spec();
         Engine.getInstance().setRandomSeed((int) b.seed);
-        if (optimizer instanceof NonFiniteHandling handling) {
-            handling.onNonFinite(b.nonFinitePolicy);
-        }
         optimizer.initialize(spec.latent(spec.actionDim()), device, b.seed);
         decoder.initialize(spec, device, b.seed + 1);
         decoder.resetToIdentity();
@@ -368,9 +366,7 @@ public final class GoRL implements AutoCloseable {
      * so that the uninterrupted run (right after saving) and a resumed one (right after loading) continue alike.
      */
     private void reseed() {
-        if (optimizer instanceof Reseedable r) {
-            r.reseed(config.seed * 0x9E3779B97F4A7C15L + envSteps);
-        }
+        optimizer.reseed(config.seed * 0x9E3779B97F4A7C15L + envSteps);
     }
 
     /** Writes a periodic checkpoint into the run directory, recording {@code at} as the point to resume from. */
@@ -845,7 +841,7 @@ public final class GoRL implements AutoCloseable {
          * What training does with a NaN or infinite observation or reward in the data the optimizer learns from
          * (default {@link NonFinitePolicy#STOP}: stop with the env step, the sub-env and the last good checkpoint
          * named). {@link NonFinitePolicy#SKIP_BATCH} drops the batch (PPO) or the transitions (SAC) and resets the
-         * env; it needs an optimizer implementing {@link NonFiniteHandling} (latent PPO and SAC). A non-finite
+         * env; it needs an optimizer that overrides {@link LatentPolicyOptimizer#onNonFinite} (latent PPO and SAC). A non-finite
          * loss, and a non-finite value in an evaluation or in decoder-refit data, stops training either way.
          *
          * @param policy the policy
@@ -891,12 +887,8 @@ public final class GoRL implements AutoCloseable {
                     }
                 }
             }
-            if (nonFinitePolicy != NonFinitePolicy.STOP && !(optimizer instanceof NonFiniteHandling)) {
-                throw new IllegalArgumentException("onNonFinite " + nonFinitePolicy + " needs an optimizer that can"
-                        + " drop data (one implementing NonFiniteHandling, such as latent PPO or SAC), but optimizer '"
-                        + optimizer.name() + "' (" + optimizer.getClass().getName() + ") cannot; use "
-                        + NonFinitePolicy.STOP);
-            }
+            // Rejects a policy the optimizer cannot follow, naming both (LatentPolicyOptimizer#onNonFinite).
+            optimizer.onNonFinite(nonFinitePolicy);
             if (checkpointEvery > 0 && runDirectory == null) {
                 throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"
                         + " to write checkpoints into: call runDirectory(Path)");

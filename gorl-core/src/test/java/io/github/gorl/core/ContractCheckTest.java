@@ -125,7 +125,7 @@ class ContractCheckTest {
         }
 
         @Override
-        public double klToPrior() {
+        public double klWeight() {
             return 0;
         }
 

@@ -8,6 +8,7 @@ import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.NonFiniteException;
+import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.StepResult;
 import io.github.gorl.api.TrainingListener;

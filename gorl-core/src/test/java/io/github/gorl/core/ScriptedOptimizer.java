@@ -126,7 +126,7 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     }
 
     @Override
-    public double klToPrior() {
+    public double klWeight() {
         return 0;
     }
 

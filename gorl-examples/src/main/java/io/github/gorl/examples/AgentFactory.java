@@ -8,7 +8,7 @@ import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.DecoderSource;
 import io.github.gorl.core.GoRL;
-import io.github.gorl.core.NonFinitePolicy;
+import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.core.baselines.Dppo;
 import io.github.gorl.core.baselines.Fpo;
 import io.github.gorl.decoders.IdentityDecoder;

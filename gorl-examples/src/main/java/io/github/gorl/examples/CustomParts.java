@@ -311,7 +311,7 @@ public final class CustomParts {
         }
 
         @Override
-        public double klToPrior() {
+        public double klWeight() {
             return beta;
         }
 

@@ -19,7 +19,6 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
-import io.github.gorl.core.Reseedable;
 import io.github.gorl.core.optim.ppo.Gae;
 import io.github.gorl.core.optim.ppo.PpoLoss;
 import io.github.gorl.decoders.nn.Scalars;
@@ -54,7 +53,7 @@ import java.util.SplittableRandom;
  * the denoising chain. Both use one network {@code f(normalize(s), x, embed(t))} of output {@code [actionDim]}.
  * Seeding, metrics and NaN guards follow {@code LatentPpo}. Not thread-safe.
  */
-abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
+abstract class GenerativePpo implements LatentPolicyOptimizer {
 
     static final int FILE_VERSION = 1;
     private static final int CHUNK_ROWS = 4096;
@@ -197,7 +196,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
     }
 
     @Override
-    public void reseed(long seed) {
+    public boolean reseed(long seed) {
         requireInitialized();
         SplittableRandom root = new SplittableRandom(seed);
         reinitRandom = root.split();
@@ -206,6 +205,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
         shuffleRandom = root.split();
         actRandom = root.split();
         env = null; // the next learn call starts new episodes
+        return true;
     }
 
     @Override
@@ -649,7 +649,7 @@ abstract class GenerativePpo implements LatentPolicyOptimizer, Reseedable {
      * @return 0
      */
     @Override
-    public double klToPrior() {
+    public double klWeight() {
         return 0;
     }
 

@@ -147,7 +147,7 @@ class FpoTest {
             assertThat(fpo.config()).containsEntry("mcSamples", 32).containsEntry("steps", 10)
                     .containsEntry("dualClip", 3.0).doesNotContainKey("targetKl")
                     .containsEntry("learningRate", 1e-4);
-            assertThat(fpo.klToPrior()).isZero();
+            assertThat(fpo.klWeight()).isZero();
         }
         assertThatThrownBy(() -> Fpo.builder().mcSamples(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("mcSamples");

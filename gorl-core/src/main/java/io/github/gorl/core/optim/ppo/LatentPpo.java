@@ -19,9 +19,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
-import io.github.gorl.core.NonFiniteHandling;
-import io.github.gorl.core.NonFinitePolicy;
-import io.github.gorl.core.Reseedable;
+import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -60,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * {@link SplittableRandom}s split from the seed given to {@link #initialize}, so a run with the same seed
  * and the same calls is reproducible on the CPU. Not thread-safe.
  */
-final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHandling {
+final class LatentPpo implements LatentPolicyOptimizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatentPpo.class);
 
@@ -159,7 +157,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
 
     /** Restarts the random streams from {@code seed} and detaches the env, so that the next learn call resets it. */
     @Override
-    public void reseed(long seed) {
+    public boolean reseed(long seed) {
         requireInitialized();
         SplittableRandom root = new SplittableRandom(seed);
         reinitRandom = root.split();
@@ -168,6 +166,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         shuffleRandom = root.split();
         actRandom = root.split();
         env = null;
+        return true;
     }
 
     @Override
@@ -559,7 +558,7 @@ final class LatentPpo implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
     }
 
     @Override
-    public double klToPrior() {
+    public double klWeight() {
         return klBeta;
     }
 

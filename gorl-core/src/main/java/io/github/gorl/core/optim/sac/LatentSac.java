@@ -19,9 +19,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
-import io.github.gorl.core.NonFiniteHandling;
-import io.github.gorl.core.NonFinitePolicy;
-import io.github.gorl.core.Reseedable;
+import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -63,7 +61,7 @@ import org.slf4j.LoggerFactory;
  * {@link SplittableRandom}s split from the seed given to {@link #initialize}, so a run with the same seed and
  * the same calls is reproducible on the CPU. Not thread-safe.
  */
-final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHandling {
+final class LatentSac implements LatentPolicyOptimizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(LatentSac.class);
 
@@ -206,7 +204,7 @@ final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
      * makes a run resumed from a checkpoint continue exactly like the uninterrupted one.
      */
     @Override
-    public void reseed(long seed) {
+    public boolean reseed(long seed) {
         requireInitialized();
         SplittableRandom root = new SplittableRandom(seed);
         reinitRandom = root.split();
@@ -215,6 +213,7 @@ final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
         sampleRandom = root.split();
         actRandom = root.split();
         env = null;
+        return true;
     }
 
     @Override
@@ -654,7 +653,7 @@ final class LatentSac implements LatentPolicyOptimizer, Reseedable, NonFiniteHan
     }
 
     @Override
-    public double klToPrior() {
+    public double klWeight() {
         return klBeta;
     }
 

@@ -250,7 +250,7 @@ class LatentPpoTest {
             restored.load(dir);
             NDArray obs = manager.create(new float[] {0, 1, 2, 3, 4, 5, -1, 0.5f, 9}, new Shape(3, OBS));
             assertThat(restored.act(obs, true).toFloatArray()).containsExactly(trained.act(obs, true).toFloatArray());
-            assertThat(restored.klToPrior()).isEqualTo(5e-4);
+            assertThat(restored.klWeight()).isEqualTo(5e-4);
             // Training continues from the same parameters, moments and statistics.
             try (ScriptedVectorEnv a = env(5, false, TOWARDS_ONE); ScriptedVectorEnv b = env(5, false, TOWARDS_ONE)) {
                 trained.learn(a, 1, TrainingListener.NONE);
@@ -311,9 +311,9 @@ class LatentPpoTest {
     @Test
     void beginStage_appliesTheStageKnobs() {
         try (LatentPpo ppo = initialized(small().klToPrior(0.25), 16)) {
-            assertThat(ppo.klToPrior()).isEqualTo(0.25);
+            assertThat(ppo.klWeight()).isEqualTo(0.25);
             ppo.beginStage(new Stage(10, 0, 1e-3, 0.3, 1.0));
-            assertThat(ppo.klToPrior()).isEqualTo(1e-3);
+            assertThat(ppo.klWeight()).isEqualTo(1e-3);
         }
     }
 

@@ -280,9 +280,9 @@ class SacTest {
     @Test
     void beginStage_appliesTheStagesKlWeight() {
         try (LatentSac sac = initialized(small(), PENDULUM_LATENT, 1)) {
-            assertThat(sac.klToPrior()).isEqualTo(1e-3);
+            assertThat(sac.klWeight()).isEqualTo(1e-3);
             sac.beginStage(new Stage(10, 0, 5e-4, 0.15, 0.5));
-            assertThat(sac.klToPrior()).isEqualTo(5e-4);
+            assertThat(sac.klWeight()).isEqualTo(5e-4);
         }
     }
 
@@ -364,7 +364,7 @@ class SacTest {
                 assertThat(values(copy.q2Target()).get(p)).containsExactly(values(sac.q2Target()).get(p));
             }
             assertThat(copy.alpha()).isEqualTo(sac.alpha());
-            assertThat(copy.klToPrior()).isEqualTo(2e-3);
+            assertThat(copy.klWeight()).isEqualTo(2e-3);
             assertThat(copy.updates()).isEqualTo(sac.updates());
             ReplayBuffer a = sac.buffer();
             ReplayBuffer b = copy.buffer();

@@ -1,14 +1,15 @@
-package io.github.gorl.core;
+package io.github.gorl.api;
 
 /**
  * What training does when the data it is about to learn from holds a NaN or infinite observation or reward, set
- * by {@link GoRL.Builder#onNonFinite}. A non-finite <em>loss</em>, gradient norm or temperature always stops
+ * by the trainer ({@code GoRL.builder().onNonFinite(...)}) through
+ * {@link LatentPolicyOptimizer#onNonFinite}. A non-finite <em>loss</em>, gradient norm or temperature always stops
  * training: a diverged network cannot be skipped meaningfully. Evaluation episodes and the rollouts collected for a
  * decoder refit always stop too: they are not learned from step by step, and a mean over a NaN means nothing.
  */
 public enum NonFinitePolicy {
 
-    /** Stop training with a {@link io.github.gorl.api.NonFiniteException} naming the env step, the sub-env and the
+    /** Stop training with a {@link NonFiniteException} naming the env step, the sub-env and the
      * last good checkpoint (the default). */
     STOP,
 
