@@ -36,9 +36,14 @@ public interface GenerativeDecoder extends AutoCloseable {
      * The deterministic decoding map (Euler integration for flow matching, DDIM with {@code eta = 0} for
      * diffusion).
      *
+     * <p>Both inputs are float32 on the decoder's device; the caller owns them (they belong to the caller's
+     * manager, which may differ between the two, and are closed with it). The result is attached to the manager of
+     * {@code observations}; tensors made on the way must be freed or attached there too, so nothing leaks per call.
+     *
      * @param observations {@code [batch, observationDim]}, raw observations
-     * @param latents {@code [batch, actionDim]}
-     * @return actions {@code [batch, actionDim]}, attached to the manager of {@code observations}
+     * @param latents {@code [batch, actionDim]}, unbounded
+     * @return actions {@code [batch, actionDim]}, unbounded (the env wrapper bounds them), float32, attached to the
+     *     manager of {@code observations}
      */
     NDArray decode(NDArray observations, NDArray latents);
 
@@ -58,7 +63,11 @@ public interface GenerativeDecoder extends AutoCloseable {
      * ablation of the paper, which always trains from the prior).
      *
      * @param data the pairs, typically rollouts of the current composed policy
-     * @param options epochs, learning rate, batch size, validation and early stopping
+     * <p>A decoder trained by minibatch steps runs at most {@link FitOptions#epochBudget(int)} epochs (the
+     * options' epochs, raised to their update floor) and keeps the parameters of its best validation epoch; a
+     * decoder fitted in closed form may ignore the epochs. Either way the metrics it reports say what it did.
+     *
+     * @param options epochs, update floor, learning rate, batch size, validation and early stopping
      * @param listener receives one {@link Metrics} per epoch, phase {@link Phase#DECODER}
      * @return the losses reached
      */
@@ -72,9 +81,11 @@ public interface GenerativeDecoder extends AutoCloseable {
     String name();
 
     /**
-     * The full configuration, recorded in {@code run.json}.
+     * The full configuration, recorded in {@code run.json} and in checkpoints. A checkpoint loads into an agent only
+     * when this map equals the saved one (compared as JSON), so it must hold every option that changes the meaning of
+     * the saved parameters, and nothing that varies between equal decoders.
      *
-     * @return a map from option name to value
+     * @return a map from option name to value (numbers, strings, booleans, lists and maps of them)
      */
     Map<String, Object> config();
 

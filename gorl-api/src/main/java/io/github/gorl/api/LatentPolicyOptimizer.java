@@ -117,7 +117,9 @@ public interface LatentPolicyOptimizer extends AutoCloseable {
     String name();
 
     /**
-     * The full configuration, recorded in {@code run.json} for provenance.
+     * The full configuration, recorded in {@code run.json} for provenance and in checkpoints. A checkpoint loads into
+     * an agent only when this map equals the saved one (compared as JSON), so it must hold every option that changes
+     * the meaning of the saved state, and nothing that varies between equal optimizers.
      *
      * @return a map from option name to value (numbers, strings, booleans)
      */

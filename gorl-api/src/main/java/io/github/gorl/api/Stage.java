@@ -1,5 +1,8 @@
 package io.github.gorl.api;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * One stage of a GoRL schedule: a decoder refinement (skipped in stage 0, which starts from the
  * identity decoder) followed by an encoder phase.
@@ -24,5 +27,20 @@ public record Stage(long encoderSteps, int decoderEpochs, double klBeta, double 
             throw new IllegalArgumentException("clip must be in (0, 1), got " + clip);
         }
         Validate.positive("gradNormClip", gradNormClip);
+    }
+
+    /**
+     * The stage as {@code run.json} and checkpoints record it.
+     *
+     * @return {@code {encoderSteps, decoderEpochs, klBeta, clip, gradNormClip}}, in that order
+     */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("encoderSteps", encoderSteps);
+        m.put("decoderEpochs", decoderEpochs);
+        m.put("klBeta", klBeta);
+        m.put("clip", clip);
+        m.put("gradNormClip", gradNormClip);
+        return m;
     }
 }

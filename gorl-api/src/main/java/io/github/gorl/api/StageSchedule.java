@@ -1,48 +1,106 @@
 package io.github.gorl.api;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.function.UnaryOperator;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * The ordered stages of GoRL training. Stage {@code k} first refines the decoder for
- * {@link Stage#decoderEpochs()} epochs on rollouts of the composed policy (skipped for {@code k = 0},
- * which starts from the identity decoder), resets the encoder to the prior, then optimizes the latent
- * policy for {@link Stage#encoderSteps()} environment steps.
+ * Decides GoRL's stages as training goes: the third pluggable part, beside {@link LatentPolicyOptimizer} and
+ * {@link GenerativeDecoder}.
  *
- * <p>Immutable: every {@code with...} method returns a new schedule.
+ * <p>The trainer asks {@link #next} at every stage boundary (once before stage 0, then each time an encoder phase
+ * ends) for the stage to run, or for the end of training. A stage first refines the decoder for
+ * {@link Stage#decoderEpochs()} epochs (never in stage 0, which starts from the identity decoder; a later stage with
+ * 0 epochs keeps the decoder and the encoder as they are), resets the encoder to the prior after a refit, then
+ * optimizes the latent policy for at most {@link Stage#encoderSteps()} env steps with the stage's knobs. After
+ * every evaluation inside an encoder phase the trainer asks {@link #endEncoderPhase} whether to end that phase
+ * early. Both questions get a read-only {@link TrainingProgress}: the stages so far, env steps, evaluations, the
+ * last refit's losses and the latent policy's KL to the prior.
+ *
+ * <p>Built-ins: the fixed schedules of {@link #of(long...)}, {@link #paper()}, {@link #scaled} and {@link #single}
+ * (a {@link FixedSchedule}, whose {@code with...} methods change the stages' knobs), and the adaptive
+ * {@link PlateauSchedule}, which ends an encoder phase when the evaluation return stops improving.
+ *
+ * <p><b>Writing one.</b> Decide from the {@link TrainingProgress} alone, without state of your own: a checkpoint
+ * holds the progress (stages, evaluations, refit losses, KL), so a resumed run asks the same questions with the
+ * same views and gets the same answers, and exact resume holds for any such schedule. The trainer checks every
+ * answer: stage 0 must have 0 decoder epochs, and a refit needs a decoder that can carry the policy across it.
+ *
+ * <pre>{@code
+ * // Four stages of at most 200k steps; a phase ends once its return is within 5% of the task's target.
+ * StageSchedule untilTarget = new StageSchedule() {
+ *     public Optional<Stage> next(TrainingProgress run) {
+ *         return run.stage() < 4 ? Optional.of(StageSchedule.paperStage(run.stage(), 200_000)) : Optional.empty();
+ *     }
+ *     public boolean endEncoderPhase(TrainingProgress run) {
+ *         return run.lastEvaluation().map(e -> e.meanReturn() > -150).orElse(false);
+ *     }
+ *     public long maxEncoderSteps() { return 800_000; }
+ *     public int maxStages() { return 4; }
+ * };
+ * }</pre>
  */
-public final class StageSchedule {
+public interface StageSchedule {
 
     /** The paper's stage-0 PPO ratio clip. */
-    public static final double FIRST_STAGE_CLIP = 0.15;
+    double FIRST_STAGE_CLIP = 0.15;
     /** The paper's stage-0 gradient-norm clip. */
-    public static final double FIRST_STAGE_GRAD_NORM = 0.5;
+    double FIRST_STAGE_GRAD_NORM = 0.5;
     /** The paper's stage-0 KL weight. */
-    public static final double FIRST_STAGE_KL_BETA = 5e-4;
+    double FIRST_STAGE_KL_BETA = 5e-4;
     /** The paper's PPO ratio clip after stage 0. */
-    public static final double LATER_STAGE_CLIP = 0.3;
+    double LATER_STAGE_CLIP = 0.3;
     /** The paper's gradient-norm clip after stage 0. */
-    public static final double LATER_STAGE_GRAD_NORM = 1.0;
+    double LATER_STAGE_GRAD_NORM = 1.0;
     /** The paper's KL weight after stage 0. */
-    public static final double LATER_STAGE_KL_BETA = 1e-3;
+    double LATER_STAGE_KL_BETA = 1e-3;
     /** The paper's decoder epochs per refinement. */
-    public static final int PAPER_DECODER_EPOCHS = 50;
+    int PAPER_DECODER_EPOCHS = 50;
 
-    private static final long[] PAPER_STEPS = {60_000_000L, 60_000_000L, 30_000_000L, 30_000_000L};
+    /**
+     * The stage to run next, or the end of training. Called with {@code run.stage()} equal to the index of the stage
+     * asked for (0 first) and {@code run.stages()} holding the stages run so far.
+     *
+     * @param run the run so far, read-only
+     * @return the next stage, or empty to end training (an empty answer for stage 0 is an error)
+     */
+    Optional<Stage> next(TrainingProgress run);
 
-    private final List<Stage> stages;
+    /**
+     * Whether to end the current encoder phase now, before its {@link Stage#encoderSteps()} are spent. Called after
+     * each evaluation inside an encoder phase (not after the evaluation that closes it), with {@code run.stage()}
+     * the running stage and the new evaluation last in {@code run.evaluations()}. The default never ends early.
+     *
+     * @param run the run so far, read-only
+     * @return true to end the encoder phase; the next call is then {@link #next}
+     */
+    default boolean endEncoderPhase(TrainingProgress run) {
+        return false;
+    }
 
-    private StageSchedule(List<Stage> stages) {
-        if (stages.isEmpty()) {
-            throw new IllegalArgumentException("a schedule needs at least one stage, got none");
-        }
-        if (stages.get(0).decoderEpochs() != 0) {
-            throw new IllegalArgumentException("stage 0 starts from the identity decoder, so its decoderEpochs"
-                    + " must be 0, got " + stages.get(0).decoderEpochs());
-        }
-        this.stages = Collections.unmodifiableList(new ArrayList<>(stages));
+    /**
+     * An upper bound of the encoder env steps of the whole run: the progress bar's length and the base of the default
+     * evaluation interval (1/20 of it).
+     *
+     * @return the bound, {@code > 0}
+     */
+    long maxEncoderSteps();
+
+    /**
+     * An upper bound of the number of stages, for progress displays.
+     *
+     * @return the bound, {@code >= 1}
+     */
+    int maxStages();
+
+    /**
+     * The configuration recorded in {@code run.json} and checkpoints; resuming a checkpoint needs a schedule with an
+     * equal configuration. The default records the class name only: override it when the schedule has options.
+     *
+     * @return a map from option name to value (numbers, strings, booleans, lists and maps of them)
+     */
+    default Map<String, Object> config() {
+        return Map.of("type", getClass().getName());
     }
 
     /**
@@ -51,32 +109,20 @@ public final class StageSchedule {
      * @param stages the stages in order, at least one; stage 0 must have {@code decoderEpochs == 0}
      * @return the schedule
      */
-    public static StageSchedule of(List<Stage> stages) {
-        Validate.notNull("stages", stages);
-        return new StageSchedule(stages);
+    static FixedSchedule of(List<Stage> stages) {
+        return FixedSchedule.of(stages);
     }
 
     /**
-     * A schedule with the given encoder steps per stage and the paper's per-stage knobs: stage 0 uses
-     * clip 0.15, grad-norm 0.5, beta 5e-4; later stages clip 0.3, grad-norm 1.0, beta 1e-3, each preceded
-     * by 50 decoder epochs.
+     * A schedule with the given encoder steps per stage and the paper's per-stage knobs (see {@link #paperStage}):
+     * stage 0 uses clip 0.15, grad-norm 0.5, beta 5e-4; later stages clip 0.3, grad-norm 1.0, beta 1e-3, each
+     * preceded by 50 decoder epochs.
      *
      * @param encoderSteps environment steps per stage, each {@code > 0}, at least one
      * @return the schedule
      */
-    public static StageSchedule of(long... encoderSteps) {
-        Validate.notNull("encoderSteps", encoderSteps);
-        if (encoderSteps.length == 0) {
-            throw new IllegalArgumentException("a schedule needs at least one stage, got no encoder steps");
-        }
-        List<Stage> list = new ArrayList<>();
-        for (int i = 0; i < encoderSteps.length; i++) {
-            list.add(i == 0
-                    ? new Stage(encoderSteps[i], 0, FIRST_STAGE_KL_BETA, FIRST_STAGE_CLIP, FIRST_STAGE_GRAD_NORM)
-                    : new Stage(encoderSteps[i], PAPER_DECODER_EPOCHS, LATER_STAGE_KL_BETA, LATER_STAGE_CLIP,
-                            LATER_STAGE_GRAD_NORM));
-        }
-        return new StageSchedule(list);
+    static FixedSchedule of(long... encoderSteps) {
+        return FixedSchedule.of(encoderSteps);
     }
 
     /**
@@ -84,8 +130,8 @@ public final class StageSchedule {
      *
      * @return the schedule
      */
-    public static StageSchedule paper() {
-        return of(PAPER_STEPS);
+    static FixedSchedule paper() {
+        return FixedSchedule.paper();
     }
 
     /**
@@ -94,23 +140,8 @@ public final class StageSchedule {
      * @param totalSteps the total encoder steps, {@code >= 4}
      * @return the schedule
      */
-    public static StageSchedule scaled(long totalSteps) {
-        if (totalSteps < PAPER_STEPS.length) {
-            throw new IllegalArgumentException("totalSteps must be >= " + PAPER_STEPS.length
-                    + " to give every stage a step, got " + totalSteps);
-        }
-        long paperTotal = 0;
-        for (long s : PAPER_STEPS) {
-            paperTotal += s;
-        }
-        long[] steps = new long[PAPER_STEPS.length];
-        long assigned = 0;
-        for (int i = 0; i < steps.length; i++) {
-            steps[i] = Math.max(1, Math.round((double) totalSteps * PAPER_STEPS[i] / paperTotal));
-            assigned += steps[i];
-        }
-        steps[steps.length - 1] = Math.max(1, steps[steps.length - 1] + totalSteps - assigned);
-        return of(steps);
+    static FixedSchedule scaled(long totalSteps) {
+        return FixedSchedule.scaled(totalSteps);
     }
 
     /**
@@ -121,127 +152,23 @@ public final class StageSchedule {
      * @param klBeta the KL weight, {@code >= 0}
      * @return the schedule
      */
-    public static StageSchedule single(long encoderSteps, double klBeta) {
-        return new StageSchedule(List.of(
-                new Stage(encoderSteps, 0, klBeta, LATER_STAGE_CLIP, LATER_STAGE_GRAD_NORM)));
+    static FixedSchedule single(long encoderSteps, double klBeta) {
+        return FixedSchedule.single(encoderSteps, klBeta);
     }
 
     /**
-     * Sets the decoder epochs of every stage after the first.
+     * Stage {@code index} with the paper's knobs: stage 0 without a refit and clip 0.15, grad-norm 0.5, beta 5e-4;
+     * later stages 50 decoder epochs, clip 0.3, grad-norm 1.0, beta 1e-3.
      *
-     * @param epochs the epochs per refinement, {@code >= 0}
-     * @return a new schedule
-     */
-    public StageSchedule decoderEpochs(int epochs) {
-        Validate.nonNegative("decoderEpochs", epochs);
-        return map((i, s) -> i == 0 ? s
-                : new Stage(s.encoderSteps(), epochs, s.klBeta(), s.clip(), s.gradNormClip()));
-    }
-
-    /**
-     * Freezes the decoder after stage {@code stage}: every later stage gets 0 decoder epochs, so the decoder used
-     * in stage {@code stage} (the identity for {@code stage = 0}) is kept to the end, and the encoder keeps learning
-     * on it across the later stage boundaries without being reset to the prior (the paper's frozen-decoder
-     * ablation). Stages up to {@code stage} keep their epochs; {@code stage >= size() - 1} changes nothing.
-     *
-     * @param stage the last stage whose decoder refit runs, {@code >= 0}
-     * @return a new schedule
-     */
-    public StageSchedule freezeDecoderAfter(int stage) {
-        Validate.nonNegative("freezeDecoderAfter", stage);
-        return map((i, s) -> i <= stage ? s
-                : new Stage(s.encoderSteps(), 0, s.klBeta(), s.clip(), s.gradNormClip()));
-    }
-
-    /**
-     * Sets the KL weight of every stage.
-     *
-     * @param beta the weight, {@code >= 0}
-     * @return a new schedule
-     */
-    public StageSchedule klBeta(double beta) {
-        Validate.nonNegative("klBeta", beta);
-        return map((i, s) -> new Stage(s.encoderSteps(), s.decoderEpochs(), beta, s.clip(), s.gradNormClip()));
-    }
-
-    /**
-     * Replaces one stage.
-     *
-     * @param index the stage index, in {@code [0, size)}
-     * @param change maps the old stage to the new one
-     * @return a new schedule
-     */
-    public StageSchedule withStage(int index, UnaryOperator<Stage> change) {
-        Validate.inRange("stage index", index, 0, stages.size() - 1);
-        return map((i, s) -> i == index ? change.apply(s) : s);
-    }
-
-    private interface IndexedStageMap {
-        Stage apply(int index, Stage stage);
-    }
-
-    private StageSchedule map(IndexedStageMap f) {
-        List<Stage> list = new ArrayList<>(stages.size());
-        for (int i = 0; i < stages.size(); i++) {
-            list.add(f.apply(i, stages.get(i)));
-        }
-        return new StageSchedule(list);
-    }
-
-    /**
-     * The stages in order.
-     *
-     * @return an unmodifiable list, never empty
-     */
-    public List<Stage> stages() {
-        return stages;
-    }
-
-    /**
-     * The number of stages.
-     *
-     * @return {@code >= 1}
-     */
-    public int size() {
-        return stages.size();
-    }
-
-    /**
-     * One stage.
-     *
-     * @param index the stage index, in {@code [0, size)}
+     * @param index the stage index, {@code >= 0}
+     * @param encoderSteps the stage's encoder steps, {@code > 0}
      * @return the stage
      */
-    public Stage stage(int index) {
-        Validate.inRange("stage index", index, 0, stages.size() - 1);
-        return stages.get(index);
-    }
-
-    /**
-     * The sum of the encoder steps of all stages.
-     *
-     * @return the total environment steps of latent-policy optimization
-     */
-    public long totalEncoderSteps() {
-        long total = 0;
-        for (Stage s : stages) {
-            total += s.encoderSteps();
-        }
-        return total;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof StageSchedule s && stages.equals(s.stages);
-    }
-
-    @Override
-    public int hashCode() {
-        return stages.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return "StageSchedule" + stages;
+    static Stage paperStage(int index, long encoderSteps) {
+        Validate.nonNegative("stage index", index);
+        return index == 0
+                ? new Stage(encoderSteps, 0, FIRST_STAGE_KL_BETA, FIRST_STAGE_CLIP, FIRST_STAGE_GRAD_NORM)
+                : new Stage(encoderSteps, PAPER_DECODER_EPOCHS, LATER_STAGE_KL_BETA, LATER_STAGE_CLIP,
+                        LATER_STAGE_GRAD_NORM);
     }
 }

@@ -18,7 +18,7 @@ public interface TrainingListener {
      * Training starts.
      *
      * @param spec the real environment's spec
-     * @param schedule the stages to run; {@link StageSchedule#totalEncoderSteps()} is the step budget
+     * @param schedule the schedule; {@link StageSchedule#maxEncoderSteps()} bounds the step budget
      */
     default void onTrainingStart(EnvSpec spec, StageSchedule schedule) {}
 

@@ -9,7 +9,7 @@ class StageScheduleTest {
 
     @Test
     void paper_hasFourStagesOf60_60_30_30MillionWithThePapersKnobs() {
-        StageSchedule paper = StageSchedule.paper();
+        FixedSchedule paper = StageSchedule.paper();
         assertThat(paper.stages()).extracting(Stage::encoderSteps)
                 .containsExactly(60_000_000L, 60_000_000L, 30_000_000L, 30_000_000L);
         assertThat(paper.totalEncoderSteps()).isEqualTo(180_000_000L);
@@ -29,7 +29,7 @@ class StageScheduleTest {
 
     @Test
     void scaled_keepsProportionsAndExactTotal() {
-        StageSchedule s = StageSchedule.scaled(1_000_003);
+        FixedSchedule s = StageSchedule.scaled(1_000_003);
         assertThat(s.totalEncoderSteps()).isEqualTo(1_000_003);
         assertThat(s.stage(0).encoderSteps()).isEqualTo(333_334);
         assertThat(s.stage(2).encoderSteps()).isEqualTo(166_667);
@@ -70,8 +70,8 @@ class StageScheduleTest {
 
     @Test
     void withers_returnNewSchedulesAndLeaveTheOriginal() {
-        StageSchedule base = StageSchedule.of(10, 20, 30);
-        StageSchedule changed = base.decoderEpochs(7).klBeta(0.0);
+        FixedSchedule base = StageSchedule.of(10, 20, 30);
+        FixedSchedule changed = base.decoderEpochs(7).klBeta(0.0);
         assertThat(changed.stages()).extracting(Stage::decoderEpochs).containsExactly(0, 7, 7);
         assertThat(changed.stages()).extracting(Stage::klBeta).containsOnly(0.0);
         assertThat(base.stage(1).decoderEpochs()).isEqualTo(50);
@@ -82,7 +82,7 @@ class StageScheduleTest {
 
     @Test
     void single_isOneStageWithoutRefit() {
-        StageSchedule s = StageSchedule.single(5000, 0);
+        FixedSchedule s = StageSchedule.single(5000, 0);
         assertThat(s.size()).isEqualTo(1);
         assertThat(s.stage(0).decoderEpochs()).isZero();
         assertThat(s.stage(0).klBeta()).isZero();

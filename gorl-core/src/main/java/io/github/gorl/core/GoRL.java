@@ -6,10 +6,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.FitOptions;
 import io.github.gorl.api.FitResult;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
@@ -20,19 +23,23 @@ import io.github.gorl.api.Policy;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingProgress;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.Supplier;
 
 /**
  * A GoRL agent: a latent policy optimizer and a generative decoder trained in alternating stages on a
@@ -51,30 +58,37 @@ import java.util.Map;
  * float[] action = agent.policy().act(observation);
  * }</pre>
  *
- * <p>The stage loop, for stage {@code k} of the schedule:
+ * <p>The stage loop: the {@link StageSchedule} names each stage {@code k} in turn, and the stage runs
  * <ol>
- *   <li>if {@code k > 0} and the stage has decoder epochs: collect {@code (s, a)} pairs from rollouts of the
- *       composed policy {@code a = g_phi(s, eps), eps ~ pi_theta(.|s)}, and refine the decoder on them with
- *       the fixed prior {@code N(0, I)} as its source, the encoder frozen; then reset the encoder to the
- *       prior, {@code pi_theta(eps|s) = N(0, I)}. Because the refined decoder maps {@code N(0, I)} to the
- *       previous policy's actions, the composed policy continues where it was;</li>
- *   <li>optimize the latent policy with the decoder frozen, on the {@link DecodedVectorEnv}, with the
- *       stage's KL weight, clip and gradient-norm clip.</li>
+ *   <li>if {@code k > 0} and the stage has decoder epochs, the <em>decoder phase</em>: collect {@code (s, a)} pairs
+ *       from rollouts of the composed policy {@code a = g_phi(s, eps), eps ~ pi_theta(.|s)}, and refine the decoder
+ *       on them with the fixed prior {@code N(0, I)} as its source, the encoder frozen; then reset the encoder to the
+ *       prior, {@code pi_theta(eps|s) = N(0, I)}. Because the refined decoder maps {@code N(0, I)} to the previous
+ *       policy's actions, the composed policy continues where it was;</li>
+ *   <li>the <em>encoder phase</em>: optimize the latent policy with the decoder frozen, on the
+ *       {@link DecodedVectorEnv}, with the stage's KL weight, clip and gradient-norm clip, until its steps are spent
+ *       or the schedule ends it after an evaluation.</li>
  * </ol>
  * Stage 0 starts from the identity decoder. With {@code decoderSource(LEARNED_PRIOR)} the refit's source is a learned
  * state-conditional Gaussian instead of {@code N(0, I)} (see {@link DecoderSource#LEARNED_PRIOR}). A later stage
  * with 0 decoder epochs neither refits the decoder nor resets the encoder: the encoder simply keeps learning on the
  * frozen decoder.
+ *
+ * <p>The agent owns the optimizer and the decoder it was built with, and closes them in {@link #close()}; the
+ * environments belong to the caller. Its configuration is fixed when {@link Builder#build()} returns.
  */
 public final class GoRL implements AutoCloseable {
 
-    private final Builder config;
+    /** The configuration {@link Builder#build()} copied: changing the builder afterwards changes no built agent. */
+    private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
+            long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
+            NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners) {}
+
+    private final Config config;
     private final VectorEnv env;
-    private final VectorEnv evalEnv;
+    private final StageSchedule schedule;
     private final LatentPolicyOptimizer optimizer;
     private final GenerativeDecoder decoder;
-    private final StageSchedule schedule;
-    private final Device device;
     private final NDManager manager;
     private final TrainingListener listener;
     private final RunDirectory runDirectory;
@@ -86,51 +100,62 @@ public final class GoRL implements AutoCloseable {
     private boolean closed;
 
     /**
-     * The training progress a checkpoint records: the stage in progress, the step its encoder phase ends at, the
-     * next evaluation step and the evaluations so far. {@code stage == schedule.size()} means training finished.
+     * The training progress a checkpoint records. {@code stage} is the stage in progress ({@code stageEnd >= 0}: its
+     * refit is done and its encoder phase runs from {@code stageStart} to at most {@code stageEnd}) or the next one
+     * to ask the schedule for ({@code stageEnd == -1}); {@code stages} holds the stages started. The rest is what the
+     * schedule sees ({@link TrainingProgress}) and the next evaluation step.
      */
-    private record Progress(int stage, long stageEnd, long nextEvaluation, List<Evaluation> evaluations,
+    private record Progress(int stage, long stageStart, long stageEnd, long nextEvaluation, List<Stage> stages,
+            List<Evaluation> evaluations, FitResult lastRefit, double klToPrior, boolean finished,
             JsonNode schedule) {
-        static final Progress START = new Progress(0, -1, -1, List.of(), null);
+        static final Progress START = new Progress(0, 0, -1, -1, List.of(), List.of(), null, Double.NaN, false, null);
 
-        /** Whether training began: a stage in progress ({@code stageEnd >= 0}) or one finished. */
+        /** Whether training began: a stage in progress, one finished, or the whole run. */
         boolean started() {
-            return stage > 0 || stageEnd >= 0;
+            return stage > 0 || stageEnd >= 0 || finished;
         }
     }
 
-    private GoRL(Builder b) {
-        this.config = b;
-        this.env = b.env;
-        this.evalEnv = b.evalEnv;
-        this.optimizer = b.optimizer;
-        // The learnable-prior ablation composes the decoder with the prior; everything else sees one decoder.
-        this.decoder = b.decoderSource == DecoderSource.LEARNED_PRIOR ? new LearnedPriorDecoder(b.decoder)
-                : b.decoder;
-        this.schedule = b.schedule;
-        this.device = b.device;
-        this.manager = NDManager.newBaseManager(device);
-        this.runDirectory = b.runDirectory == null ? null : RunDirectory.create(b.runDirectory);
-        List<TrainingListener> all = new ArrayList<>(b.listeners);
+    private GoRL(Config c, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder) {
+        this.config = c;
+        this.env = c.env();
+        this.schedule = c.schedule();
+        // First, while nothing is allocated: an unwritable run directory fails the build at once.
+        this.runDirectory = c.runDirectory() == null ? null : RunDirectory.create(c.runDirectory());
+        List<TrainingListener> all = new ArrayList<>(c.listeners());
         if (runDirectory != null) {
             all.add(runDirectory.metricsWriter());
         }
         this.listener = TrainingListener.all(all);
-        EnvSpec spec = env.spec();
-        Engine.getInstance().setRandomSeed((int) b.seed);
-        optimizer.initialize(spec.latent(spec.actionDim()), device, b.seed);
-        decoder.initialize(spec, device, b.seed + 1);
-        decoder.resetToIdentity();
-        optimizer.resetToPrior();
+        this.optimizer = optimizer;
+        // The learnable-prior ablation composes the decoder with the prior; everything else sees one decoder.
+        this.decoder = c.decoderSource() == DecoderSource.LEARNED_PRIOR ? new LearnedPriorDecoder(decoder) : decoder;
+        this.manager = NDManager.newBaseManager(c.device());
         try {
+            EnvSpec spec = env.spec();
+            optimizer.initialize(spec.latent(spec.actionDim()), c.device(), c.seed());
+            this.decoder.initialize(spec, c.device(), c.seed() + 1);
+            this.decoder.resetToIdentity();
+            optimizer.resetToPrior();
             checkContracts(spec);
-        } catch (IllegalArgumentException e) {
-            manager.close();
+            this.policy = new ComposedPolicy(spec, optimizer, this.decoder, manager);
+            if (runDirectory != null) {
+                runDirectory.writeRunJson(describe());
+            }
+        } catch (RuntimeException e) {
+            // Free what this agent made and owns: nothing of it is reachable by the caller.
+            closeQuietly(e);
             throw e;
         }
-        this.policy = new ComposedPolicy(spec, optimizer, decoder, manager);
-        if (runDirectory != null) {
-            runDirectory.writeRunJson(describe());
+    }
+
+    private void closeQuietly(RuntimeException cause) {
+        for (AutoCloseable part : new AutoCloseable[] {optimizer, decoder, manager}) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
@@ -209,123 +234,121 @@ public final class GoRL implements AutoCloseable {
     }
 
     /**
-     * Runs every stage of the schedule, or, after {@link #load} of a checkpoint written during training, the rest
-     * of it: finished stages are skipped, a stage in progress continues its encoder phase with the remaining steps
+     * Runs the stages the schedule gives, or, after {@link #load} of a checkpoint written during training, the rest
+     * of them: finished stages are skipped, a stage in progress continues its encoder phase with the remaining steps
      * (its decoder refit is not redone), and the learning curve continues the saved evaluations.
      *
      * @return the final and best evaluation returns, the steps taken and the learning curve
      * @throws IllegalStateException if a non-finite observation, reward or loss stops training (a
-     *     {@link NonFiniteException} with the global env step and the sub-env); the message names the env step, the
-     *     sub-env where known and the last good checkpoint, or says that none was written yet
+     *     {@link NonFiniteException} with the global env step and the sub-env; the message names the env step, the
+     *     sub-env where known and the last good checkpoint, or says that none was written yet), or if the schedule
+     *     answers an invalid stage (the message names the stage and the value)
      */
     public TrainingResult train() {
         requireOpen();
         long start = System.nanoTime();
-        Progress from = progress;
-        if (from.started() && from.schedule() != null && !from.schedule().equals(scheduleJson())) {
-            throw new IllegalStateException("the loaded checkpoint was saved by a run with the schedule "
-                    + from.schedule() + ", but this agent has " + scheduleJson() + "; resume with the same schedule");
-        }
-        List<Evaluation> evaluations = new ArrayList<>(from.evaluations());
-        Evaluator evaluator = new Evaluator(evalEnv, policy, config.seed + 7919);
+        Run run = new Run(progress);
         if (runDirectory != null) {
-            runDirectory.openMetrics(from.started(), envSteps);
+            runDirectory.openMetrics(run.resumed(), envSteps);
         }
         listener.onTrainingStart(env.spec(), schedule);
-        long nextEvaluation;
-        if (from.started()) {
-            nextEvaluation = from.nextEvaluation();
+        if (run.resumed()) {
             reseed();
         } else {
-            evaluations.add(evaluate(evaluator, 0));
-            nextEvaluation = config.evalEvery;
+            run.evaluate(0);
         }
-        long nextCheckpoint = config.checkpointEvery > 0 ? (envSteps / config.checkpointEvery + 1)
-                * config.checkpointEvery : Long.MAX_VALUE;
-        for (int k = from.stage(); k < schedule.size(); k++) {
-            Stage stage = schedule.stage(k);
+        // Algorithm 1: for each stage the schedule gives, refit the decoder (encoder frozen) and reset the encoder to
+        // the prior, then optimize the encoder (decoder frozen).
+        for (Stage stage = run.resumeStage(); stage != null; stage = run.nextStage()) {
+            int k = run.stageIndex();
             listener.onStageStart(k, stage, envSteps);
-            boolean resumed = k == from.stage() && from.stageEnd() >= 0;
-            long stageEnd;
-            if (resumed) {
-                // The decoder refit and prior reset of this stage happened before the checkpoint.
-                stageEnd = from.stageEnd();
-            } else {
-                boolean refine = k > 0 && stage.decoderEpochs() > 0;
-                if (refine) {
-                    // Decoder phase: encoder frozen; g_phi learns to map the fixed prior N(0, I) to the actions
-                    // of the current composed policy, so that resetting the encoder keeps the policy.
-                    listener.onPhaseStart(k, Phase.DECODER, envSteps);
-                    // One collector per refit, seeded by the refit's index, so a resumed run collects the same data.
-                    RolloutCollector collector = new RolloutCollector(env, policy,
-                            config.seed + 104729 + 1_000_003L * refitsBefore(k));
-                    var data = guarded(() -> collector.collect(config.decoderDataSize, config.topEpisodeFraction,
-                            config.decoderSource != DecoderSource.PRIOR), "collecting decoder data");
-                    FitOptions options = new FitOptions(refitEpochs(stage.decoderEpochs(), data.size()),
-                            config.decoderLearningRate,
-                            config.decoderBatchSize, config.decoderSamplesPerAction,
-                            config.decoderValidationFraction, config.decoderPatience, config.seed + 31L * k);
-                    final int stageIndex = k;
-                    final long at = envSteps;
-                    FitResult fit = guarded(() -> decoder.fit(data, options, relocated(at, stageIndex, true)),
-                            "the decoder refit");
-                    Map<String, Double> refit = new LinkedHashMap<>();
-                    refit.put("decoder_epochs", (double) fit.epochs());
-                    refit.put("decoder_train_loss", fit.trainLoss());
-                    refit.put("decoder_validation_loss", fit.bestValidationLoss());
-                    refit.put("decoder_data_size", (double) data.size());
-                    if (decoder instanceof LearnedPriorDecoder learned) {
-                        refit.put("prior_nll", learned.lastPriorNll());
-                    }
-                    listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, refit));
+            if (!run.inEncoderPhase()) {
+                if (k > 0 && stage.decoderEpochs() > 0) {
+                    run.lastRefit = refitDecoder(k, stage, run);
                     optimizer.resetToPrior();
-                    evaluations.add(evaluate(evaluator, k));
+                    run.evaluate(k);
                 } else if (k == 0) {
                     optimizer.resetToPrior();
                 }
-                stageEnd = envSteps + stage.encoderSteps();
+                run.beginEncoderPhase(stage);
             }
-            optimizer.beginStage(stage);
-            // Encoder phase: decoder frozen, part of the environment.
-            listener.onPhaseStart(k, Phase.ENCODER, envSteps);
-            DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager);
-            while (envSteps < stageEnd) {
-                long chunk = Math.min(Math.min(stageEnd, nextEvaluation), nextCheckpoint) - envSteps;
-                final int stageIndex = k;
-                final long before = envSteps;
-                envSteps += guarded(() -> optimizer.learn(latentEnv, Math.max(1, chunk),
-                        relocated(before, stageIndex, false)), "the encoder phase of stage " + k, true);
-                boolean evaluated = false;
-                if (envSteps >= nextEvaluation && envSteps < stageEnd) {
-                    evaluations.add(evaluate(evaluator, k));
-                    evaluated = true;
-                }
-                while (nextEvaluation <= envSteps) {
-                    nextEvaluation += config.evalEvery;
-                }
-                if (envSteps >= nextCheckpoint && envSteps < stageEnd) {
-                    checkpoint(new Progress(k, stageEnd, nextEvaluation, evaluations, null));
-                    reseed();
-                    while (nextCheckpoint <= envSteps) {
-                        nextCheckpoint += config.checkpointEvery;
-                    }
-                }
-                if (evaluated) {
-                    listener.onPhaseStart(k, Phase.ENCODER, envSteps);
-                }
-            }
-            evaluations.add(evaluate(evaluator, k));
-            if (config.checkpointEvery > 0 && k + 1 < schedule.size()) {
-                // The next stage starts from here: its refit, if any, is redone after a resume.
-                checkpoint(new Progress(k + 1, -1, nextEvaluation, evaluations, null));
-                reseed();
+            encoderPhase(k, stage, run);
+            if (!run.evaluatedAt(k, envSteps)) {
+                run.evaluate(k);
             }
         }
+        return finish(run, start);
+    }
+
+    /**
+     * The decoder phase of stage {@code k}: rollouts of the current composed policy, then the decoder's supervised
+     * refit from the fixed prior (or the configured source) to their actions, the encoder frozen.
+     */
+    private FitResult refitDecoder(int k, Stage stage, Run run) {
+        listener.onPhaseStart(k, Phase.DECODER, envSteps);
+        DecoderRefit refit = config.refit();
+        // One collector per refit, seeded by the refit's index, so a resumed run collects the same data.
+        RolloutCollector collector = new RolloutCollector(env, policy,
+                config.seed() + 104729 + 1_000_003L * run.refitsBefore(k));
+        DecoderDataset data = guarded(() -> collector.collect(refit.dataSize(), refit.topEpisodeFraction(),
+                config.decoderSource() != DecoderSource.PRIOR), "collecting decoder data");
+        long at = envSteps;
+        FitOptions options = refit.fitOptions(stage.decoderEpochs(), config.seed() + 31L * k);
+        FitResult fit = guarded(() -> decoder.fit(data, options, relocated(at, k, true, run)), "the decoder refit");
+        Map<String, Double> values = new LinkedHashMap<>();
+        values.put("decoder_epochs", (double) fit.epochs());
+        values.put("decoder_train_loss", fit.trainLoss());
+        values.put("decoder_validation_loss", fit.bestValidationLoss());
+        values.put("decoder_data_size", (double) data.size());
+        if (decoder instanceof LearnedPriorDecoder learned) {
+            values.put("prior_nll", learned.lastPriorNll());
+        }
+        listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, values));
+        return fit;
+    }
+
+    /**
+     * The encoder phase of stage {@code k}: the optimizer learns on the latent env (the real env behind the frozen
+     * decoder) in chunks that end at the clock's evaluations and checkpoints, until the stage's steps are spent or
+     * the schedule ends the phase after an evaluation.
+     */
+    private void encoderPhase(int k, Stage stage, Run run) {
+        optimizer.beginStage(stage);
+        listener.onPhaseStart(k, Phase.ENCODER, envSteps);
+        DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager);
+        while (envSteps < run.stageEnd) {
+            long before = envSteps;
+            long chunk = run.clock.nextEvent(run.stageEnd) - envSteps;
+            envSteps += guarded(() -> optimizer.learn(latentEnv, Math.max(1, chunk), relocated(before, k, false, run)),
+                    "the encoder phase of stage " + k, true);
+            boolean inside = envSteps < run.stageEnd;
+            boolean evaluated = run.clock.evaluationDue(envSteps) && inside;
+            if (evaluated) {
+                run.evaluate(k);
+            }
+            run.clock.passEvaluations(envSteps);
+            if (evaluated && schedule.endEncoderPhase(run.view(k))) {
+                break;
+            }
+            if (run.clock.checkpointDue(envSteps) && inside) {
+                checkpoint(run.snapshot());
+                reseed();
+            }
+            run.clock.passCheckpoints(envSteps);
+            if (evaluated) {
+                listener.onPhaseStart(k, Phase.ENCODER, envSteps);
+            }
+        }
+        run.endEncoderPhase();
+    }
+
+    private TrainingResult finish(Run run, long start) {
+        List<Evaluation> evaluations = run.evaluations;
         double best = evaluations.stream().mapToDouble(Evaluation::meanReturn).max().orElse(Double.NaN);
         double wall = (System.nanoTime() - start) / 1e9;
         TrainingResult result = new TrainingResult(
                 evaluations.get(evaluations.size() - 1).meanReturn(), best, envSteps, wall, evaluations);
-        progress = new Progress(schedule.size(), envSteps, nextEvaluation, List.copyOf(evaluations), null);
+        progress = run.snapshot();
         if (runDirectory != null) {
             try {
                 save(runDirectory.checkpoint());
@@ -338,27 +361,202 @@ public final class GoRL implements AutoCloseable {
         return result;
     }
 
-    /** The number of decoder refits before stage {@code k}. */
-    private int refitsBefore(int k) {
-        int n = 0;
-        for (int j = 1; j < k; j++) {
-            n += schedule.stage(j).decoderEpochs() > 0 ? 1 : 0;
+    /**
+     * The state of one {@link #train()} call: the stages, evaluations, refit and KL the schedule sees, the stage
+     * boundaries, and the one clock of evaluations and checkpoints.
+     */
+    private final class Run {
+        final List<Stage> stages;
+        final List<Evaluation> evaluations;
+        final Clock clock;
+        final Evaluator evaluator;
+        private final Progress from;
+        FitResult lastRefit;
+        double klToPrior;
+        private boolean finished;
+        private int stageIndex;
+        long stageStart;
+        long stageEnd;
+
+        Run(Progress from) {
+            if (from.started() && from.stages().isEmpty()) {
+                throw new IllegalStateException("the loaded checkpoint was written before schedules were pluggable and"
+                        + " records no stages: it loads for acting and analysis, not for resuming; train anew");
+            }
+            if (from.started() && from.schedule() != null && !from.schedule().equals(scheduleJson())) {
+                throw new IllegalStateException("the loaded checkpoint was saved by a run with the schedule "
+                        + from.schedule() + ", but this agent has " + scheduleJson()
+                        + "; resume with the same schedule");
+            }
+            this.from = from;
+            this.stages = new ArrayList<>(from.stages());
+            this.evaluations = new ArrayList<>(from.evaluations());
+            this.lastRefit = from.lastRefit();
+            this.klToPrior = from.klToPrior();
+            this.finished = from.finished();
+            this.stageIndex = from.stage();
+            this.stageStart = from.stageStart();
+            this.stageEnd = from.stageEnd();
+            this.clock = new Clock(from.started() ? from.nextEvaluation() : config.evalEvery(), envSteps);
+            this.evaluator = new Evaluator(config.evalEnv(), policy, config.seed() + 7919);
         }
-        return n;
+
+        boolean resumed() {
+            return from.started();
+        }
+
+        int stageIndex() {
+            return stageIndex;
+        }
+
+        boolean inEncoderPhase() {
+            return stageEnd >= 0;
+        }
+
+        /** The stage a loaded checkpoint left running, or else the schedule's next one. */
+        Stage resumeStage() {
+            if (finished) {
+                return null;
+            }
+            return inEncoderPhase() ? stages.get(stageIndex) : record(ask());
+        }
+
+        /**
+         * After a stage: asks the schedule for the next one. When training continues and checkpoints are on, the
+         * boundary is checkpointed before the new stage is recorded, so a resume from here asks the same question
+         * with the same view and redoes the new stage's refit.
+         */
+        Stage nextStage() {
+            stageIndex++;
+            Stage next = ask();
+            if (next != null && config.checkpointEvery() > 0) {
+                checkpoint(snapshot());
+                reseed();
+            }
+            return record(next);
+        }
+
+        private Stage record(Stage stage) {
+            if (stage != null) {
+                stages.add(stage);
+            }
+            return stage;
+        }
+
+        /** Asks the schedule for stage {@link #stageIndex} and checks the answer; null when training ends. */
+        private Stage ask() {
+            Optional<Stage> answer = schedule.next(view(stageIndex));
+            if (answer == null) {
+                throw invalid("null (an Optional is expected: empty to end training)");
+            }
+            if (answer.isEmpty()) {
+                if (stageIndex == 0) {
+                    throw invalid("no stage; a run needs at least one");
+                }
+                finished = true;
+                return null;
+            }
+            Stage stage = answer.get();
+            if (stageIndex == 0 && stage.decoderEpochs() != 0) {
+                throw invalid(stage + " with decoderEpochs=" + stage.decoderEpochs() + ", but stage 0 starts from"
+                        + " the identity decoder and must have decoderEpochs=0");
+            }
+            if (stage.decoderEpochs() > 0 && decoder instanceof IdentityDecoder) {
+                throw invalid(stage + " with decoderEpochs=" + stage.decoderEpochs() + ", but an identity decoder"
+                        + " cannot carry the policy across a refit");
+            }
+            return stage;
+        }
+
+        private IllegalStateException invalid(String what) {
+            return new IllegalStateException("schedule " + schedule + " answered stage " + stageIndex + " with "
+                    + what + " (after env step " + envSteps + ")");
+        }
+
+        void beginEncoderPhase(Stage stage) {
+            stageStart = envSteps;
+            stageEnd = envSteps + stage.encoderSteps();
+        }
+
+        void endEncoderPhase() {
+            stageEnd = -1;
+        }
+
+        /** The number of decoder refits before stage {@code k}. */
+        int refitsBefore(int k) {
+            int n = 0;
+            for (int j = 1; j < k; j++) {
+                n += stages.get(j).decoderEpochs() > 0 ? 1 : 0;
+            }
+            return n;
+        }
+
+        void evaluate(int stage) {
+            listener.onPhaseStart(stage, Phase.EVALUATION, envSteps);
+            Evaluation e = guarded(() -> evaluator.evaluate(envSteps, stage), "the evaluation of stage " + stage);
+            listener.onEvaluation(e);
+            evaluations.add(e);
+        }
+
+        /** Whether the latest evaluation is of stage {@code k} at {@code step} (a schedule ended the phase there). */
+        boolean evaluatedAt(int k, long step) {
+            Evaluation last = evaluations.get(evaluations.size() - 1);
+            return last.stage() == k && last.step() == step;
+        }
+
+        TrainingProgress view(int stage) {
+            long phaseStart = inEncoderPhase() ? stageStart : envSteps;
+            return new TrainingProgress(stage, envSteps, phaseStart, stages, evaluations,
+                    Optional.ofNullable(lastRefit),
+                    Double.isNaN(klToPrior) ? OptionalDouble.empty() : OptionalDouble.of(klToPrior));
+        }
+
+        /** The progress to record now: the stage in progress, or the finished run. */
+        Progress snapshot() {
+            return new Progress(stageIndex, stageStart, stageEnd, clock.nextEvaluation, List.copyOf(stages),
+                    List.copyOf(evaluations), lastRefit, klToPrior, finished, null);
+        }
     }
 
     /**
-     * The epoch budget of one refit: the stage's epochs, raised so that the refit takes at least
-     * {@code decoderMinUpdates} minibatch updates on the training split. A refit starts from the identity (or the
-     * previous decoder) and Adam moves each parameter by at most about the learning rate per update, so a small
-     * data set's few updates per epoch leave the decoder far from the composed policy it must reproduce (see
-     * docs/decoders.md, "Keeping the policy across a refit").
+     * The one clock of a run: evaluations every {@code evalEvery} env steps and checkpoints every
+     * {@code checkpointEvery}, at the first learn-chunk boundary past each multiple.
      */
-    private int refitEpochs(int stageEpochs, int pairs) {
-        long training = pairs - (long) Math.floor(pairs * config.decoderValidationFraction);
-        long perEpoch = Math.max(1, (training + config.decoderBatchSize - 1) / config.decoderBatchSize);
-        long needed = (config.decoderMinUpdates + perEpoch - 1) / perEpoch;
-        return (int) Math.min(Integer.MAX_VALUE, Math.max(stageEpochs, needed));
+    private final class Clock {
+        long nextEvaluation;
+        long nextCheckpoint;
+
+        Clock(long nextEvaluation, long steps) {
+            this.nextEvaluation = nextEvaluation;
+            long every = config.checkpointEvery();
+            this.nextCheckpoint = every > 0 ? (steps / every + 1) * every : Long.MAX_VALUE;
+        }
+
+        /** Where the next learn chunk ends: the stage's end, the next evaluation or the next checkpoint. */
+        long nextEvent(long stageEnd) {
+            return Math.min(Math.min(stageEnd, nextEvaluation), nextCheckpoint);
+        }
+
+        boolean evaluationDue(long steps) {
+            return steps >= nextEvaluation;
+        }
+
+        void passEvaluations(long steps) {
+            while (nextEvaluation <= steps) {
+                nextEvaluation += config.evalEvery();
+            }
+        }
+
+        boolean checkpointDue(long steps) {
+            return steps >= nextCheckpoint;
+        }
+
+        void passCheckpoints(long steps) {
+            long every = config.checkpointEvery();
+            while (every > 0 && nextCheckpoint <= steps) {
+                nextCheckpoint += every;
+            }
+        }
     }
 
     /**
@@ -366,13 +564,12 @@ public final class GoRL implements AutoCloseable {
      * so that the uninterrupted run (right after saving) and a resumed one (right after loading) continue alike.
      */
     private void reseed() {
-        optimizer.reseed(config.seed * 0x9E3779B97F4A7C15L + envSteps);
+        optimizer.reseed(config.seed() * 0x9E3779B97F4A7C15L + envSteps);
     }
 
     /** Writes a periodic checkpoint into the run directory, recording {@code at} as the point to resume from. */
     private void checkpoint(Progress at) {
-        progress = new Progress(at.stage(), at.stageEnd(), at.nextEvaluation(), List.copyOf(at.evaluations()),
-                null);
+        progress = at;
         try {
             save(runDirectory.checkpoint());
         } catch (IOException e) {
@@ -385,16 +582,15 @@ public final class GoRL implements AutoCloseable {
      * Runs a training step; a non-finite value it reports (an {@link IllegalStateException} from a vector env,
      * the optimizer or the decoder) stops training with the env step and the last good checkpoint added.
      */
-    private <T> T guarded(java.util.function.Supplier<T> step, String what) {
+    private <T> T guarded(Supplier<T> step, String what) {
         return guarded(step, what, false);
     }
 
     /**
-     * As {@link #guarded(java.util.function.Supplier, String)}; with {@code learning}, the step of a
-     * {@link NonFiniteException} counts from the start of the current learn call ({@code envSteps}) and the message
-     * names the global step it makes.
+     * As {@link #guarded(Supplier, String)}; with {@code learning}, the step of a {@link NonFiniteException} counts
+     * from the start of the current learn call ({@code envSteps}) and the message names the global step it makes.
      */
-    private <T> T guarded(java.util.function.Supplier<T> step, String what, boolean learning) {
+    private <T> T guarded(Supplier<T> step, String what, boolean learning) {
         try {
             return step.get();
         } catch (NonFiniteException e) {
@@ -413,18 +609,18 @@ public final class GoRL implements AutoCloseable {
                 : "last good checkpoint: " + lastCheckpoint;
     }
 
-    private Evaluation evaluate(Evaluator evaluator, int stage) {
-        listener.onPhaseStart(stage, Phase.EVALUATION, envSteps);
-        Evaluation e = guarded(() -> evaluator.evaluate(envSteps, stage), "the evaluation of stage " + stage);
-        listener.onEvaluation(e);
-        return e;
-    }
-
-    /** Forwards a component's metrics with the trainer's step and stage. */
-    private TrainingListener relocated(long offset, int stage, boolean fixedStep) {
+    /**
+     * Forwards a component's metrics with the trainer's step and stage, and keeps the optimizer's latest
+     * {@code kl_to_prior} for the schedule.
+     */
+    private TrainingListener relocated(long offset, int stage, boolean fixedStep, Run run) {
         return new TrainingListener() {
             @Override
             public void onMetrics(Metrics m) {
+                Double kl = m.values().get("kl_to_prior");
+                if (m.phase() == Phase.ENCODER && kl != null) {
+                    run.klToPrior = kl;
+                }
                 listener.onMetrics(m.at(fixedStep ? offset : offset + m.step(), stage));
             }
         };
@@ -471,8 +667,11 @@ public final class GoRL implements AutoCloseable {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("stage", progress.stage());
+        m.put("stageStart", progress.stageStart());
         m.put("stageEnd", progress.stageEnd());
         m.put("nextEvaluation", progress.nextEvaluation());
+        m.put("finished", progress.finished());
+        m.put("stages", progress.stages().stream().map(Stage::toMap).toList());
         List<Map<String, Object>> curve = new ArrayList<>();
         for (Evaluation e : progress.evaluations()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -484,6 +683,19 @@ public final class GoRL implements AutoCloseable {
             curve.add(row);
         }
         m.put("evaluations", curve);
+        FitResult refit = progress.lastRefit();
+        if (refit != null) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("epochs", refit.epochs());
+            r.put("trainLoss", refit.trainLoss());
+            r.put("validationLoss", refit.validationLoss());
+            r.put("bestValidationLoss", refit.bestValidationLoss());
+            r.put("stoppedEarly", refit.stoppedEarly());
+            m.put("lastRefit", r);
+        }
+        if (!Double.isNaN(progress.klToPrior())) {
+            m.put("klToPrior", progress.klToPrior());
+        }
         return m;
     }
 
@@ -509,47 +721,54 @@ public final class GoRL implements AutoCloseable {
     public void load(Path directory) throws IOException {
         requireOpen();
         JsonNode saved = Checkpoints.load(directory, optimizer, decoder, describe());
+        Path file = Checkpoints.resolve(directory).resolve(Checkpoints.DESCRIPTION);
         envSteps = saved.path("envSteps").asLong();
         JsonNode p = saved.path("progress");
-        if (p.isObject()) {
-            List<Evaluation> curve = new ArrayList<>();
-            for (JsonNode e : p.path("evaluations")) {
-                curve.add(new Evaluation(e.path("step").asLong(), e.path("stage").asInt(),
-                        e.path("meanReturn").asDouble(Double.NaN), e.path("stdReturn").asDouble(Double.NaN),
-                        e.path("episodes").asInt()));
-            }
-            // A finished stage is recorded as the next one not yet started (stageEnd -1): mark it started so that
-            // train() skips the step-0 evaluation, with stageEnd recomputed when that stage begins.
-            progress = new Progress(p.path("stage").asInt(), p.path("stageEnd").asLong(),
-                    p.path("nextEvaluation").asLong(), List.copyOf(curve),
-                    Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(saved.path("schedule"))));
-        } else {
-            progress = Progress.START;
-        }
+        progress = p.isObject() ? readProgress(p, saved.path("schedule"), file) : Progress.START;
         lastCheckpoint = Checkpoints.resolve(directory).toAbsolutePath().normalize();
+    }
+
+    private static Progress readProgress(JsonNode p, JsonNode schedule, Path file) throws IOException {
+        List<Stage> stages = new ArrayList<>();
+        for (JsonNode s : p.path("stages")) {
+            try {
+                stages.add(new Stage(s.path("encoderSteps").asLong(), s.path("decoderEpochs").asInt(),
+                        s.path("klBeta").asDouble(Double.NaN), s.path("clip").asDouble(Double.NaN),
+                        s.path("gradNormClip").asDouble(Double.NaN)));
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + " holds an invalid stage " + s + ": " + e.getMessage(), e);
+            }
+        }
+        List<Evaluation> curve = new ArrayList<>();
+        for (JsonNode e : p.path("evaluations")) {
+            curve.add(new Evaluation(e.path("step").asLong(), e.path("stage").asInt(),
+                    e.path("meanReturn").asDouble(Double.NaN), e.path("stdReturn").asDouble(Double.NaN),
+                    e.path("episodes").asInt()));
+        }
+        JsonNode r = p.path("lastRefit");
+        FitResult refit = r.isObject() ? new FitResult(r.path("epochs").asInt(),
+                r.path("trainLoss").asDouble(Double.NaN), r.path("validationLoss").asDouble(Double.NaN),
+                r.path("bestValidationLoss").asDouble(Double.NaN), r.path("stoppedEarly").asBoolean()) : null;
+        return new Progress(p.path("stage").asInt(), p.path("stageStart").asLong(), p.path("stageEnd").asLong(),
+                p.path("nextEvaluation").asLong(), List.copyOf(stages), List.copyOf(curve), refit,
+                p.path("klToPrior").asDouble(Double.NaN), p.path("finished").asBoolean(),
+                Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(schedule)));
     }
 
     /** The configuration recorded for provenance in {@code run.json} and checkpoints. */
     Map<String, Object> describe() {
-        return Provenance.describe(env.spec(), env.numEnvs(), optimizer, decoder, schedule, config.seed, device,
-                trainerConfig());
+        return Provenance.describe(env.spec(), env.numEnvs(), optimizer, decoder, schedule, config.seed(),
+                config.device(), trainerConfig());
     }
 
     private Map<String, Object> trainerConfig() {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("evalEvery", config.evalEvery);
-        m.put("evalEpisodes", evalEnv.numEnvs());
-        m.put("decoderDataSize", config.decoderDataSize);
-        m.put("topEpisodeFraction", config.topEpisodeFraction);
-        m.put("decoderBatchSize", config.decoderBatchSize);
-        m.put("decoderLearningRate", config.decoderLearningRate);
-        m.put("decoderSamplesPerAction", config.decoderSamplesPerAction);
-        m.put("decoderValidationFraction", config.decoderValidationFraction);
-        m.put("decoderPatience", config.decoderPatience);
-        m.put("decoderMinUpdates", config.decoderMinUpdates);
-        m.put("decoderSource", config.decoderSource.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        m.put("checkpointEvery", config.checkpointEvery);
-        m.put("onNonFinite", config.nonFinitePolicy.name());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("evalEvery", config.evalEvery());
+        m.put("evalEpisodes", config.evalEnv().numEnvs());
+        m.putAll(config.refit().toMap());
+        m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        m.put("checkpointEvery", config.checkpointEvery());
+        m.put("onNonFinite", config.nonFinitePolicy().name());
         return m;
     }
 
@@ -574,9 +793,11 @@ public final class GoRL implements AutoCloseable {
      * Builds a {@link GoRL} agent. Every setter validates its argument and names it in the exception.
      * Required: {@link #env}, {@link #evalEnv}, {@link #optimizer}. Defaults: a flow-matching decoder,
      * {@code StageSchedule.scaled(1_000_000)}, the engine's default device (a GPU when present, else the CPU),
-     * seed 0, an evaluation every 1/20 of the budget, 100k decoder pairs, no episode filtering, decoder
-     * batch 8192 at lr 3e-4 with 8 samples per pair, 10% validation and patience 5, at least 2,000 updates per
-     * refit.
+     * seed 0, an evaluation every 1/20 of the schedule's {@link StageSchedule#maxEncoderSteps()}, and
+     * {@link DecoderRefit#defaults()}.
+     *
+     * <p>{@link #build()} copies the configuration: setters called afterwards change only agents built later. Each
+     * agent owns its optimizer and decoder, so building again needs new ones.
      */
     public static final class Builder {
         private VectorEnv env;
@@ -587,19 +808,14 @@ public final class GoRL implements AutoCloseable {
         private Device device;
         private long seed;
         private long evalEvery = -1;
-        private int decoderDataSize = 100_000;
-        private double topEpisodeFraction = 1.0;
-        private int decoderBatchSize = 8192;
-        private double decoderLearningRate = 3e-4;
-        private int decoderSamplesPerAction = 8;
-        private double decoderValidationFraction = 0.1;
-        private int decoderPatience = 5;
-        private int decoderMinUpdates = 2_000;
+        private DecoderRefit decoderRefit = DecoderRefit.defaults();
         private DecoderSource decoderSource = DecoderSource.PRIOR;
         private Path runDirectory;
         private long checkpointEvery;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        // The parts of the agents built so far: an optimizer or decoder belongs to one agent.
+        private final List<Object> owned = new ArrayList<>();
 
         private Builder() {}
 
@@ -705,90 +921,14 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
-         * The number of {@code (s, a)} pairs collected for each decoder refit (the paper: up to 10M).
+         * How decoders are refit between stages: the data collected and how the decoder trains on it (default
+         * {@link DecoderRefit#defaults()}). The epochs of each refit are the stage's.
          *
-         * @param pairs the dataset size, {@code > 0}
+         * @param refit the settings
          * @return this builder
          */
-        public Builder decoderDataSize(int pairs) {
-            this.decoderDataSize = Validate.positive("decoderDataSize", pairs);
-            return this;
-        }
-
-        /**
-         * Keeps only the pairs of the best episodes (by return) for decoder refits; 1.0 keeps all.
-         *
-         * @param fraction the share of episodes kept, in {@code (0, 1]}
-         * @return this builder
-         */
-        public Builder topEpisodeFraction(double fraction) {
-            if (!(fraction > 0 && fraction <= 1)) {
-                throw new IllegalArgumentException("topEpisodeFraction must be in (0, 1], got " + fraction);
-            }
-            this.topEpisodeFraction = fraction;
-            return this;
-        }
-
-        /**
-         * The decoder's minibatch size (paper: 8192).
-         *
-         * @param size pairs per step, {@code > 0}
-         * @return this builder
-         */
-        public Builder decoderBatchSize(int size) {
-            this.decoderBatchSize = Validate.positive("decoderBatchSize", size);
-            return this;
-        }
-
-        /**
-         * The decoder's Adam learning rate (paper: 3e-4).
-         *
-         * @param lr the learning rate, {@code > 0}
-         * @return this builder
-         */
-        public Builder decoderLearningRate(double lr) {
-            this.decoderLearningRate = Validate.positive("decoderLearningRate", lr);
-            return this;
-        }
-
-        /**
-         * Monte-Carlo {@code (eps, t)} draws per pair and step of decoder training (paper: 8).
-         *
-         * @param samples draws, {@code > 0}
-         * @return this builder
-         */
-        public Builder decoderSamplesPerAction(int samples) {
-            this.decoderSamplesPerAction = Validate.positive("decoderSamplesPerAction", samples);
-            return this;
-        }
-
-        /**
-         * Early stopping of decoder refits: the held-out share and the patience in epochs.
-         *
-         * @param validationFraction the held-out share, in {@code [0, 0.5]}
-         * @param patience epochs without improvement before stopping, {@code > 0}
-         * @return this builder
-         */
-        public Builder decoderEarlyStopping(double validationFraction, int patience) {
-            this.decoderValidationFraction = Validate.inRange("decoderValidationFraction", validationFraction, 0,
-                    0.5);
-            this.decoderPatience = Validate.positive("decoderPatience", patience);
-            return this;
-        }
-
-        /**
-         * The fewest minibatch updates a decoder refit takes (default 2,000; 0 keeps the stage's epochs as they
-         * are). When {@code ceil(training pairs / decoderBatchSize) * stage epochs} is smaller, the refit's epoch
-         * budget is raised to reach it; early stopping still applies. The paper's refit (50 epochs over up to 10M
-         * pairs, batch 8192) takes about 61,000 updates, so this only binds on reduced data sets, where too few
-         * updates left the decoder far from the policy it must reproduce and the policy was lost at the refit
-         * (measured in docs/decoders.md).
-         *
-         * @param updates the minimum number of updates, {@code >= 0}
-         * @return this builder
-         */
-        public Builder decoderMinUpdates(int updates) {
-            this.decoderMinUpdates = (int) Validate.nonNegative("decoderMinUpdates", updates);
+        public Builder decoderRefit(DecoderRefit refit) {
+            this.decoderRefit = Validate.notNull("decoderRefit", refit);
             return this;
         }
 
@@ -841,7 +981,8 @@ public final class GoRL implements AutoCloseable {
          * What training does with a NaN or infinite observation or reward in the data the optimizer learns from
          * (default {@link NonFinitePolicy#STOP}: stop with the env step, the sub-env and the last good checkpoint
          * named). {@link NonFinitePolicy#SKIP_BATCH} drops the batch (PPO) or the transitions (SAC) and resets the
-         * env; it needs an optimizer that overrides {@link LatentPolicyOptimizer#onNonFinite} (latent PPO and SAC). A non-finite
+         * env; it needs an optimizer that overrides {@link LatentPolicyOptimizer#onNonFinite} (latent PPO and SAC)
+                 . A non-finite
          * loss, and a non-finite value in an evaluation or in decoder-refit data, stops training either way.
          *
          * @param policy the policy
@@ -874,32 +1015,36 @@ public final class GoRL implements AutoCloseable {
                 throw new IllegalArgumentException("evalEnv spec " + evalEnv.spec()
                         + " differs from env spec " + env.spec());
             }
-            if (decoder == null) {
-                decoder = FlowMatchingDecoder.builder().build();
+            GenerativeDecoder parts = decoder == null ? FlowMatchingDecoder.builder().build() : decoder;
+            for (Object part : new Object[] {optimizer, decoder}) {
+                if (part != null && owned.stream().anyMatch(o -> o == part)) {
+                    throw new IllegalStateException("this builder already built an agent with " + part + "; an"
+                            + " agent owns its optimizer and decoder, so pass new ones before building again");
+                }
             }
-            if (decoder instanceof IdentityDecoder) {
-                for (int k = 1; k < schedule.size(); k++) {
-                    if (schedule.stage(k).decoderEpochs() > 0) {
+            if (parts instanceof IdentityDecoder && schedule instanceof FixedSchedule fixed) {
+                for (int k = 1; k < fixed.size(); k++) {
+                    if (fixed.stage(k).decoderEpochs() > 0) {
                         throw new IllegalArgumentException("an identity decoder cannot carry the policy across a"
                                 + " decoder refit, but stage " + k + " has decoderEpochs="
-                                + schedule.stage(k).decoderEpochs()
+                                + fixed.stage(k).decoderEpochs()
                                 + "; use a single-stage schedule or a generative decoder");
                     }
                 }
             }
-            // Rejects a policy the optimizer cannot follow, naming both (LatentPolicyOptimizer#onNonFinite).
-            optimizer.onNonFinite(nonFinitePolicy);
             if (checkpointEvery > 0 && runDirectory == null) {
                 throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"
                         + " to write checkpoints into: call runDirectory(Path)");
             }
-            if (device == null) {
-                device = Engine.getInstance().defaultDevice();
-            }
-            if (evalEvery < 0) {
-                evalEvery = Math.max(1, schedule.totalEncoderSteps() / 20);
-            }
-            return new GoRL(this);
+            // Rejects a policy the optimizer cannot follow, naming both (LatentPolicyOptimizer#onNonFinite).
+            optimizer.onNonFinite(nonFinitePolicy);
+            long maxSteps = Validate.positive("schedule.maxEncoderSteps()", schedule.maxEncoderSteps());
+            Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
+                    : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
+                    decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners));
+            owned.add(optimizer);
+            owned.add(parts);
+            return new GoRL(config, optimizer, parts);
         }
     }
 }

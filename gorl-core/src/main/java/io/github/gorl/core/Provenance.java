@@ -40,17 +40,7 @@ final class Provenance {
         run.put("device", device.toString());
         run.put("optimizer", withName(optimizer.name(), optimizer.config()));
         run.put("decoder", withName(decoder.name(), decoder.config()));
-        List<Map<String, Object>> stages = new ArrayList<>();
-        for (Stage s : schedule.stages()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("encoderSteps", s.encoderSteps());
-            m.put("decoderEpochs", s.decoderEpochs());
-            m.put("klBeta", s.klBeta());
-            m.put("clip", s.clip());
-            m.put("gradNormClip", s.gradNormClip());
-            stages.add(m);
-        }
-        run.put("schedule", stages);
+        run.put("schedule", new LinkedHashMap<>(schedule.config()));
         run.put("trainer", new LinkedHashMap<>(trainer));
         run.put("versions", versions());
         return run;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.Stage;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.envs.Envs;
@@ -26,7 +27,8 @@ class AblationOptionsTest {
         CapturingDecoder decoder = new CapturingDecoder();
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
-                        .schedule(StageSchedule.of(200, 200).decoderEpochs(1)).decoderDataSize(300)
+                        .schedule(StageSchedule.of(200, 200).decoderEpochs(1)).decoderRefit(DecoderRefit.builder()
+                        .dataSize(300).build())
                         .evalEvery(10_000).decoderSource(DecoderSource.ENCODER).build()) {
             agent.train();
         }
@@ -56,7 +58,7 @@ class AblationOptionsTest {
                 GoRL.Builder builder = GoRL.builder().env(env).evalEnv(eval)
                         .optimizer(new ScriptedOptimizer().sampling(0, 3, 0f, 5))
                         .decoder(decoder).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
-                        .decoderDataSize(300).evalEvery(10_000);
+                        .decoderRefit(DecoderRefit.builder().dataSize(300).build()).evalEvery(10_000);
                 if (source != null) {
                     builder.decoderSource(source);
                 }
@@ -76,10 +78,11 @@ class AblationOptionsTest {
     void freezeDecoderAfter_stopsRefitsAndResetsAfterThatStage_whileTheEncoderKeepsLearning() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         CapturingDecoder decoder = new CapturingDecoder();
-        StageSchedule schedule = StageSchedule.of(200, 200, 200, 200).decoderEpochs(3).freezeDecoderAfter(1);
+        FixedSchedule schedule = StageSchedule.of(200, 200, 200, 200).decoderEpochs(3).freezeDecoderAfter(1);
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
-                        .schedule(schedule).decoderDataSize(100).evalEvery(10_000).build()) {
+                        .schedule(schedule).decoderRefit(DecoderRefit.builder().dataSize(100).build())
+                        .evalEvery(10_000).build()) {
             agent.train();
         }
         // One refit, before stage 1; stages 2 and 3 learn on that decoder with no reset of the encoder.
@@ -106,8 +109,8 @@ class AblationOptionsTest {
                     VectorEnv eval = Envs.sync(i -> new BimodalBandit(), 2);
                     GoRL agent = GoRL.builder().env(env).evalEnv(eval)
                             .optimizer(new ScriptedOptimizer().sampling(0, 0.6, 0f, 11)).decoder(decoder)
-                            .schedule(StageSchedule.of(64, 64).decoderEpochs(1)).decoderDataSize(400)
-                            .topEpisodeFraction(fractions[k]).evalEvery(10_000).build()) {
+                            .schedule(StageSchedule.of(64, 64).decoderEpochs(1)).decoderRefit(DecoderRefit.builder()
+                            .dataSize(400).topEpisodeFraction(fractions[k]).build()).evalEvery(10_000).build()) {
                 agent.train();
             }
             DecoderDataset data = decoder.datasets.get(0);
@@ -127,7 +130,8 @@ class AblationOptionsTest {
         assertThat(worstKept[1]).isGreaterThan(0.7);
         assertThat(meanReward[1]).isGreaterThan(0.85);
         assertThat(positive[1]).isBetween(120, 280);
-        assertThatThrownBy(() -> GoRL.builder().topEpisodeFraction(0)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> DecoderRefit.builder().topEpisodeFraction(0))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("topEpisodeFraction").hasMessageContaining("0.0");
     }
 }

@@ -3,6 +3,7 @@ package io.github.gorl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.gorl.api.Evaluation;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
@@ -25,7 +26,7 @@ class GoRLPendulumTest {
 
     @Test
     void gorlFlow_learnsPendulumAndKeepsThePolicyAcrossTheStageBoundary() {
-        StageSchedule schedule = StageSchedule.of(61_440, 20_480).decoderEpochs(30);
+        FixedSchedule schedule = StageSchedule.of(61_440, 20_480).decoderEpochs(30);
         try (VectorEnv train = Envs.sync(i -> new Pendulum(), 16);
                 VectorEnv eval = Envs.sync(i -> new Pendulum(), 8);
                 GoRL agent = GoRL.builder()
@@ -35,8 +36,7 @@ class GoRLPendulumTest {
                                 .rewardScaling(0.1).gamma(0.99).build())
                         .decoder(FlowMatchingDecoder.builder().build())
                         .schedule(schedule)
-                        .decoderDataSize(40_000)
-                        .decoderBatchSize(1024)
+                        .decoderRefit(DecoderRefit.builder().dataSize(40_000).batchSize(1024).build())
                         .evalEvery(20_480)
                         .seed(1)
                         .build()) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.FitOptions;
 import io.github.gorl.api.FitResult;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
@@ -85,10 +86,11 @@ class GoRLTest {
     void train_runsStagesInThePapersOrder() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         RecordingDecoder decoder = new RecordingDecoder();
-        StageSchedule schedule = StageSchedule.of(400, 400, 400).decoderEpochs(2);
+        FixedSchedule schedule = StageSchedule.of(400, 400, 400).decoderEpochs(2);
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
-                        .schedule(schedule).decoderDataSize(300).decoderMinUpdates(0).evalEvery(10_000).build()) {
+                        .schedule(schedule).decoderRefit(DecoderRefit.builder().dataSize(300).minUpdates(0).build())
+                        .evalEvery(10_000).build()) {
             TrainingResult result = agent.train();
             assertThat(decoder.calls).containsExactly("initialize", "resetToIdentity", "fit", "fit");
             assertThat(decoder.fitSizes).containsExactly(300, 300);
@@ -108,25 +110,28 @@ class GoRLTest {
     @Test
     void train_raisesTheRefitEpochsToTheMinimumUpdates() {
         // 300 pairs, 10% held out: 270 training pairs, 5 minibatches of 64 per epoch; 100 updates need 20 epochs.
+        // The decoder gets the stage's epochs and the floor, and raises its own budget.
         RecordingDecoder decoder = new RecordingDecoder();
+        DecoderRefit refit = DecoderRefit.builder().dataSize(300).batchSize(64).minUpdates(100).build();
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new ScriptedOptimizer()).decoder(decoder)
-                        .schedule(StageSchedule.of(400, 400, 400).decoderEpochs(2)).decoderDataSize(300)
-                        .decoderBatchSize(64).decoderMinUpdates(100).evalEvery(10_000).build()) {
+                        .schedule(StageSchedule.of(400, 400, 400).decoderEpochs(2)).decoderRefit(refit)
+                        .evalEvery(10_000).build()) {
             agent.train();
+            assertThat(decoder.stageEpochs).containsExactly(2, 2);
             assertThat(decoder.fitEpochs).containsExactly(20, 20);
         }
         // A stage budget above the minimum is kept as it is.
         RecordingDecoder generous = new RecordingDecoder();
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(new ScriptedOptimizer())
-                        .decoder(generous).schedule(StageSchedule.of(400, 400).decoderEpochs(30)).decoderDataSize(300)
-                        .decoderBatchSize(64).decoderMinUpdates(100).evalEvery(10_000).build()) {
+                        .decoder(generous).schedule(StageSchedule.of(400, 400).decoderEpochs(30)).decoderRefit(refit)
+                        .evalEvery(10_000).build()) {
             agent.train();
             assertThat(generous.fitEpochs).containsExactly(30);
         }
-        assertThatThrownBy(() -> GoRL.builder().decoderMinUpdates(-1))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decoderMinUpdates")
+        assertThatThrownBy(() -> DecoderRefit.builder().minUpdates(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("minUpdates")
                 .hasMessageContaining("-1");
     }
 
@@ -180,6 +185,7 @@ class GoRLTest {
         final List<String> calls = new ArrayList<>();
         final List<Integer> fitSizes = new ArrayList<>();
         final List<Integer> fitEpochs = new ArrayList<>();
+        final List<Integer> stageEpochs = new ArrayList<>();
         private final IdentityDecoder identity = new IdentityDecoder();
 
         @Override
@@ -207,7 +213,10 @@ class GoRLTest {
         public FitResult fit(DecoderDataset data, FitOptions options, TrainingListener listener) {
             calls.add("fit");
             fitSizes.add(data.size());
-            fitEpochs.add(options.epochs());
+            stageEpochs.add(options.epochs());
+            // The budget a minibatch-trained decoder runs on its training split (the held-out pairs excluded).
+            int training = data.size() - (int) Math.floor(data.size() * options.validationFraction());
+            fitEpochs.add(options.epochBudget(training));
             return new FitResult(options.epochs(), 0, 0, 0, false);
         }
 

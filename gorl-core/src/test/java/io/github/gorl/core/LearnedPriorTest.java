@@ -253,7 +253,8 @@ class LearnedPriorTest {
         float[] observation = {0.3f, -0.9f, 0.5f};
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy()).decoder(recording)
-                        .schedule(StageSchedule.of(200, 200).decoderEpochs(1)).decoderDataSize(2000)
+                        .schedule(StageSchedule.of(200, 200).decoderEpochs(1)).decoderRefit(DecoderRefit.builder()
+                        .dataSize(2000).build())
                         .evalEvery(10_000).decoderSource(DecoderSource.LEARNED_PRIOR).build()) {
             Map<String, Object> described = agent.describe();
             assertThat(described.get("trainer").toString()).contains("decoderSource=learned-prior");
@@ -271,7 +272,8 @@ class LearnedPriorTest {
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy())
                         .decoder(new CapturingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
-                        .decoderDataSize(2000).evalEvery(10_000).decoderSource(DecoderSource.LEARNED_PRIOR).build()) {
+                        .decoderRefit(DecoderRefit.builder().dataSize(2000).build()).evalEvery(10_000)
+                        .decoderSource(DecoderSource.LEARNED_PRIOR).build()) {
             assertThat(agent.policy().act(observation)).isNotEqualTo(before);
             agent.load(checkpoint);
             assertThat(agent.policy().act(observation)).containsExactly(before);
@@ -280,7 +282,7 @@ class LearnedPriorTest {
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), 4); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(noisy())
                         .decoder(new CapturingDecoder()).schedule(StageSchedule.of(200, 200).decoderEpochs(1))
-                        .decoderDataSize(2000).evalEvery(10_000).build()) {
+                        .decoderRefit(DecoderRefit.builder().dataSize(2000).build()).evalEvery(10_000).build()) {
             assertThatThrownBy(() -> agent.load(checkpoint)).isInstanceOf(IOException.class)
                     .hasMessageContaining("learnedPrior");
         }

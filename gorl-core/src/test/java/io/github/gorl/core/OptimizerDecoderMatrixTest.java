@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
@@ -80,7 +81,7 @@ class OptimizerDecoderMatrixTest {
         boolean ppo = pair.optimizer == Optimizer.PPO;
         // PPO: 16 envs, ~40k steps; SAC: 4 envs, ~5k steps (one update per step). Two-stage runs split the budget
         // so the decoder refit and the encoder reset happen inside it.
-        StageSchedule schedule = switch (pair.decoder) {
+        FixedSchedule schedule = switch (pair.decoder) {
             case IDENTITY -> StageSchedule.single(ppo ? 40_960 : 4_000, 0);
             case FLOW, DIFFUSION -> (ppo ? StageSchedule.of(40_960, 10_240) : StageSchedule.of(4_000, 1_000))
                     .decoderEpochs(ppo ? 30 : 50);
@@ -104,8 +105,7 @@ class OptimizerDecoderMatrixTest {
                         .optimizer(optimizer)
                         .decoder(decoder.get())
                         .schedule(schedule)
-                        .decoderDataSize(ppo ? 20_480 : 8_000)
-                        .decoderBatchSize(256)
+                        .decoderRefit(DecoderRefit.builder().dataSize(ppo ? 20_480 : 8_000).batchSize(256).build())
                         .evalEvery(ppo ? 10_240 : 1_000)
                         .seed(1)
                         .build()) {

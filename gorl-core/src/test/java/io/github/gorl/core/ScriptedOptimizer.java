@@ -30,6 +30,7 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     final List<String> calls = new ArrayList<>();
     final List<Stage> stages = new ArrayList<>();
     float latent = 0.5f;
+    boolean closed;
     private EnvSpec spec;
     private VectorEnv lastEnv;
     private float[] observations;
@@ -151,5 +152,7 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        closed = true;
+    }
 }

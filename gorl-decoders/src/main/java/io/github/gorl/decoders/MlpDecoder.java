@@ -439,9 +439,10 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         float[][] bestParameters = null;
         int sinceBest = 0;
         boolean stoppedEarly = false;
+        int epochs = options.epochBudget(training.length);
         try (Adam adam = new Adam(network.parameters(), options.learningRate())) {
             adam.zeroGradients();
-            for (int epoch = 1; epoch <= options.epochs(); epoch++) {
+            for (int epoch = 1; epoch <= epochs; epoch++) {
                 Shuffle.inPlace(training, random);
                 trainLoss = trainEpoch(data, training, options, adam, random, epoch);
                 epochsRun = epoch;
@@ -466,7 +467,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
                     best = validationLoss;
                     bestParameters = copyParameters();
                     sinceBest = 0;
-                } else if (++sinceBest >= options.patience() && epoch < options.epochs()) {
+                } else if (++sinceBest >= options.patience() && epoch < epochs) {
                     stoppedEarly = true;
                     break;
                 }

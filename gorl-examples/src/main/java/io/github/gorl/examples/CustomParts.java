@@ -1,11 +1,22 @@
 package io.github.gorl.examples;
 
 import ai.djl.Device;
+import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.FitOptions;
@@ -17,32 +28,39 @@ import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingProgress;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
-import io.github.gorl.decoders.nn.Adam;
-import io.github.gorl.decoders.nn.Mlp;
-import io.github.gorl.decoders.nn.Scalars;
-import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
  * User-written parts composed with built-in ones (see {@code docs/extending.md}): (a) a decoder written in a few
- * dozen lines, {@link AffineDecoder}, trained with the built-in latent PPO; (b) an optimizer, {@link
- * CrossEntropyOptimizer}, trained with the built-in flow-matching decoder. Both train briefly on Pendulum (a
- * random policy scores about -1200) and print the evaluation return. Run it with {@code ./gorl example custom}.
+ * dozen lines on DJL's own blocks, {@link AffineDecoder}, trained with the built-in latent PPO; (b) an optimizer,
+ * {@link CrossEntropyOptimizer}, trained with the built-in flow-matching decoder; (c) a schedule, {@link
+ * DriftSchedule}, that refits the decoder when the latent policy drifts from the prior. Each trains briefly on
+ * Pendulum (a random policy scores about -1060 on the evaluation seeds) and prints the evaluation return and where
+ * its stages started. Only exported, stable types are used. Run it with {@code ./gorl example custom}.
  */
 public final class CustomParts {
 
@@ -58,54 +76,156 @@ public final class CustomParts {
         // The env checker: a user's own Env is validated the same way before training on it.
         System.out.println("Env check: " + Envs.checkOrThrow(new Pendulum()));
         System.out.println("(a) user decoder AffineDecoder + built-in latent PPO");
-        train(Ppo.latent().criticLayers(64, 64).unrollLength(64).minibatches(8).epochs(8).rewardScaling(0.1)
-                .gamma(0.99).build(), new AffineDecoder(), 16, StageSchedule.of(60_000, 40_000).decoderEpochs(10),
+        train(pendulumPpo(), new AffineDecoder(), 16, StageSchedule.of(60_000, 40_000).decoderEpochs(10), 100_000,
                 seed);
         System.out.println("(b) user optimizer CrossEntropyOptimizer + built-in flow-matching decoder");
         train(new CrossEntropyOptimizer(), FlowMatchingDecoder.builder().hiddenLayers(64, 64).build(), 32,
-                StageSchedule.of(409_600, 102_400).decoderEpochs(10), seed);
+                StageSchedule.of(409_600, 102_400).decoderEpochs(10), 512_000, seed);
+        System.out.println("(c) user schedule DriftSchedule + built-in latent PPO and flow-matching decoder");
+        train(pendulumPpo(), FlowMatchingDecoder.builder().hiddenLayers(64, 64).build(), 16,
+                new DriftSchedule(3, 100_000, DRIFT_KL, 10), 5_000, seed);
     }
 
-    private static void train(LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, int envs,
-            StageSchedule schedule, long seed) {
+    /** The KL to the prior, in nats per state, past which (c) refits the decoder. */
+    static final double DRIFT_KL = 1.0;
+
+    /** The built-in latent PPO with settings that learn Pendulum in about 100k steps on a CPU. */
+    private static LatentPolicyOptimizer pendulumPpo() {
+        return Ppo.latent().criticLayers(64, 64).unrollLength(64).minibatches(8).epochs(8).rewardScaling(0.1)
+                .gamma(0.99).build();
+    }
+
+    /**
+     * (c) A user schedule: refit the decoder once the latent policy has drifted from the prior, where the decoder
+     * was trained. Stage {@code k} has the paper's knobs ({@link StageSchedule#paperStage}) and at most
+     * {@code stageSteps} encoder steps; after each evaluation its encoder phase ends if the optimizer's latest mean
+     * {@code KL(pi_theta(.|s) || N(0, I))} exceeds {@code maxKl}. It decides from the {@link TrainingProgress}
+     * alone, so checkpoints resume it exactly.
+     */
+    static final class DriftSchedule implements StageSchedule {
+        private final int stages;
+        private final long stageSteps;
+        private final double maxKl;
+        private final int decoderEpochs;
+
+        DriftSchedule(int stages, long stageSteps, double maxKl, int decoderEpochs) {
+            this.stages = stages;
+            this.stageSteps = stageSteps;
+            this.maxKl = maxKl;
+            this.decoderEpochs = decoderEpochs;
+        }
+
+        @Override
+        public Optional<Stage> next(TrainingProgress run) {
+            if (run.stage() >= stages) {
+                return Optional.empty();
+            }
+            Stage paper = StageSchedule.paperStage(run.stage(), stageSteps);
+            return Optional.of(run.stage() == 0 ? paper
+                    : new Stage(stageSteps, decoderEpochs, paper.klBeta(), paper.clip(), paper.gradNormClip()));
+        }
+
+        @Override
+        public boolean endEncoderPhase(TrainingProgress run) {
+            return run.klToPrior().orElse(0) > maxKl;
+        }
+
+        @Override
+        public long maxEncoderSteps() {
+            return stages * stageSteps;
+        }
+
+        @Override
+        public int maxStages() {
+            return stages;
+        }
+
+        @Override
+        public Map<String, Object> config() {
+            return Map.of("type", "drift", "stages", stages, "stageSteps", stageSteps, "maxKl", maxKl,
+                    "decoderEpochs", decoderEpochs);
+        }
+    }
+
+    private static TrainingResult train(LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, int envs,
+            StageSchedule schedule, long evalEvery, long seed) {
+        List<String> stages = new ArrayList<>();
         // GoRL.builder().build() checks the user parts' contracts (output shapes, exact identity) first.
         try (VectorEnv env = Envs.sync(i -> new Pendulum(), envs); VectorEnv eval = Envs.sync(i -> new Pendulum(), 8);
                 GoRL agent = GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
-                        .schedule(schedule).decoderDataSize(20_000).decoderBatchSize(1024)
-                        .evalEvery(schedule.totalEncoderSteps()).seed(seed).build()) {
+                        .schedule(schedule).decoderRefit(DecoderRefit.builder().dataSize(20_000).batchSize(1024)
+                        .build())
+                        .listener(new TrainingListener() {
+                            @Override
+                            public void onStageStart(int stageIndex, Stage stage, long step) {
+                                stages.add(String.format(Locale.ROOT, "%d at %,d", stageIndex, step));
+                            }
+                        })
+                        .evalEvery(evalEvery).seed(seed).build()) {
             TrainingResult result = agent.train();
-            System.out.printf(Locale.ROOT, "    %s + %s: eval return %.1f -> %.1f after %,d env steps (%.0f s)%n",
-                    optimizer.name(), decoder.name(), result.evaluations().get(0).meanReturn(),
-                    result.finalEvalReturn(), result.envSteps(), result.wallSeconds());
+            System.out.printf(Locale.ROOT, "    %s + %s: eval return %.1f -> %.1f after %,d env steps (%.0f s);"
+                    + " stages started: %s%n", optimizer.name(), decoder.name(),
+                    result.evaluations().get(0).meanReturn(), result.finalEvalReturn(), result.envSteps(),
+                    result.wallSeconds(), String.join(", ", stages));
+            return result;
         }
     }
 
     /**
-     * (a) A user decoder: {@code a = exp(logScale(s)) * eps - offset(s)}, one MLP {@code s -> [offset, logScale]}.
+     * (a) A user decoder: {@code a = exp(logScale(s)) * eps - offset(s)}, one MLP {@code s -> [offset, logScale]}
+     * built from DJL's own blocks ({@link SequentialBlock}, {@link Linear}) and trained with DJL's {@link Optimizer}.
      * A zero output layer gives {@code exp(0) * eps - 0 = eps} bit for bit (subtracting {@code +0} keeps even a
      * {@code -0} latent): the exact identity. {@code fit} maximizes the likelihood of the data under
      * {@code eps = (a + offset) / scale ~ N(0, I)}, the fixed prior.
      */
     static final class AffineDecoder implements GenerativeDecoder {
         private NDManager manager;
-        private Mlp net;
+        private SequentialBlock net;
+        private Linear output;
         private int actionDim;
+        private long seed;
 
         @Override
-        public void initialize(EnvSpec spec, Device device, long seed) {
+        public void initialize(EnvSpec spec, Device device, long initSeed) {
             manager = NDManager.newBaseManager(device);
             actionDim = spec.actionDim();
-            net = new Mlp(manager, spec.observationDim(), new int[] {64, 64}, 2 * actionDim, seed);
+            seed = initSeed;
+            output = Linear.builder().setUnits(2L * actionDim).build();
+            net = new SequentialBlock()
+                    .add(Linear.builder().setUnits(64).build()).add(Activation::relu)
+                    .add(Linear.builder().setUnits(64).build()).add(Activation::relu)
+                    .add(output);
+            net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.observationDim()));
+            // DJL's initializers draw from the engine's global generator; redraw from this decoder's own seed, so
+            // that a run is reproducible whatever else the JVM does.
+            SplittableRandom random = new SplittableRandom(seed);
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                long fanIn = w.getShape().dimension() > 1 ? w.getShape().get(1) : 1;
+                float[] values = new float[Math.toIntExact(w.size())];
+                for (int k = 0; k < values.length && w.getShape().dimension() > 1; k++) {
+                    values[k] = (float) ((2 * random.nextDouble() - 1) / Math.sqrt(fanIn));
+                }
+                w.set(values);
+            }
         }
 
         @Override
         public void resetToIdentity() {
-            net.zeroOutputLayer();
+            for (Pair<String, Parameter> p : output.getParameters()) {
+                NDArray w = p.getValue().getArray();
+                w.set(new float[Math.toIntExact(w.size())]);
+            }
+        }
+
+        private NDArray forward(NDArray observations, boolean training) {
+            return net.forward(new ParameterStore(manager, false), new NDList(observations), training)
+                    .singletonOrThrow();
         }
 
         @Override
         public NDArray decode(NDArray observations, NDArray latents) {
-            NDArray out = net.forward(observations);
+            NDArray out = forward(observations, false);
             return out.get(":, " + actionDim + ":").exp().mul(latents).sub(out.get(":, 0:" + actionDim));
         }
 
@@ -125,34 +245,41 @@ public final class CustomParts {
             double loss = Double.NaN;
             int steps = Math.max(1, data.size() / batch);
             SplittableRandom random = new SplittableRandom(options.seed());
-            try (Adam adam = new Adam(net.parameters(), options.learningRate())) {
-                for (int epoch = 0; epoch < options.epochs(); epoch++) {
-                    double sum = 0;
-                    for (int b = 0; b < steps; b++) {
-                        for (int j = 0; j < batch; j++) {
-                            int row = random.nextInt(data.size());
-                            System.arraycopy(data.observations(), row * obsDim, obs, j * obsDim, obsDim);
-                            System.arraycopy(data.actions(), row * actionDim, act, j * actionDim, actionDim);
-                        }
-                        try (NDManager scope = manager.newSubManager();
-                                GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                            NDArray out = net.forward(scope.create(obs, new Shape(batch, obsDim)));
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) options.learningRate()))
+                    .build();
+            int epochs = options.epochBudget(data.size());
+            for (int epoch = 0; epoch < epochs; epoch++) {
+                double sum = 0;
+                for (int b = 0; b < steps; b++) {
+                    for (int j = 0; j < batch; j++) {
+                        int row = random.nextInt(data.size());
+                        System.arraycopy(data.observations(), row * obsDim, obs, j * obsDim, obsDim);
+                        System.arraycopy(data.actions(), row * actionDim, act, j * actionDim, actionDim);
+                    }
+                    try (NDManager scope = manager.newSubManager()) {
+                        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                            NDArray out = forward(scope.create(obs, new Shape(batch, obsDim)), true);
                             NDArray logScale = out.get(":, " + actionDim + ":");
                             NDArray eps = scope.create(act, new Shape(batch, actionDim))
                                     .add(out.get(":, 0:" + actionDim)).mul(logScale.neg().exp());
-                            // -log p(a|s) = |eps|^2 / 2 + sum log scale + const (change of variables).
-                            NDArray nll = Scalars.times(eps.square(), 0.5).add(logScale).sum(new int[] {1}).mean();
+                            // -log p(a|s) = |eps|^2 / 2 + sum log scale + const (change of variables). The factor
+                            // is a tensor of this scope: autograd keeps it until the step is done.
+                            NDArray nll = eps.square().mul(scope.create(0.5f)).add(logScale).sum(new int[] {1})
+                                    .mean();
                             collector.backward(nll);
                             sum += nll.getFloat();
                         }
-                        adam.clipGradientNorm(1.0);
-                        adam.step();
+                        for (Pair<String, Parameter> p : net.getParameters()) {
+                            NDArray w = p.getValue().getArray();
+                            adam.update(p.getValue().getId(), w, w.getGradient());
+                            w.getGradient().subi(w.getGradient());
+                        }
                     }
-                    loss = sum / steps;
-                    listener.onMetrics(Metrics.of(0, Phase.DECODER, Map.of("epoch", epoch + 1.0, "train_loss", loss)));
                 }
+                loss = sum / steps;
+                listener.onMetrics(Metrics.of(0, Phase.DECODER, Map.of("epoch", epoch + 1.0, "train_loss", loss)));
             }
-            return new FitResult(options.epochs(), loss, Double.NaN, Double.NaN, false);
+            return new FitResult(epochs, loss, Double.NaN, Double.NaN, false);
         }
 
         @Override
@@ -167,16 +294,19 @@ public final class CustomParts {
 
         @Override
         public void save(Path directory) throws IOException {
-            Map<String, float[]> entries = new LinkedHashMap<>();
-            net.parameters().forEach(p -> entries.put("net." + entries.size(), p.toFloatArray()));
-            TensorFile.write(directory.resolve("affine.tensors"), "affine-decoder", 1, entries);
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(directory.resolve("affine.params"))))) {
+                net.saveParameters(out);
+            }
         }
 
         @Override
         public void load(Path directory) throws IOException {
-            TensorFile.Content content = TensorFile.read(directory.resolve("affine.tensors"), "affine-decoder", 1);
-            for (int i = 0; i < net.parameters().size(); i++) {
-                net.parameters().get(i).set(content.require("net." + i, (int) net.parameters().get(i).size()));
+            Path file = directory.resolve("affine.params");
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                net.loadParameters(manager, in);
+            } catch (MalformedModelException e) {
+                throw new IOException(file + " does not hold this decoder's parameters: " + e.getMessage(), e);
             }
         }
 
@@ -327,16 +457,32 @@ public final class CustomParts {
 
         @Override
         public void save(Path directory) throws IOException {
-            TensorFile.write(directory.resolve("cem.tensors"), "cem", 1, Map.of("mean", mean, "std", std, "scale",
-                    scale));
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                    Files.newOutputStream(directory.resolve("cem.bin"))))) {
+                for (float[] values : new float[][] {mean, std, scale}) {
+                    out.writeInt(values.length);
+                    for (float v : values) {
+                        out.writeFloat(v);
+                    }
+                }
+            }
         }
 
         @Override
         public void load(Path directory) throws IOException {
-            TensorFile.Content content = TensorFile.read(directory.resolve("cem.tensors"), "cem", 1);
-            System.arraycopy(content.require("mean", mean.length), 0, mean, 0, mean.length);
-            System.arraycopy(content.require("std", std.length), 0, std, 0, std.length);
-            System.arraycopy(content.require("scale", scale.length), 0, scale, 0, scale.length);
+            Path file = directory.resolve("cem.bin");
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+                for (float[] values : new float[][] {mean, std, scale}) {
+                    int length = in.readInt();
+                    if (length != values.length) {
+                        throw new IOException(file + " holds " + length + " values where this optimizer has "
+                                + values.length + "; was it saved for another task?");
+                    }
+                    for (int k = 0; k < length; k++) {
+                        values[k] = in.readFloat();
+                    }
+                }
+            }
         }
 
         @Override

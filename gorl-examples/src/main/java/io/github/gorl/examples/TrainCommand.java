@@ -1,9 +1,11 @@
 package io.github.gorl.examples;
 
 import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.train.Listeners;
 import java.nio.file.Files;
@@ -158,7 +160,7 @@ final class TrainCommand implements Callable<Integer> {
                 : steps != null ? steps : preset.steps();
         int numEnvs = envs != null ? envs : preset.envs();
         boolean identity = decoder.equalsIgnoreCase("identity");
-        StageSchedule schedule;
+        FixedSchedule schedule;
         if (identity) {
             if (stageSteps != null || topEpisodes != null) {
                 throw new IllegalArgumentException((stageSteps != null ? "--stage-steps" : "--top-episodes")
@@ -189,6 +191,15 @@ final class TrainCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-s%d-%s",
                 task.toLowerCase(Locale.ROOT), (baseline != null ? baseline : decoder).toLowerCase(Locale.ROOT), seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        DecoderRefit.Builder refit = DecoderRefit.builder()
+                .dataSize(decoderData != null ? decoderData : preset.decoderData())
+                .batchSize(preset.decoderBatch());
+        if (topEpisodes != null) {
+            refit.topEpisodeFraction(topEpisodes);
+        }
+        if (decoderMinUpdates != null) {
+            refit.minUpdates(decoderMinUpdates);
+        }
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
             GoRL.Builder builder = GoRL.builder()
@@ -199,18 +210,11 @@ final class TrainCommand implements Callable<Integer> {
                     .decoderSource(AgentFactory.decoderSource(decoderSource))
                     .schedule(schedule)
                     .seed(seed)
-                    .decoderDataSize(decoderData != null ? decoderData : preset.decoderData())
-                    .decoderBatchSize(preset.decoderBatch())
+                    .decoderRefit(refit.build())
                     .runDirectory(runDir)
                     .listener(Listeners.progressBar());
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
-            }
-            if (topEpisodes != null) {
-                builder.topEpisodeFraction(topEpisodes);
-            }
-            if (decoderMinUpdates != null) {
-                builder.decoderMinUpdates(decoderMinUpdates);
             }
             if (checkpointEvery != null) {
                 builder.checkpointEvery(checkpointEvery);
@@ -241,7 +245,7 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static StageSchedule evenStages(long budget, int n) {
+    private static FixedSchedule evenStages(long budget, int n) {
         if (n < 1) {
             throw new IllegalArgumentException("--stages must be >= 1, got " + n);
         }

@@ -11,11 +11,16 @@ import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.FitOptions;
 import io.github.gorl.api.FitResult;
 import io.github.gorl.api.Stage;
+import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
+import io.github.gorl.api.TrainingProgress;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -101,5 +106,24 @@ class CustomPartsTest {
             cem.resetToPrior();
             assertThat(cem.act(obs, true).toFloatArray()).containsOnly(0f);
         }
+    }
+
+    @Test
+    void driftSchedule_endsAPhaseOnceTheKlPassesItsBound_andGivesThePapersKnobs() {
+        CustomParts.DriftSchedule schedule = new CustomParts.DriftSchedule(3, 100_000, 1.0, 10);
+        Stage first = schedule.next(view(0, OptionalDouble.empty())).orElseThrow();
+        assertThat(first).isEqualTo(StageSchedule.paperStage(0, 100_000));
+        Stage second = schedule.next(view(1, OptionalDouble.empty())).orElseThrow();
+        assertThat(second.decoderEpochs()).isEqualTo(10);
+        assertThat(second.klBeta()).isEqualTo(StageSchedule.LATER_STAGE_KL_BETA);
+        assertThat(schedule.next(view(3, OptionalDouble.empty()))).isEmpty();
+        assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.of(0.4)))).isFalse();
+        assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.empty()))).isFalse();
+        assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.of(1.3)))).isTrue();
+        assertThat(schedule.maxEncoderSteps()).isEqualTo(300_000);
+    }
+
+    private static TrainingProgress view(int stage, OptionalDouble kl) {
+        return new TrainingProgress(stage, 5_000, 5_000, List.of(), List.of(), Optional.empty(), kl);
     }
 }

@@ -25,10 +25,10 @@ final class ProgressBarListener implements TrainingListener {
 
     @Override
     public void onTrainingStart(EnvSpec spec, StageSchedule schedule) {
-        stages = schedule.size();
+        stages = schedule.maxStages();
         bar = new ProgressBarBuilder()
                 .setTaskName("GoRL " + spec.id())
-                .setInitialMax(schedule.totalEncoderSteps())
+                .setInitialMax(schedule.maxEncoderSteps())
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500)
                 .setMaxRenderedLength(160)

@@ -13,6 +13,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.decoders.IdentityDecoder;
@@ -63,7 +64,8 @@ public final class TrainingBench {
             try (GoRL agent = GoRL.builder().env(timedEnv).evalEnv(eval)
                     .optimizer(Ppo.latent().criticLayers(64, 64).unrollLength(64).minibatches(8).epochs(8)
                             .rewardScaling(0.1).gamma(0.99).build())
-                    .decoder(decoder).schedule(schedule).decoderDataSize(40_000).decoderBatchSize(1024)
+                    .decoder(decoder).schedule(schedule).decoderRefit(DecoderRefit.builder().dataSize(40_000)
+                    .batchSize(1024).build())
                     .evalEvery(steps / 5).seed(1).listener(clock).build()) {
                 long start = System.nanoTime();
                 TrainingResult result = agent.train();

@@ -9,6 +9,7 @@ import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
@@ -58,7 +59,7 @@ class SacPendulumTest {
                                 .learningStarts(100).updatesPerStep(0.25).logInterval(100).build())
                         .decoder(FlowMatchingDecoder.builder().hiddenLayers(16, 16).build())
                         .schedule(StageSchedule.of(200, 200).decoderEpochs(1))
-                        .decoderDataSize(400).decoderBatchSize(128)
+                        .decoderRefit(DecoderRefit.builder().dataSize(400).batchSize(128).build())
                         .evalEvery(10_000)
                         .seed(2)
                         .listener(new TrainingListener() {
