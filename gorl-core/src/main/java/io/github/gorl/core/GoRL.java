@@ -952,8 +952,8 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
-         * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png},
-         * {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
+         * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png} (when XChart is
+         * present), {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
          *
          * @param directory the folder, created if missing
          * @return this builder

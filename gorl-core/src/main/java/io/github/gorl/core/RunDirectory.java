@@ -127,7 +127,9 @@ final class RunDirectory {
         summary.put("wall_seconds", result.wallSeconds());
         summary.put("evaluations", result.evaluations().size());
         TensorFile.writeAtomically(path.resolve("summary.json"), Checkpoints.JSON.writeValueAsBytes(summary));
-        LearningCurves.plot(path.resolve("learning_curve.png"), "GoRL on " + task,
-                Map.of("GoRL", List.<Evaluation>copyOf(result.evaluations())));
+        if (LearningCurves.available()) {
+            LearningCurves.plot(path.resolve("learning_curve.png"), "GoRL on " + task,
+                    Map.of("GoRL", List.<Evaluation>copyOf(result.evaluations())));
+        }
     }
 }

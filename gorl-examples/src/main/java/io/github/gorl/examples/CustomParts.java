@@ -83,7 +83,7 @@ public final class CustomParts {
                 StageSchedule.of(409_600, 102_400).decoderEpochs(10), 512_000, seed);
         System.out.println("(c) user schedule DriftSchedule + built-in latent PPO and flow-matching decoder");
         train(pendulumPpo(), FlowMatchingDecoder.builder().hiddenLayers(64, 64).build(), 16,
-                new DriftSchedule(3, 100_000, DRIFT_KL, 10), 5_000, seed);
+                new DriftSchedule(3, 100_000, 30_000, DRIFT_KL, 10), 5_000, seed);
     }
 
     /** The KL to the prior, in nats per state, past which (c) refits the decoder. */
@@ -98,19 +98,21 @@ public final class CustomParts {
     /**
      * (c) A user schedule: refit the decoder once the latent policy has drifted from the prior, where the decoder
      * was trained. Stage {@code k} has the paper's knobs ({@link StageSchedule#paperStage}) and at most
-     * {@code stageSteps} encoder steps; after each evaluation its encoder phase ends if the optimizer's latest mean
-     * {@code KL(pi_theta(.|s) || N(0, I))} exceeds {@code maxKl}. It decides from the {@link TrainingProgress}
-     * alone, so checkpoints resume it exactly.
+     * {@code stageSteps} encoder steps; after each evaluation past its first {@code minStageSteps} steps, its encoder
+     * phase ends if the optimizer's latest mean {@code KL(pi_theta(.|s) || N(0, I))} exceeds {@code maxKl}. It
+     * decides from the {@link TrainingProgress} alone, so checkpoints resume it exactly.
      */
     static final class DriftSchedule implements StageSchedule {
         private final int stages;
         private final long stageSteps;
+        private final long minStageSteps;
         private final double maxKl;
         private final int decoderEpochs;
 
-        DriftSchedule(int stages, long stageSteps, double maxKl, int decoderEpochs) {
+        DriftSchedule(int stages, long stageSteps, long minStageSteps, double maxKl, int decoderEpochs) {
             this.stages = stages;
             this.stageSteps = stageSteps;
+            this.minStageSteps = minStageSteps;
             this.maxKl = maxKl;
             this.decoderEpochs = decoderEpochs;
         }
@@ -127,7 +129,7 @@ public final class CustomParts {
 
         @Override
         public boolean endEncoderPhase(TrainingProgress run) {
-            return run.klToPrior().orElse(0) > maxKl;
+            return run.stageSteps() >= minStageSteps && run.klToPrior().orElse(0) > maxKl;
         }
 
         @Override
@@ -142,8 +144,8 @@ public final class CustomParts {
 
         @Override
         public Map<String, Object> config() {
-            return Map.of("type", "drift", "stages", stages, "stageSteps", stageSteps, "maxKl", maxKl,
-                    "decoderEpochs", decoderEpochs);
+            return Map.of("type", "drift", "stages", stages, "stageSteps", stageSteps, "minStageSteps", minStageSteps,
+                    "maxKl", maxKl, "decoderEpochs", decoderEpochs);
         }
     }
 
@@ -192,18 +194,22 @@ public final class CustomParts {
             seed = initSeed;
             output = Linear.builder().setUnits(2L * actionDim).build();
             net = new SequentialBlock()
-                    .add(Linear.builder().setUnits(64).build()).add(Activation::relu)
-                    .add(Linear.builder().setUnits(64).build()).add(Activation::relu)
+                    .add(Linear.builder().setUnits(64).build()).add(Activation.swishBlock(1f))  // SiLU
+                    .add(Linear.builder().setUnits(64).build()).add(Activation.swishBlock(1f))
                     .add(output);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, spec.observationDim()));
-            // DJL's initializers draw from the engine's global generator; redraw from this decoder's own seed, so
-            // that a run is reproducible whatever else the JVM does.
+            // DJL's initializers draw from the engine's global generator; redraw from this decoder's own seed (as
+            // PyTorch initializes a linear layer: U(-1/sqrt(fanIn), 1/sqrt(fanIn)) for weights and biases), so that
+            // a run is reproducible whatever else the JVM does.
             SplittableRandom random = new SplittableRandom(seed);
+            long fanIn = spec.observationDim();
             for (Pair<String, Parameter> p : net.getParameters()) {
                 NDArray w = p.getValue().getArray();
-                long fanIn = w.getShape().dimension() > 1 ? w.getShape().get(1) : 1;
+                if (w.getShape().dimension() > 1) {
+                    fanIn = w.getShape().get(1);
+                }
                 float[] values = new float[Math.toIntExact(w.size())];
-                for (int k = 0; k < values.length && w.getShape().dimension() > 1; k++) {
+                for (int k = 0; k < values.length; k++) {
                     values[k] = (float) ((2 * random.nextDouble() - 1) / Math.sqrt(fanIn));
                 }
                 w.set(values);
@@ -269,10 +275,22 @@ public final class CustomParts {
                             collector.backward(nll);
                             sum += nll.getFloat();
                         }
+                        // Clip the global gradient norm at 1, then one Adam step per parameter, and zero the
+                        // gradients. getGradient() returns a new handle each call: close it, and every temporary.
+                        double squares = 0;
+                        for (Pair<String, Parameter> p : net.getParameters()) {
+                            try (NDArray g = p.getValue().getArray().getGradient(); NDArray g2 = g.square();
+                                    NDArray total = g2.sum()) {
+                                squares += total.getFloat();
+                            }
+                        }
+                        float scale = (float) Math.min(1, 1 / Math.sqrt(squares + 1e-12));
                         for (Pair<String, Parameter> p : net.getParameters()) {
                             NDArray w = p.getValue().getArray();
-                            adam.update(p.getValue().getId(), w, w.getGradient());
-                            w.getGradient().subi(w.getGradient());
+                            try (NDArray g = w.getGradient(); NDArray clipped = g.mul(scale)) {
+                                adam.update(p.getValue().getId(), w, clipped);
+                                g.muli(0);
+                            }
                         }
                     }
                 }

@@ -1,7 +1,7 @@
 package io.github.gorl.examples;
 
 import io.github.gorl.api.Env;
-import io.github.gorl.core.analysis.ActionDistribution;
+import io.github.gorl.analysis.ActionDistribution;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;

@@ -110,7 +110,7 @@ class CustomPartsTest {
 
     @Test
     void driftSchedule_endsAPhaseOnceTheKlPassesItsBound_andGivesThePapersKnobs() {
-        CustomParts.DriftSchedule schedule = new CustomParts.DriftSchedule(3, 100_000, 1.0, 10);
+        CustomParts.DriftSchedule schedule = new CustomParts.DriftSchedule(3, 100_000, 2_000, 1.0, 10);
         Stage first = schedule.next(view(0, OptionalDouble.empty())).orElseThrow();
         assertThat(first).isEqualTo(StageSchedule.paperStage(0, 100_000));
         Stage second = schedule.next(view(1, OptionalDouble.empty())).orElseThrow();
@@ -120,10 +120,13 @@ class CustomPartsTest {
         assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.of(0.4)))).isFalse();
         assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.empty()))).isFalse();
         assertThat(schedule.endEncoderPhase(view(1, OptionalDouble.of(1.3)))).isTrue();
+        // Not before minStageSteps steps of the stage.
+        assertThat(schedule.endEncoderPhase(new TrainingProgress(1, 5_000, 4_000, List.of(), List.of(),
+                Optional.empty(), OptionalDouble.of(1.3)))).isFalse();
         assertThat(schedule.maxEncoderSteps()).isEqualTo(300_000);
     }
 
     private static TrainingProgress view(int stage, OptionalDouble kl) {
-        return new TrainingProgress(stage, 5_000, 5_000, List.of(), List.of(), Optional.empty(), kl);
+        return new TrainingProgress(stage, 5_000, 2_000, List.of(), List.of(), Optional.empty(), kl);
     }
 }

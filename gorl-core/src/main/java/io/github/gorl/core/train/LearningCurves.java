@@ -13,10 +13,23 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** PNG learning curves (evaluation return against environment steps), drawn with XChart. */
+/**
+ * PNG learning curves (evaluation return against environment steps), drawn with XChart, an optional dependency of
+ * gorl-core ({@code org.knowm.xchart:xchart}): without it {@link #available()} is false and run directories skip
+ * {@code learning_curve.png}.
+ */
 public final class LearningCurves {
 
     private LearningCurves() {}
+
+    /**
+     * Whether XChart is present, so that {@link #plot} can draw.
+     *
+     * @return true if {@code org.knowm.xchart:xchart} is on the class or module path
+     */
+    public static boolean available() {
+        return Listeners.present("org.knowm.xchart.XYChart");
+    }
 
     /**
      * Draws one curve per named series and writes the PNG atomically.

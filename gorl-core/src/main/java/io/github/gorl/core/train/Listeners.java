@@ -11,12 +11,33 @@ public final class Listeners {
 
     /**
      * A terminal progress bar over the environment-step budget, showing the stage, the phase, the last
-     * evaluation return and the steps per second.
+     * evaluation return and the steps per second. Drawn by {@code me.tongfei:progressbar}, an optional dependency of
+     * gorl-core: add it to use this listener.
      *
      * @return a new listener (one per training run)
+     * @throws IllegalStateException if {@code me.tongfei:progressbar} is not on the class or module path
      */
     public static TrainingListener progressBar() {
+        if (!present("me.tongfei.progressbar.ProgressBar")) {
+            throw new IllegalStateException("Listeners.progressBar() needs the optional dependency"
+                    + " me.tongfei:progressbar (0.10.x); add it to your build");
+        }
         return new ProgressBarListener();
+    }
+
+    /**
+     * Whether a class of an optional dependency can be loaded.
+     *
+     * @param className the class
+     * @return true if it is on the class or module path
+     */
+    static boolean present(String className) {
+        try {
+            Class.forName(className, false, Listeners.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     /**

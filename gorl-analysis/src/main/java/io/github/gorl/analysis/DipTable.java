@@ -1,4 +1,4 @@
-package io.github.gorl.core.analysis;
+package io.github.gorl.analysis;
 
 /**
  * Quantiles of Hartigan's dip statistic for samples of the uniform distribution, the least favourable unimodal

@@ -1,4 +1,4 @@
-package io.github.gorl.core.analysis;
+package io.github.gorl.analysis;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.github.gorl.core.analysis;
+package io.github.gorl.analysis;
 
 /**
  * The outcome of Hartigan's dip test of unimodality for one sample.

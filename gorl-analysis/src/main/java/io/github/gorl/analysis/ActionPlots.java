@@ -1,4 +1,4 @@
-package io.github.gorl.core.analysis;
+package io.github.gorl.analysis;
 
 import java.awt.Color;
 import java.awt.Graphics2D;

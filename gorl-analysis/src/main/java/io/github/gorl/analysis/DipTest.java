@@ -1,4 +1,4 @@
-package io.github.gorl.core.analysis;
+package io.github.gorl.analysis;
 
 import io.github.gorl.api.Validate;
 import java.util.Arrays;
