@@ -8,6 +8,8 @@ import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.DecoderSource;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.Preset;
+import io.github.gorl.core.baselines.BaselineBuilder;
 import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.core.baselines.Dppo;
 import io.github.gorl.core.baselines.Fpo;
@@ -28,15 +30,22 @@ final class AgentFactory {
 
     private AgentFactory() {}
 
-    /** The latent optimizer {@code --optimizer name} with the task's preset settings. */
-    static LatentPolicyOptimizer optimizer(String name, Preset preset, String task) {
+    /** The latent optimizer {@code --optimizer name} with the task's CPU preset. */
+    static LatentPolicyOptimizer optimizer(String name, String task) {
         return switch (name.toLowerCase(Locale.ROOT)) {
-            case "ppo" -> preset.ppo(task).build();
-            case "sac" -> preset.sac(task).build();
-            case "fpo" -> preset.baseline(Fpo.builder(), task).build();
-            case "dppo" -> preset.baseline(Dppo.builder(), task).build();
+            case "ppo" -> Preset.cpu(task).ppo().build();
+            case "sac" -> Preset.cpuSac(task).sac().build();
+            case "fpo" -> baseline(Fpo.builder(), Preset.cpu(task)).build();
+            case "dppo" -> baseline(Dppo.builder(), Preset.cpu(task)).build();
             default -> throw new IllegalArgumentException("--optimizer must be ppo, sac, fpo or dppo, got '" + name + "'");
         };
+    }
+
+    /** A baseline builder with the preset's PPO settings (critic, unroll, minibatches, epochs, reward scale, gamma). */
+    private static <B extends BaselineBuilder<B>> B baseline(B builder, Preset preset) {
+        return builder.criticLayers(preset.criticLayers()).unrollLength(preset.unrollLength())
+                .minibatches(preset.minibatches()).epochs(preset.epochs()).rewardScaling(preset.rewardScaling())
+                .gamma(preset.gamma());
     }
 
     /** The decoder {@code --decoder name} with its defaults. */
@@ -126,7 +135,7 @@ final class AgentFactory {
             agent = GoRL.builder()
                     .env(train)
                     .evalEnv(eval)
-                    .optimizer(optimizer(optimizerName, Preset.forTask(task), task))
+                    .optimizer(optimizer(optimizerName, task))
                     .decoder(decoder(decoderName, hiddenLayers))
                     .decoderSource(source)
                     // Not trained again: any valid schedule will do, and a single stage suits every decoder.

@@ -1,12 +1,12 @@
 package io.github.gorl.examples;
 
-import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.Preset;
 import io.github.gorl.core.train.Listeners;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,10 +149,7 @@ final class TrainCommand implements Callable<Integer> {
             };
             decoder = "identity";
         }
-        Preset preset = Preset.forTask(task);
-        if (optimizer.equalsIgnoreCase("sac")) {
-            preset = preset.sacBudget(task);
-        }
+        Preset preset = optimizer.equalsIgnoreCase("sac") ? Preset.cpuSac(task) : Preset.cpu(task);
         if (stageSteps != null && (steps != null || spec.commandLine().getParseResult().hasMatchedOption("--stages"))) {
             throw new IllegalArgumentException("give --stage-steps or --steps/--stages, not both");
         }
@@ -205,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
             GoRL.Builder builder = GoRL.builder()
                     .env(train)
                     .evalEnv(eval)
-                    .optimizer(optimizer(preset))
+                    .optimizer(AgentFactory.optimizer(optimizer, task))
                     .decoder(AgentFactory.decoder(decoder, hidden))
                     .decoderSource(AgentFactory.decoderSource(decoderSource))
                     .schedule(schedule)
@@ -254,9 +251,5 @@ final class TrainCommand implements Callable<Integer> {
             s[i] = budget / n + (i < budget % n ? 1 : 0);
         }
         return StageSchedule.of(s);
-    }
-
-    private LatentPolicyOptimizer optimizer(Preset preset) {
-        return AgentFactory.optimizer(optimizer, preset, task);
     }
 }

@@ -32,7 +32,7 @@ class MultimodalityCommandTest {
                 GoRL agent = GoRL.builder()
                         .env(train)
                         .evalEnv(eval)
-                        .optimizer(AgentFactory.optimizer("ppo", Preset.forTask(TASK), TASK))
+                        .optimizer(AgentFactory.optimizer("ppo", TASK))
                         .decoder(AgentFactory.decoder("flow"))
                         .schedule(StageSchedule.scaled(1000))
                         .seed(3)
