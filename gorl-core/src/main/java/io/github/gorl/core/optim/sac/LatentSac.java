@@ -20,6 +20,9 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.api.NonFinitePolicy;
+import io.github.gorl.core.optim.GaussianHead;
+import io.github.gorl.core.optim.PolicyInference;
+import io.github.gorl.core.optim.RandomStreams;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -80,7 +83,7 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     private EnvSpec spec;
     private NDManager manager;
-    private LatentActor actor;
+    private GaussianHead actor;
     private Mlp q1;
     private Mlp q2;
     private Mlp q1Target;
@@ -95,11 +98,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     private RunningNormalizer normalizer;
     private ReplayBuffer buffer;
     private ReplayBuffer.Batch batch;
-    private SplittableRandom reinitRandom;
-    private SplittableRandom envSeedRandom;
-    private SplittableRandom noiseRandom;
-    private SplittableRandom sampleRandom;
-    private SplittableRandom actRandom;
+    private RandomStreams random;
 
     // The env being learned on: its episodes continue across learn calls with the same instance.
     private VectorEnv env;
@@ -137,13 +136,10 @@ final class LatentSac implements LatentPolicyOptimizer {
         long actorSeed = root.nextLong();
         long q1Seed = root.nextLong();
         long q2Seed = root.nextLong();
-        reinitRandom = root.split();
-        envSeedRandom = root.split();
-        noiseRandom = root.split();
-        sampleRandom = root.split();
-        actRandom = root.split();
+        random = RandomStreams.split(root);
         manager = NDManager.newBaseManager(device);
-        actor = new LatentActor(manager, obsDim, config.actorLayers(), latentDim, actorSeed);
+        actor = new GaussianHead(manager, obsDim, config.actorLayers(), latentDim, actorSeed,
+                GaussianHead.StdMap.SOFTPLUS);
         q1 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
         q2 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q2Seed);
         q1Target = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
@@ -174,9 +170,9 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public void resetToPrior() {
         requireInitialized();
-        actor.resetToPrior(reinitRandom.nextLong());
-        long q1Seed = reinitRandom.nextLong();
-        long q2Seed = reinitRandom.nextLong();
+        actor.resetToPrior(random.reinit().nextLong());
+        long q1Seed = random.reinit().nextLong();
+        long q2Seed = random.reinit().nextLong();
         if (config.resetCriticOnStage() || updates == 0) {
             q1.reinitialize(q1Seed);
             q2.reinitialize(q2Seed);
@@ -206,12 +202,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public boolean reseed(long seed) {
         requireInitialized();
-        SplittableRandom root = new SplittableRandom(seed);
-        reinitRandom = root.split();
-        envSeedRandom = root.split();
-        noiseRandom = root.split();
-        sampleRandom = root.split();
-        actRandom = root.split();
+        random = RandomStreams.of(seed);
         env = null;
         return true;
     }
@@ -290,7 +281,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             if (restart) {
                 // Skipped: end every episode (the vector env cannot reset one sub-env alone) and start afresh.
                 Arrays.fill(episodeReturns, 0);
-                env.reset(envSeedRandom.nextLong(), observations);
+                env.reset(random.envSeeds().nextLong(), observations);
             } else {
                 System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
             }
@@ -326,7 +317,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             episodeReturns = new double[numEnvs];
         }
         Arrays.fill(episodeReturns, 0);
-        latentEnv.reset(envSeedRandom.nextLong(), observations);
+        latentEnv.reset(random.envSeeds().nextLong(), observations);
         env = latentEnv;
     }
 
@@ -336,11 +327,11 @@ final class LatentSac implements LatentPolicyOptimizer {
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(FloatBuffer.wrap(observations, 0, numEnvs * spec.observationDim()),
                     new Shape(numEnvs, spec.observationDim()), DataType.FLOAT32);
-            LatentActor.Head head = actor.forward(normalize(obs));
+            GaussianHead.Distribution head = actor.forward(normalize(obs));
             float[] mean = head.mean().toFloatArray();
             float[] std = head.std().toFloatArray();
             for (int k = 0; k < numEnvs * latentDim; k++) {
-                latents[k] = mean[k] + std[k] * (float) noiseRandom.nextGaussian();
+                latents[k] = mean[k] + std[k] * (float) random.noise().nextGaussian();
             }
         }
     }
@@ -381,7 +372,7 @@ final class LatentSac implements LatentPolicyOptimizer {
      * @return {@link UpdateStats} in order
      */
     float[] update(long stepInCall) {
-        buffer.sample(sampleRandom, batch);
+        buffer.sample(random.minibatches(), batch);
         int n = batch.size;
         int obsDim = spec.observationDim();
         int latentDim = spec.actionDim();
@@ -424,7 +415,7 @@ final class LatentSac implements LatentPolicyOptimizer {
                 NDArray entropy;
                 NDArray kl;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    LatentActor.Head head = actor.forward(x);
+                    GaussianHead.Distribution head = actor.forward(x);
                     NDArray sampled = head.mean().add(head.std().mul(z));
                     logProbability = Gaussian.logProbability(sampled, head.mean(), head.std());
                     NDArray input = NDArrays.concat(new NDList(x, sampled), 1);
@@ -478,7 +469,7 @@ final class LatentSac implements LatentPolicyOptimizer {
      */
     NDArray qTargets(NDArray xNext, NDArray rewards, NDArray notTerminated, NDArray z) {
         long n = xNext.getShape().get(0);
-        LatentActor.Head head = actor.forward(xNext);
+        GaussianHead.Distribution head = actor.forward(xNext);
         NDArray next = head.mean().add(head.std().mul(z));
         NDArray input = NDArrays.concat(new NDList(xNext, next), 1);
         NDArray minQ = q1Target.forward(input).minimum(q2Target.forward(input)).reshape(n);
@@ -565,11 +556,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     }
 
     private float[] gaussian(int count) {
-        float[] z = new float[count];
-        for (int k = 0; k < count; k++) {
-            z[k] = (float) noiseRandom.nextGaussian();
-        }
-        return z;
+        return Gaussian.standardNormal(random.noise(), count);
     }
 
     private static NDArray matrix(NDManager scope, float[] values, int rows, int cols) {
@@ -630,26 +617,8 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
         requireInitialized();
-        int rows = (int) Validate.rows("observations", observations, spec.observationDim());
-        NDManager caller = observations.getManager();
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray obs = observations.toDevice(manager.getDevice(), true);
-            obs.attach(scope);
-            LatentActor.Head head = actor.forward(normalize(obs));
-            NDArray latent;
-            if (deterministic) {
-                latent = head.mean();
-            } else {
-                float[] z = new float[rows * spec.actionDim()];
-                for (int k = 0; k < z.length; k++) {
-                    z[k] = (float) actRandom.nextGaussian();
-                }
-                latent = head.mean().add(head.std().mul(scope.create(z, new Shape(rows, spec.actionDim()))));
-            }
-            NDArray result = latent.toDevice(observations.getDevice(), true);
-            result.attach(caller);
-            return result;
-        }
+        return PolicyInference.act(manager, observations, spec.observationDim(),
+                obs -> actor.forward(normalize(obs)).sample(random.act(), deterministic));
     }
 
     @Override
@@ -787,7 +756,7 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     // Accessors for tests.
 
-    LatentActor actor() {
+    GaussianHead actor() {
         return actor;
     }
 
