@@ -14,11 +14,16 @@ import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.optim.ppo.Minibatch;
 import io.github.gorl.core.optim.ppo.PpoEngine;
 import io.github.gorl.core.optim.ppo.PpoPolicy;
+import io.github.gorl.decoders.nn.DoubleBits;
+import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -101,6 +106,28 @@ final class BaselineTesting {
             assertThat(m.values()).containsKeys("policy_loss", "value_loss", "approx_kl", "clip_fraction");
         }
         return seen;
+    }
+
+    /**
+     * A file of format version 1, as the baselines wrote before the PPO engine (the stage knobs as the floats
+     * {@code [clip, gradNormClip]}), loads: parameters and knobs come back.
+     */
+    static void loadsVersion1(PpoEngine trained, PpoEngine restored, Path dir, String kind) throws IOException {
+        trained.save(dir);
+        Path file = dir.resolve(trained.name() + ".tensors");
+        Map<String, float[]> entries = new LinkedHashMap<>(TensorFile.read(file, kind, 2).entries());
+        entries.put("stage", new float[] {0.3f, 1.5f});
+        TensorFile.write(file, kind, 1, entries);
+        restored.load(dir);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray obs = manager.create(new float[] {0, 1, 2, 3, 4, 5, -1, 0.5f, 9}, new Shape(3, OBS));
+            assertThat(restored.act(obs, true).toFloatArray()).containsExactly(trained.act(obs, true).toFloatArray());
+        }
+        Path resaved = Files.createDirectories(dir.resolve("resaved"));
+        restored.save(resaved);
+        TensorFile.Content content = TensorFile.read(resaved.resolve(trained.name() + ".tensors"), kind, 2);
+        assertThat(DoubleBits.decode(content.require("stage", 6), 3, "stage")).containsExactly(0, 0.3f, 1.5f);
+        assertThat(restored.klWeight()).isZero();
     }
 
     /** Save, load into a differently seeded twin: deterministic actions agree exactly. */

@@ -110,6 +110,14 @@ class DppoTest {
     }
 
     @Test
+    void load_readsTheVersion1FormatWhoseStageKnobsWereFloats(@TempDir Path dir) throws IOException {
+        try (PpoEngine trained = initialized(dppo().build(), 6); PpoEngine restored = initialized(dppo().build(), 7)) {
+            BaselineTesting.ratioAfterOneStep(trained, 1.0);
+            BaselineTesting.loadsVersion1(trained, restored, dir, Dppo.FILE_KIND);
+        }
+    }
+
+    @Test
     void builder_nameAndConfig() {
         try (var dppo = Dppo.builder().build()) {
             assertThat(dppo.name()).isEqualTo("dppo");

@@ -144,6 +144,14 @@ class FpoTest {
     }
 
     @Test
+    void load_readsTheVersion1FormatWhoseStageKnobsWereFloats(@TempDir Path dir) throws IOException {
+        try (PpoEngine trained = initialized(fpo().build(), 6); PpoEngine restored = initialized(fpo().build(), 7)) {
+            BaselineTesting.ratioAfterOneStep(trained, 1.0);
+            BaselineTesting.loadsVersion1(trained, restored, dir, Fpo.FILE_KIND);
+        }
+    }
+
+    @Test
     void builder_nameAndConfig() {
         try (var fpo = Fpo.builder().build()) {
             assertThat(fpo.name()).isEqualTo("fpo");

@@ -15,6 +15,8 @@ import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.core.optim.GaussianHead;
+import io.github.gorl.decoders.nn.DoubleBits;
+import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -263,6 +265,17 @@ class LatentPpoTest {
                 restored.learn(b, 1, TrainingListener.NONE);
             }
         }
+    }
+
+    @Test
+    void save_keepsTheLatentPpoFormatVersion1(@TempDir Path dir) throws IOException {
+        try (PpoEngine ppo = initialized(small().klToPrior(0.25), 20)) {
+            ppo.beginStage(new Stage(10, 0, 1e-3, 0.3, 1.0));
+            ppo.save(dir);
+        }
+        TensorFile.Content content = TensorFile.read(dir.resolve("latent-ppo.tensors"), "latent-ppo", 1);
+        assertThat(content.entries().keySet()).startsWith("dims", "actor.sizes").contains("critic.sizes", "stage");
+        assertThat(DoubleBits.decode(content.require("stage", 6), 3, "stage")).containsExactly(1e-3, 0.3, 1.0);
     }
 
     @Test
