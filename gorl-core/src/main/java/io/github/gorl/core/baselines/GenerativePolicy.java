@@ -126,8 +126,8 @@ abstract class GenerativePolicy implements PpoPolicy {
     }
 
     /**
-     * Re-draws the network and zeroes its output layer, so that it outputs 0: FPO then samples {@code a = eps ~ N(0, I)}
-     * and DPPO a random walk from {@code N(0, I)}.
+     * Re-draws the network and zeroes its output layer, so that it outputs 0: FPO then samples
+     * {@code a = eps ~ N(0, I)} and DPPO a random walk from {@code N(0, I)}.
      */
     @Override
     public final void resetToPrior(long seed) {

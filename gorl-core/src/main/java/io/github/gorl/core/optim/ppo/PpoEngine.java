@@ -75,7 +75,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     /** Rows per pass when recomputing {@code l_old}: FPO's statistic widens every row by its Monte-Carlo draws. */
     private static final int STATISTIC_CHUNK_ROWS = 4096;
     /** The clamp of the log-ratio under dual clipping. */
-    public static final float LOG_RATIO_BOUND = 20f;
+    private static final float LOG_RATIO_BOUND = 20f;
 
     /**
      * Where an optimizer saves itself.
