@@ -20,6 +20,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.optim.NonFiniteValues;
 import io.github.gorl.core.optim.PolicyInference;
 import io.github.gorl.core.optim.RandomStreams;
 import io.github.gorl.decoders.nn.Adam;
@@ -381,19 +382,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
 
     /** Throws for a non-finite reward, observation or final observation of sub-env {@code i} in {@code step}. */
     private static void requireFinite(VectorStep step, int i, int t, long envStep) {
-        String what = null;
-        if (!Float.isFinite(step.rewards()[i])) {
-            what = "reward " + step.rewards()[i];
-        }
-        int obsDim = step.observationDim();
-        boolean done = step.terminated()[i] || step.truncated()[i];
-        for (int k = i * obsDim; what == null && k < (i + 1) * obsDim; k++) {
-            if (!Float.isFinite(step.observations()[k])) {
-                what = "observation[" + (k - i * obsDim) + "] " + step.observations()[k];
-            } else if (done && !Float.isFinite(step.finalObservations()[k])) {
-                what = "final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k];
-            }
-        }
+        String what = NonFiniteValues.firstIn(step, i);
         if (what != null) {
             throw new NonFiniteException("non-finite " + what + " from sub-env " + i + " at rollout step " + t
                     + " (env step " + envStep + " of this learn call)", i, envStep);

@@ -21,6 +21,7 @@ import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.api.NonFinitePolicy;
 import io.github.gorl.core.optim.GaussianHead;
+import io.github.gorl.core.optim.NonFiniteValues;
 import io.github.gorl.core.optim.PolicyInference;
 import io.github.gorl.core.optim.RandomStreams;
 import io.github.gorl.decoders.nn.Adam;
@@ -258,7 +259,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             boolean[] terminated = envStep.terminated();
             boolean[] truncated = envStep.truncated();
             for (int i = 0; i < numEnvs && !envFailed; i++) {
-                String problem = nonFiniteValue(envStep, i);
+                String problem = NonFiniteValues.firstIn(envStep, i);
                 if (problem != null) {
                     NonFiniteException e = new NonFiniteException("non-finite " + problem + " from sub-env " + i
                             + " at env step " + (taken + i + 1) + " of this learn call", i, taken + i + 1);
@@ -334,27 +335,6 @@ final class LatentSac implements LatentPolicyOptimizer {
                 latents[k] = mean[k] + std[k] * (float) random.noise().nextGaussian();
             }
         }
-    }
-
-    /**
-     * A NaN or infinite value from the env would silently poison every parameter: names the first one of sub-env
-     * {@code i} in this step, or returns {@code null} when its transition is finite.
-     */
-    private static String nonFiniteValue(VectorStep step, int i) {
-        int obsDim = step.observationDim();
-        if (!Float.isFinite(step.rewards()[i])) {
-            return "reward " + step.rewards()[i];
-        }
-        boolean done = step.terminated()[i] || step.truncated()[i];
-        for (int k = i * obsDim; k < (i + 1) * obsDim; k++) {
-            if (!Float.isFinite(step.observations()[k])) {
-                return "observation[" + (k - i * obsDim) + "] " + step.observations()[k];
-            }
-            if (done && !Float.isFinite(step.finalObservations()[k])) {
-                return "final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k];
-            }
-        }
-        return null;
     }
 
     /** The names and order of the per-update statistics that {@link #update} returns. */
