@@ -3,10 +3,10 @@ package io.github.gorl.core;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.gorl.core.optim.GaussianHead;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
@@ -24,9 +24,10 @@ import java.util.SplittableRandom;
  * The learnable prior of the paper's ablation: a state-conditional diagonal Gaussian
  * {@code p_psi(eps|s) = N(mu_psi(s), diag sigma_psi(s)^2)} over latents {@code [latentDim]}.
  *
- * <p>One {@link Mlp} ({@link #HIDDEN_LAYERS}, SiLU) maps the normalized observation to {@code [mu, log sigma]}
+ * <p>A {@link GaussianHead} ({@link #HIDDEN_LAYERS}, SiLU) maps the normalized observation to {@code [mu, log sigma]}
  * ({@code [batch, 2 * latentDim]}); {@code log sigma} is clamped to [{@link #MIN_LOG_STD}, {@link #MAX_LOG_STD}]
- * (sigma in about [0.0067, 7.39]), so a fit to nearly constant latents cannot drive the density to a spike. After
+ * (sigma in about [0.0067, 7.39], {@link GaussianHead.StdMap#CLAMPED_EXP}), so a fit to nearly constant latents
+ * cannot drive the density to a spike. After
  * {@link #reset()} the output layer is zero, so {@code mu = 0} and {@code sigma = exp(0) = 1} exactly:
  * {@code N(0, I)}, and {@link #isStandard()} is true (callers then skip the affine map altogether).
  *
@@ -39,9 +40,9 @@ final class GaussianPrior implements AutoCloseable {
     /** The hidden layer widths of the prior network. */
     static final int[] HIDDEN_LAYERS = {64, 64};
     /** The lower clamp of {@code log sigma}. */
-    static final double MIN_LOG_STD = -5;
+    static final double MIN_LOG_STD = GaussianHead.MIN_LOG_STD;
     /** The upper clamp of {@code log sigma}. */
-    static final double MAX_LOG_STD = 2;
+    static final double MAX_LOG_STD = GaussianHead.MAX_LOG_STD;
     /** Adam steps of one {@link #fit}. */
     static final int FIT_UPDATES = 2_000;
     /** The Adam learning rate of {@link #fit}. */
@@ -57,10 +58,9 @@ final class GaussianPrior implements AutoCloseable {
     private final NDManager manager;
     private final int observationDim;
     private final int latentDim;
+    private final GaussianHead head;
     private final Mlp mlp;
     private final RunningNormalizer normalizer;
-    private final NDIndex meanColumns;
-    private final NDIndex logStdColumns;
     private boolean standard;
 
     /**
@@ -75,16 +75,16 @@ final class GaussianPrior implements AutoCloseable {
         this.manager = parent.newSubManager();
         this.observationDim = observationDim;
         this.latentDim = latentDim;
-        this.mlp = new Mlp(manager, observationDim, HIDDEN_LAYERS, 2 * latentDim, seed);
+        this.head = new GaussianHead(manager, observationDim, HIDDEN_LAYERS, latentDim, seed,
+                GaussianHead.StdMap.CLAMPED_EXP);
+        this.mlp = head.mlp();
         this.normalizer = new RunningNormalizer(manager, observationDim, OBSERVATION_CLIP);
-        this.meanColumns = new NDIndex(":, 0:" + latentDim);
-        this.logStdColumns = new NDIndex(":, " + latentDim + ":");
         reset();
     }
 
-    /** Makes the prior exactly {@code N(0, I)}: zero output layer, normalizer forgotten. */
+    /** Makes the prior exactly {@code N(0, I)}: zero output layer (hidden layers kept), normalizer forgotten. */
     void reset() {
-        mlp.zeroOutputLayer();
+        head.resetOutputToPrior();
         normalizer.reset();
         standard = true;
     }
@@ -105,10 +105,9 @@ final class GaussianPrior implements AutoCloseable {
      * @return {@code mu} and {@code sigma}, {@code [batch, latentDim]} each, attached to the input's manager
      */
     NDArray[] meanStd(NDArray observations) {
-        NDArray out = mlp.forward(normalizer.normalize(observations.toType(DataType.FLOAT32, false)));
-        NDArray mean = out.get(meanColumns);
-        NDArray std = out.get(logStdColumns).clip(MIN_LOG_STD, MAX_LOG_STD).exp();
-        return new NDArray[] {mean, std};
+        GaussianHead.Distribution p =
+                head.forward(normalizer.normalize(observations.toType(DataType.FLOAT32, false)));
+        return new NDArray[] {p.mean(), p.std()};
     }
 
     /**

@@ -14,6 +14,8 @@ import io.github.gorl.api.StepResult;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.baselines.Dppo;
+import io.github.gorl.core.baselines.Fpo;
 import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.core.optim.sac.Sac;
 import io.github.gorl.decoders.IdentityDecoder;
@@ -25,11 +27,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongPredicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A NaN from an env stops training with the global env step, the sub-env and the last good checkpoint named, in
- * training and in evaluation; {@code onNonFinite(SKIP_BATCH)} drops the data instead and trains to the end.
+ * training and in evaluation; {@code onNonFinite(SKIP_BATCH)} drops the data instead and trains to the end. The
+ * baselines share latent PPO's engine and so its handling.
  *
  * <p>The poisoned env is sub-env 1 of 2, so its {@code n}-th step is vector step {@code n} and, counting
  * transitions from 1 in sub-env order, global env step {@code 2 (n - 1) + 2 = 2n}.
@@ -43,6 +48,15 @@ class NonFiniteTest {
 
     private static LatentPolicyOptimizer ppo() {
         return Ppo.latent().actorLayers(16).criticLayers(16).unrollLength(32).minibatches(2).epochs(2).build();
+    }
+
+    /** FPO or DPPO with batches of 64 steps, as {@link #ppo()}. */
+    private static LatentPolicyOptimizer baseline(String name) {
+        return name.equals("fpo")
+                ? Fpo.builder().hiddenLayers(16).criticLayers(16).steps(2).mcSamples(4).unrollLength(32)
+                        .minibatches(2).epochs(2).build()
+                : Dppo.builder().hiddenLayers(16).criticLayers(16).steps(2).unrollLength(32).minibatches(2)
+                        .epochs(2).build();
     }
 
     private static LatentPolicyOptimizer sac() {
@@ -75,8 +89,13 @@ class NonFiniteTest {
 
     @Test
     void ppo_nanRewardInTraining_namesTheGlobalStepSubEnvAndLastCheckpoint() {
-        // PPO's batches are 64 steps: checkpoints at 512 and 1024, the NaN from step 701 of sub-env 1 on.
-        assertThatThrownBy(() -> train(ppo(), n -> n > 700, n -> false, 500, NonFinitePolicy.STOP,
+        stopsNamingTheGlobalStepSubEnvAndLastCheckpoint(ppo());
+    }
+
+    /** {@code optimizer} learns in batches of 64 steps; sub-env 1 returns NaN rewards from its 701st step on. */
+    private void stopsNamingTheGlobalStepSubEnvAndLastCheckpoint(LatentPolicyOptimizer optimizer) {
+        // Checkpoints at 512 and 1024, the NaN from step 701 of sub-env 1 on.
+        assertThatThrownBy(() -> train(optimizer, n -> n > 700, n -> false, 500, NonFinitePolicy.STOP,
                 new ArrayList<>()))
                 .isInstanceOfSatisfying(NonFiniteException.class, e -> {
                     assertThat(e.envStep()).isEqualTo(1402);
@@ -120,8 +139,13 @@ class NonFiniteTest {
 
     @Test
     void ppo_skip_dropsTheBatchAndTrainsToTheEnd() throws Exception {
+        dropsTheBatchAndTrainsToTheEnd(ppo());
+    }
+
+    /** {@code optimizer} learns in batches of 64 steps; sub-env 1 returns a NaN reward at its 700th step only. */
+    private void dropsTheBatchAndTrainsToTheEnd(LatentPolicyOptimizer optimizer) throws Exception {
         List<Metrics> metrics = new ArrayList<>();
-        TrainingResult result = train(ppo(), n -> n == 700, n -> false, 500, NonFinitePolicy.SKIP_BATCH, metrics);
+        TrainingResult result = train(optimizer, n -> n == 700, n -> false, 500, NonFinitePolicy.SKIP_BATCH, metrics);
 
         assertThat(result.envSteps()).isGreaterThanOrEqualTo(STEPS);
         assertThat(result.finalEvalReturn()).isFinite();
@@ -132,6 +156,18 @@ class NonFiniteTest {
         assertThat(skipped.get(0).step()).isEqualTo(1400);
         assertThat(skipped.get(0).values()).doesNotContainKey("policy_loss");
         assertThat(Files.readString(temp.resolve("run/metrics.csv"))).contains("skipped_batches");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fpo", "dppo"})
+    void baseline_skip_dropsTheBatchAndTrainsToTheEnd(String name) throws Exception {
+        dropsTheBatchAndTrainsToTheEnd(baseline(name));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fpo", "dppo"})
+    void baseline_nanRewardInTraining_namesTheGlobalStepSubEnvAndLastCheckpoint(String name) {
+        stopsNamingTheGlobalStepSubEnvAndLastCheckpoint(baseline(name));
     }
 
     @Test

@@ -82,20 +82,20 @@ public final class Dppo {
          * @return the optimizer
          */
         public LatentPolicyOptimizer build() {
-            return new DenoisingChainPpo(config("dppo", 0, denoisingStd));
+            return new DenoisingChainPolicy(config("dppo", 0, denoisingStd)).optimizer();
         }
     }
 
-    /** The DPPO optimizer: {@link GenerativePpo} with {@code l_theta = log pi_theta(chain | s)}. */
-    static final class DenoisingChainPpo extends GenerativePpo {
+    /** DPPO's policy: a {@link GenerativePolicy} with {@code l_theta = log pi_theta(chain | s)}. */
+    static final class DenoisingChainPolicy extends GenerativePolicy {
 
-        DenoisingChainPpo(BaselineConfig config) {
+        DenoisingChainPolicy(BaselineConfig config) {
             super(config);
         }
 
         /** The chain before the action: {@code [x_K | x_{K-1} | ... | x_1]}. */
         @Override
-        int extraWidth() {
+        public int extraWidth() {
             return config.steps() * spec.actionDim();
         }
 
@@ -104,7 +104,7 @@ public final class Dppo {
         }
 
         @Override
-        NDArray[] sample(NDArray normalizedObservations, SplittableRandom random, boolean deterministic) {
+        public Sample sample(NDArray normalizedObservations, SplittableRandom random, boolean deterministic) {
             NDManager scope = normalizedObservations.getManager();
             int n = Math.toIntExact(normalizedObservations.getShape().get(0));
             int actionDim = spec.actionDim();
@@ -119,7 +119,7 @@ public final class Dppo {
                     x = x.add(normal(scope, random, n, actionDim).muli((float) config.denoisingStd()));
                 }
             }
-            return new NDArray[] {x, deterministic ? null : NDArrays.concat(chain, 1)};
+            return new Sample(x, deterministic ? null : NDArrays.concat(chain, 1), null);
         }
 
         /** {@code sum_k log N(x_{k-1}; mu_theta(x_k, k; s), sigma^2 I)}, all steps in one batched pass. */

@@ -88,25 +88,25 @@ public final class Fpo {
          * @return the optimizer
          */
         public LatentPolicyOptimizer build() {
-            return new FlowPolicyPpo(config("fpo", mcSamples, Double.NaN));
+            return new FlowPolicy(config("fpo", mcSamples, Double.NaN)).optimizer();
         }
     }
 
-    /** The FPO optimizer: {@link GenerativePpo} with {@code l_theta = -L_theta}. */
-    static final class FlowPolicyPpo extends GenerativePpo {
+    /** FPO's policy: a {@link GenerativePolicy} with {@code l_theta = -L_theta}. */
+    static final class FlowPolicy extends GenerativePolicy {
 
-        FlowPolicyPpo(BaselineConfig config) {
+        FlowPolicy(BaselineConfig config) {
             super(config);
         }
 
         /** {@code [eps_1 .. eps_N (N * actionDim) | t_1 .. t_N]}. */
         @Override
-        int extraWidth() {
+        public int extraWidth() {
             return config.mcSamples() * (spec.actionDim() + 1);
         }
 
         @Override
-        NDArray[] sample(NDArray normalizedObservations, SplittableRandom random, boolean deterministic) {
+        public Sample sample(NDArray normalizedObservations, SplittableRandom random, boolean deterministic) {
             NDManager scope = normalizedObservations.getManager();
             int n = Math.toIntExact(normalizedObservations.getShape().get(0));
             int actionDim = spec.actionDim();
@@ -121,7 +121,7 @@ public final class Fpo {
             // so that an action outside the bounds never becomes a flow-matching target.
             x = x.maximum(scope.create(spec.actionLow())).minimum(scope.create(spec.actionHigh()));
             if (deterministic) {
-                return new NDArray[] {x, null};
+                return new Sample(x, null, null);
             }
             int samples = config.mcSamples();
             float[] extras = new float[n * samples * (actionDim + 1)];
@@ -135,7 +135,7 @@ public final class Fpo {
                     extras[base + samples * actionDim + k] = (float) random.nextDouble();
                 }
             }
-            return new NDArray[] {x, scope.create(extras, new Shape(n, width))};
+            return new Sample(x, scope.create(extras, new Shape(n, width)), null);
         }
 
         /** {@code -L_theta(s, a)}, so that {@code l_theta - l_old = L_old - L_theta}. */

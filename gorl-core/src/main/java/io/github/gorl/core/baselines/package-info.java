@@ -1,7 +1,8 @@
 /**
  * The paper's baselines as {@link io.github.gorl.api.LatentPolicyOptimizer}s, trained with the
  * {@code IdentityDecoder} and one stage so that the "latent" action is the real action: {@link Fpo}
- * (flow policy optimization) and {@link Dppo} (diffusion policy policy optimization). Gaussian PPO is
- * {@code Ppo.latent()} with the identity decoder.
+ * (flow policy optimization) and {@link Dppo} (diffusion policy policy optimization), each a policy plugged into
+ * latent PPO's engine ({@link io.github.gorl.core.optim.ppo.PpoEngine}). Gaussian PPO is {@code Ppo.latent()} with
+ * the identity decoder.
  */
 package io.github.gorl.core.baselines;

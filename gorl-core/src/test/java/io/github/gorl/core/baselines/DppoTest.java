@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.gorl.core.optim.ppo.PpoEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,20 +31,20 @@ class DppoTest {
         return -0.5 * z * z - Math.log(std) - 0.5 * Math.log(2 * Math.PI);
     }
 
-    private static float chainLogLikelihood(GenerativePpo dppo) {
-        try (NDManager scope = dppo.manager.newSubManager()) {
+    private static float chainLogLikelihood(PpoEngine dppo) {
+        try (NDManager scope = dppo.newScope()) {
             float[] extras = new float[6];
             for (int k = 0; k < 3; k++) {
                 System.arraycopy(CHAIN[k], 0, extras, 2 * k, 2);
             }
-            return dppo.statistic(dppo.normalize(scope.create(OBS, new Shape(1, 3))),
+            return BaselineTesting.policy(dppo).statistic(dppo.normalize(scope.create(OBS, new Shape(1, 3))),
                     scope.create(CHAIN[3], new Shape(1, 2)), scope.create(extras, new Shape(1, 6))).toFloatArray()[0];
         }
     }
 
     @Test
     void chainLogLikelihood_ofIdentityDenoiser_isSumOfPerStepGaussianLogProbabilities() {
-        try (GenerativePpo dppo = initialized(dppo().build(), 1)) {
+        try (PpoEngine dppo = initialized(dppo().build(), 1)) {
             dppo.resetToPrior(); // f = 0: mu(x_k) = x_k
             double expected = 0;
             for (int k = 0; k < 3; k++) {
@@ -58,12 +59,12 @@ class DppoTest {
 
     @Test
     void chainLogLikelihood_ofTrainedDenoiser_usesEachStepsMeanAndTime() {
-        try (GenerativePpo dppo = initialized(dppo().build(), 2); NDManager scope = dppo.manager.newSubManager()) {
+        try (PpoEngine dppo = initialized(dppo().build(), 2); NDManager scope = dppo.newScope()) {
             double expected = 0;
             NDArray s = dppo.normalize(scope.create(OBS, new Shape(1, 3)));
             for (int k = 0; k < 3; k++) {
                 double t = (3.0 - k) / 3;
-                float[] f = dppo.network(s, scope.create(CHAIN[k], new Shape(1, 2)),
+                float[] f = BaselineTesting.policy(dppo).network(s, scope.create(CHAIN[k], new Shape(1, 2)),
                         scope.create(new float[] {(float) t}, new Shape(1, 1))).toFloatArray();
                 for (int d = 0; d < 2; d++) {
                     expected += logNormal(CHAIN[k + 1][d], CHAIN[k][d] - f[d] / 3.0, SIGMA);
@@ -75,7 +76,7 @@ class DppoTest {
 
     @Test
     void ratio_isOneWhilePolicyUnchanged() {
-        try (GenerativePpo dppo = initialized(dppo().build(), 3)) {
+        try (PpoEngine dppo = initialized(dppo().build(), 3)) {
             for (float r : dppo.ratios(BaselineTesting.sampledBatch(dppo, 16, 2))) {
                 assertThat((double) r).isCloseTo(1.0, within(1e-6));
             }
@@ -84,7 +85,7 @@ class DppoTest {
 
     @Test
     void ratio_risesAfterOneStepOnPositiveAdvantage_andFallsOnNegative() {
-        try (GenerativePpo up = initialized(dppo().build(), 4); GenerativePpo down = initialized(dppo().build(), 4)) {
+        try (PpoEngine up = initialized(dppo().build(), 4); PpoEngine down = initialized(dppo().build(), 4)) {
             assertThat(BaselineTesting.ratioAfterOneStep(up, 1.0)).isGreaterThan(1f);
             assertThat(BaselineTesting.ratioAfterOneStep(down, -1.0)).isLessThan(1f);
         }
@@ -97,14 +98,22 @@ class DppoTest {
 
     @Test
     void saveAndLoad_roundTrip(@TempDir Path dir) throws IOException {
-        try (GenerativePpo trained = initialized(dppo().build(), 6);
-                GenerativePpo restored = initialized(dppo().build(), 7)) {
+        try (PpoEngine trained = initialized(dppo().build(), 6);
+                PpoEngine restored = initialized(dppo().build(), 7)) {
             BaselineTesting.ratioAfterOneStep(trained, 1.0);
             BaselineTesting.roundTrips(trained, restored, dir);
         }
-        try (GenerativePpo other = initialized(dppo().steps(4).build(), 8)) {
+        try (PpoEngine other = initialized(dppo().steps(4).build(), 8)) {
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(IOException.class)
                     .hasMessageContaining("steps 3").hasMessageContaining("steps 4");
+        }
+    }
+
+    @Test
+    void load_readsTheVersion1FormatWhoseStageKnobsWereFloats(@TempDir Path dir) throws IOException {
+        try (PpoEngine trained = initialized(dppo().build(), 6); PpoEngine restored = initialized(dppo().build(), 7)) {
+            BaselineTesting.ratioAfterOneStep(trained, 1.0);
+            BaselineTesting.loadsVersion1(trained, restored, dir, Dppo.FILE_KIND);
         }
     }
 

@@ -11,7 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.Metrics;
-import io.github.gorl.core.baselines.Fpo.FlowPolicyPpo;
+import io.github.gorl.core.baselines.Fpo.FlowPolicy;
+import io.github.gorl.core.optim.ppo.Minibatch;
+import io.github.gorl.core.optim.ppo.PpoEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +28,8 @@ class FpoTest {
 
     @Test
     void ratio_isOneWhilePolicyUnchanged() {
-        try (GenerativePpo fpo = initialized(fpo().build(), 1)) {
-            GenerativePpo.Batch batch = BaselineTesting.sampledBatch(fpo, 16, 2);
+        try (PpoEngine fpo = initialized(fpo().build(), 1)) {
+            Minibatch batch = BaselineTesting.sampledBatch(fpo, 16, 2);
             for (float r : fpo.ratios(batch)) {
                 assertThat((double) r).isCloseTo(1.0, within(1e-6));
             }
@@ -36,7 +38,7 @@ class FpoTest {
 
     @Test
     void ratio_risesAfterOneStepOnPositiveAdvantage_andFallsOnNegative() {
-        try (GenerativePpo up = initialized(fpo().build(), 3); GenerativePpo down = initialized(fpo().build(), 3)) {
+        try (PpoEngine up = initialized(fpo().build(), 3); PpoEngine down = initialized(fpo().build(), 3)) {
             assertThat(BaselineTesting.ratioAfterOneStep(up, 1.0)).isGreaterThan(1f);
             assertThat(BaselineTesting.ratioAfterOneStep(down, -1.0)).isLessThan(1f);
         }
@@ -46,8 +48,8 @@ class FpoTest {
     void dualClip_keepsAnUpdateFiniteWhereTheRatioOverflows() {
         // An old loss 100 above the current one makes r = e^100, infinite in float32 -- the state FPO reached on
         // Pendulum before it diverged. With a negative advantage the plain surrogate's loss is infinite.
-        try (GenerativePpo plain = initialized(fpo().dualClip(Double.NaN).build(), 9);
-                GenerativePpo dual = initialized(fpo().build(), 9)) {
+        try (PpoEngine plain = initialized(fpo().dualClip(Double.NaN).build(), 9);
+                PpoEngine dual = initialized(fpo().build(), 9)) {
             assertThatThrownBy(() -> plain.update(overflowingBatch(plain), 0, 0, 0))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("fpo loss is Infinity");
             float[] stats = dual.update(overflowingBatch(dual), 0, 0, 0);
@@ -59,8 +61,8 @@ class FpoTest {
         }
     }
 
-    private static GenerativePpo.Batch overflowingBatch(GenerativePpo fpo) {
-        GenerativePpo.Batch batch = BaselineTesting.sampledBatch(fpo, 8, 11);
+    private static Minibatch overflowingBatch(PpoEngine fpo) {
+        Minibatch batch = BaselineTesting.sampledBatch(fpo, 8, 11);
         for (int k = 0; k < batch.size; k++) {
             batch.oldStatistics[k] -= 100f; // l_old = -L_old
             batch.advantages[k] = -1f;
@@ -89,9 +91,10 @@ class FpoTest {
 
     @Test
     void flowMatchingLoss_ofZeroVelocity_isMeanSquaredNormOfEpsMinusAction() {
-        try (FlowPolicyPpo fpo = (FlowPolicyPpo) initialized(fpo().mcSamples(2).build(), 4);
+        try (PpoEngine engine = initialized(fpo().mcSamples(2).build(), 4);
                 NDManager scope = NDManager.newBaseManager()) {
-            fpo.resetToPrior(); // v = 0
+            engine.resetToPrior(); // v = 0
+            FlowPolicy fpo = (FlowPolicy) engine.policy();
             float[] a = {0.5f, -1f};
             // [eps_1 | eps_2 | t_1 t_2]
             float[] extras = {1f, 1f, 0f, -2f, 0.3f, 0.9f};
@@ -105,7 +108,7 @@ class FpoTest {
 
     @Test
     void resetToPrior_makesDeterministicActionZeroAndStochasticActionTheNoise() {
-        try (GenerativePpo fpo = initialized(fpo().build(), 5); NDManager scope = NDManager.newBaseManager()) {
+        try (PpoEngine fpo = initialized(fpo().build(), 5); NDManager scope = NDManager.newBaseManager()) {
             fpo.resetToPrior();
             NDArray obs = scope.create(new float[] {1, 2, 3}, new Shape(1, 3));
             assertThat(fpo.act(obs, true).toFloatArray()).containsExactly(0f, 0f);
@@ -119,11 +122,11 @@ class FpoTest {
 
     @Test
     void saveAndLoad_roundTrip(@TempDir Path dir) throws IOException {
-        try (GenerativePpo trained = initialized(fpo().build(), 6); GenerativePpo restored = initialized(fpo().build(), 7)) {
+        try (PpoEngine trained = initialized(fpo().build(), 6); PpoEngine restored = initialized(fpo().build(), 7)) {
             BaselineTesting.ratioAfterOneStep(trained, 1.0);
             BaselineTesting.roundTrips(trained, restored, dir);
         }
-        try (GenerativePpo other = initialized(fpo().hiddenLayers(8).build(), 8)) {
+        try (PpoEngine other = initialized(fpo().hiddenLayers(8).build(), 8)) {
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(IOException.class)
                     .hasMessageContaining("policy layer sizes");
         }
@@ -131,12 +134,20 @@ class FpoTest {
 
     @Test
     void reseed_makesSamplingRepeatable() {
-        try (GenerativePpo fpo = initialized(fpo().build(), 9); NDManager scope = NDManager.newBaseManager()) {
+        try (PpoEngine fpo = initialized(fpo().build(), 9); NDManager scope = NDManager.newBaseManager()) {
             NDArray obs = scope.create(new float[] {1, 2, 3}, new Shape(1, 3));
             fpo.reseed(42);
             float[] first = fpo.act(obs, false).toFloatArray();
             fpo.reseed(42);
             assertThat(fpo.act(obs, false).toFloatArray()).containsExactly(first);
+        }
+    }
+
+    @Test
+    void load_readsTheVersion1FormatWhoseStageKnobsWereFloats(@TempDir Path dir) throws IOException {
+        try (PpoEngine trained = initialized(fpo().build(), 6); PpoEngine restored = initialized(fpo().build(), 7)) {
+            BaselineTesting.ratioAfterOneStep(trained, 1.0);
+            BaselineTesting.loadsVersion1(trained, restored, dir, Fpo.FILE_KIND);
         }
     }
 

@@ -202,6 +202,22 @@ public final class TensorFile {
      *     version (the message names the file and both values)
      */
     public static Content read(Path path, String expectedKind, int supportedVersion) throws IOException {
+        return read(path, expectedKind, supportedVersion, supportedVersion);
+    }
+
+    /**
+     * Reads and verifies a file of one of several format versions, for a reader that still understands older ones.
+     *
+     * @param path the file
+     * @param expectedKind the kind the caller can read
+     * @param oldestVersion the oldest format version the caller can read
+     * @param newestVersion the newest format version the caller can read
+     * @return the content; its {@link Content#version()} says which layout to read
+     * @throws IOException if the file is missing, truncated, corrupted, of another kind or of a version outside
+     *     {@code [oldestVersion, newestVersion]} (the message names the file and the versions)
+     */
+    public static Content read(Path path, String expectedKind, int oldestVersion, int newestVersion)
+            throws IOException {
         // Two streaming passes, so that a large file (a replay buffer) is never held twice in memory: the first
         // verifies the magic number and the CRC, the second parses what is then known to be intact.
         long size = Files.size(path);
@@ -241,9 +257,10 @@ public final class TensorFile {
             if (!kind.equals(expectedKind)) {
                 throw new IOException(path + " holds a '" + kind + "' file, expected '" + expectedKind + "'");
             }
-            if (version != supportedVersion) {
+            if (version < oldestVersion || version > newestVersion) {
                 throw new IOException(path + " has format version " + version + ", this library reads version "
-                        + supportedVersion);
+                        + (oldestVersion == newestVersion ? String.valueOf(newestVersion)
+                                : oldestVersion + " to " + newestVersion));
             }
             int n = in.readInt();
             Map<String, float[]> entries = new LinkedHashMap<>();

@@ -1,24 +1,41 @@
 package io.github.gorl.core.optim.ppo;
 
-/** Preallocated rows of one minibatch, gathered from a {@link Rollout} in a shuffled order. */
-final class Minibatch {
+/**
+ * Preallocated rows of one minibatch, gathered from a rollout in a shuffled order; tests also fill one by hand
+ * ({@link PpoEngine#newMinibatch}).
+ *
+ * <p>Internal: public for the baselines' tests; not part of the stable API.
+ */
+public final class Minibatch {
 
     private final int observationDim;
-    private final int latentDim;
-    final float[] observations;
-    final float[] latents;
-    final float[] logProbabilities;
-    final float[] advantages;
-    final float[] returns;
-    final float[] values;
-    int size;
+    private final int actionDim;
+    private final int extraWidth;
+    /** Raw observations {@code [size, observationDim]}. */
+    public final float[] observations;
+    /** Actions {@code [size, actionDim]}. */
+    public final float[] actions;
+    /** The policy's extras {@code [size, extraWidth]}. */
+    public final float[] extras;
+    /** {@code l_old(s, a)} {@code [size]}. */
+    public final float[] oldStatistics;
+    /** Advantages {@code [size]}, normalized per minibatch when the engine says so. */
+    public final float[] advantages;
+    /** Value targets {@code [size]}. */
+    public final float[] returns;
+    /** The rollout's values {@code [size]}. */
+    public final float[] values;
+    /** The rows in use. */
+    public int size;
 
-    Minibatch(int capacity, int observationDim, int latentDim) {
+    Minibatch(int capacity, int observationDim, int actionDim, int extraWidth) {
         this.observationDim = observationDim;
-        this.latentDim = latentDim;
+        this.actionDim = actionDim;
+        this.extraWidth = extraWidth;
         observations = new float[capacity * observationDim];
-        latents = new float[capacity * latentDim];
-        logProbabilities = new float[capacity];
+        actions = new float[capacity * actionDim];
+        extras = new float[capacity * extraWidth];
+        oldStatistics = new float[capacity];
         advantages = new float[capacity];
         returns = new float[capacity];
         values = new float[capacity];
@@ -38,8 +55,9 @@ final class Minibatch {
             int j = order[from + k];
             System.arraycopy(rollout.observations, j * observationDim, observations, k * observationDim,
                     observationDim);
-            System.arraycopy(rollout.latents, j * latentDim, latents, k * latentDim, latentDim);
-            logProbabilities[k] = rollout.logProbabilities[j];
+            System.arraycopy(rollout.actions, j * actionDim, actions, k * actionDim, actionDim);
+            System.arraycopy(rollout.extras, j * extraWidth, extras, k * extraWidth, extraWidth);
+            oldStatistics[k] = rollout.statistics[j];
             advantages[k] = rollout.advantages[j];
             returns[k] = rollout.returns[j];
             values[k] = rollout.values[j];

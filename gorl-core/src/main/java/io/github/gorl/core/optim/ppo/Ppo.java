@@ -335,7 +335,7 @@ public final class Ppo {
          * @return a new, uninitialized optimizer
          */
         public LatentPolicyOptimizer build() {
-            return new LatentPpo(new PpoConfig(actorLayers.clone(), criticLayers.clone(), unrollLength, minibatches,
+            return LatentGaussianPolicy.optimizer(new PpoConfig(actorLayers.clone(), criticLayers.clone(), unrollLength, minibatches,
                     epochs, learningRate, gamma, gaeLambda, rewardScaling, entropyCoefficient,
                     valueLossCoefficient, valueClipping, normalizeAdvantages, normalizeObservations,
                     observationClip, klMode, klToPrior, clip, gradNormClip, resetCriticOnStage,

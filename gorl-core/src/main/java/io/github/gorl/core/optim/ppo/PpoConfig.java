@@ -1,5 +1,6 @@
 package io.github.gorl.core.optim.ppo;
 
+import io.github.gorl.core.optim.GaussianHead;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +37,8 @@ record PpoConfig(
         map.put("actorLayers", join(actorLayers));
         map.put("criticLayers", join(criticLayers));
         map.put("activation", "silu");
-        map.put("minStd", GaussianActor.MIN_STD);
-        map.put("maxStd", GaussianActor.MAX_STD);
+        map.put("minStd", GaussianHead.MIN_STD);
+        map.put("maxStd", GaussianHead.MAX_STD);
         map.put("unrollLength", unrollLength);
         map.put("minibatches", minibatches);
         map.put("epochs", epochs);

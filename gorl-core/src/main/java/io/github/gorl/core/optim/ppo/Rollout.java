@@ -5,21 +5,29 @@ import io.github.gorl.api.NonFiniteException;
 /**
  * The preallocated buffers of one rollout, time-major: row {@code j = t * numEnvs + i} is step {@code t} of
  * sub-environment {@code i}. Reused from rollout to rollout, so collecting allocates nothing here.
+ * Filled by {@link PpoEngine}; {@code actionDim} is the latent size for latent PPO.
  */
 final class Rollout {
 
     final int steps;
     final int numEnvs;
     final int observationDim;
-    final int latentDim;
+    final int actionDim;
+    /** Floats per row that the policy's statistic needs besides the action ({@link PpoPolicy#extraWidth()}). */
+    final int extraWidth;
     final int size;
 
     /** {@code s_t}, raw, {@code [size, observationDim]}. */
     final float[] observations;
-    /** The sampled latents {@code eps_t}, unclipped, {@code [size, latentDim]}. */
-    final float[] latents;
-    /** {@code log pi_old(eps_t | s_t)} at sampling time, {@code [size]}. */
-    final float[] logProbabilities;
+    /** The sampled actions (latent PPO: the latents {@code eps_t}, unclipped), {@code [size, actionDim]}. */
+    final float[] actions;
+    /** The policy's per-row extras, {@code [size, extraWidth]}. */
+    final float[] extras;
+    /**
+     * {@code l_old(s_t, a_t)}, the statistic of the log-ratio (latent PPO: {@code log pi_old(eps_t | s_t)} at sampling
+     * time), {@code [size]}.
+     */
+    final float[] statistics;
     /** Raw rewards {@code [size]} (scaled only when advantages are computed). */
     final float[] rewards;
     final boolean[] terminated;
@@ -35,15 +43,17 @@ final class Rollout {
     final float[] advantages;
     final float[] returns;
 
-    Rollout(int steps, int numEnvs, int observationDim, int latentDim) {
+    Rollout(int steps, int numEnvs, int observationDim, int actionDim, int extraWidth) {
         this.steps = steps;
         this.numEnvs = numEnvs;
         this.observationDim = observationDim;
-        this.latentDim = latentDim;
+        this.actionDim = actionDim;
+        this.extraWidth = extraWidth;
         this.size = Math.multiplyExact(steps, numEnvs);
         observations = new float[Math.multiplyExact(size, observationDim)];
-        latents = new float[Math.multiplyExact(size, latentDim)];
-        logProbabilities = new float[size];
+        actions = new float[Math.multiplyExact(size, actionDim)];
+        extras = new float[Math.multiplyExact(size, extraWidth)];
+        statistics = new float[size];
         rewards = new float[size];
         terminated = new boolean[size];
         truncated = new boolean[size];

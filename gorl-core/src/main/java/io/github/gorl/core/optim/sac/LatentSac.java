@@ -20,6 +20,10 @@ import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.api.NonFinitePolicy;
+import io.github.gorl.core.optim.GaussianHead;
+import io.github.gorl.core.optim.NonFiniteValues;
+import io.github.gorl.core.optim.PolicyInference;
+import io.github.gorl.core.optim.RandomStreams;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -80,7 +84,7 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     private EnvSpec spec;
     private NDManager manager;
-    private LatentActor actor;
+    private GaussianHead actor;
     private Mlp q1;
     private Mlp q2;
     private Mlp q1Target;
@@ -95,11 +99,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     private RunningNormalizer normalizer;
     private ReplayBuffer buffer;
     private ReplayBuffer.Batch batch;
-    private SplittableRandom reinitRandom;
-    private SplittableRandom envSeedRandom;
-    private SplittableRandom noiseRandom;
-    private SplittableRandom sampleRandom;
-    private SplittableRandom actRandom;
+    private RandomStreams random;
 
     // The env being learned on: its episodes continue across learn calls with the same instance.
     private VectorEnv env;
@@ -137,13 +137,10 @@ final class LatentSac implements LatentPolicyOptimizer {
         long actorSeed = root.nextLong();
         long q1Seed = root.nextLong();
         long q2Seed = root.nextLong();
-        reinitRandom = root.split();
-        envSeedRandom = root.split();
-        noiseRandom = root.split();
-        sampleRandom = root.split();
-        actRandom = root.split();
+        random = RandomStreams.split(root);
         manager = NDManager.newBaseManager(device);
-        actor = new LatentActor(manager, obsDim, config.actorLayers(), latentDim, actorSeed);
+        actor = new GaussianHead(manager, obsDim, config.actorLayers(), latentDim, actorSeed,
+                GaussianHead.StdMap.SOFTPLUS);
         q1 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
         q2 = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q2Seed);
         q1Target = new Mlp(manager, obsDim + latentDim, config.criticLayers(), 1, q1Seed);
@@ -174,9 +171,9 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public void resetToPrior() {
         requireInitialized();
-        actor.resetToPrior(reinitRandom.nextLong());
-        long q1Seed = reinitRandom.nextLong();
-        long q2Seed = reinitRandom.nextLong();
+        actor.resetToPrior(random.reinit().nextLong());
+        long q1Seed = random.reinit().nextLong();
+        long q2Seed = random.reinit().nextLong();
         if (config.resetCriticOnStage() || updates == 0) {
             q1.reinitialize(q1Seed);
             q2.reinitialize(q2Seed);
@@ -206,12 +203,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public boolean reseed(long seed) {
         requireInitialized();
-        SplittableRandom root = new SplittableRandom(seed);
-        reinitRandom = root.split();
-        envSeedRandom = root.split();
-        noiseRandom = root.split();
-        sampleRandom = root.split();
-        actRandom = root.split();
+        random = RandomStreams.of(seed);
         env = null;
         return true;
     }
@@ -267,7 +259,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             boolean[] terminated = envStep.terminated();
             boolean[] truncated = envStep.truncated();
             for (int i = 0; i < numEnvs && !envFailed; i++) {
-                String problem = nonFiniteValue(envStep, i);
+                String problem = NonFiniteValues.firstIn(envStep, i);
                 if (problem != null) {
                     NonFiniteException e = new NonFiniteException("non-finite " + problem + " from sub-env " + i
                             + " at env step " + (taken + i + 1) + " of this learn call", i, taken + i + 1);
@@ -290,7 +282,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             if (restart) {
                 // Skipped: end every episode (the vector env cannot reset one sub-env alone) and start afresh.
                 Arrays.fill(episodeReturns, 0);
-                env.reset(envSeedRandom.nextLong(), observations);
+                env.reset(random.envSeeds().nextLong(), observations);
             } else {
                 System.arraycopy(envStep.observations(), 0, observations, 0, numEnvs * obsDim);
             }
@@ -326,7 +318,7 @@ final class LatentSac implements LatentPolicyOptimizer {
             episodeReturns = new double[numEnvs];
         }
         Arrays.fill(episodeReturns, 0);
-        latentEnv.reset(envSeedRandom.nextLong(), observations);
+        latentEnv.reset(random.envSeeds().nextLong(), observations);
         env = latentEnv;
     }
 
@@ -336,34 +328,13 @@ final class LatentSac implements LatentPolicyOptimizer {
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(FloatBuffer.wrap(observations, 0, numEnvs * spec.observationDim()),
                     new Shape(numEnvs, spec.observationDim()), DataType.FLOAT32);
-            LatentActor.Head head = actor.forward(normalize(obs));
+            GaussianHead.Distribution head = actor.forward(normalize(obs));
             float[] mean = head.mean().toFloatArray();
             float[] std = head.std().toFloatArray();
             for (int k = 0; k < numEnvs * latentDim; k++) {
-                latents[k] = mean[k] + std[k] * (float) noiseRandom.nextGaussian();
+                latents[k] = mean[k] + std[k] * (float) random.noise().nextGaussian();
             }
         }
-    }
-
-    /**
-     * A NaN or infinite value from the env would silently poison every parameter: names the first one of sub-env
-     * {@code i} in this step, or returns {@code null} when its transition is finite.
-     */
-    private static String nonFiniteValue(VectorStep step, int i) {
-        int obsDim = step.observationDim();
-        if (!Float.isFinite(step.rewards()[i])) {
-            return "reward " + step.rewards()[i];
-        }
-        boolean done = step.terminated()[i] || step.truncated()[i];
-        for (int k = i * obsDim; k < (i + 1) * obsDim; k++) {
-            if (!Float.isFinite(step.observations()[k])) {
-                return "observation[" + (k - i * obsDim) + "] " + step.observations()[k];
-            }
-            if (done && !Float.isFinite(step.finalObservations()[k])) {
-                return "final observation[" + (k - i * obsDim) + "] " + step.finalObservations()[k];
-            }
-        }
-        return null;
     }
 
     /** The names and order of the per-update statistics that {@link #update} returns. */
@@ -381,7 +352,7 @@ final class LatentSac implements LatentPolicyOptimizer {
      * @return {@link UpdateStats} in order
      */
     float[] update(long stepInCall) {
-        buffer.sample(sampleRandom, batch);
+        buffer.sample(random.minibatches(), batch);
         int n = batch.size;
         int obsDim = spec.observationDim();
         int latentDim = spec.actionDim();
@@ -424,7 +395,7 @@ final class LatentSac implements LatentPolicyOptimizer {
                 NDArray entropy;
                 NDArray kl;
                 try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    LatentActor.Head head = actor.forward(x);
+                    GaussianHead.Distribution head = actor.forward(x);
                     NDArray sampled = head.mean().add(head.std().mul(z));
                     logProbability = Gaussian.logProbability(sampled, head.mean(), head.std());
                     NDArray input = NDArrays.concat(new NDList(x, sampled), 1);
@@ -478,7 +449,7 @@ final class LatentSac implements LatentPolicyOptimizer {
      */
     NDArray qTargets(NDArray xNext, NDArray rewards, NDArray notTerminated, NDArray z) {
         long n = xNext.getShape().get(0);
-        LatentActor.Head head = actor.forward(xNext);
+        GaussianHead.Distribution head = actor.forward(xNext);
         NDArray next = head.mean().add(head.std().mul(z));
         NDArray input = NDArrays.concat(new NDList(xNext, next), 1);
         NDArray minQ = q1Target.forward(input).minimum(q2Target.forward(input)).reshape(n);
@@ -565,11 +536,7 @@ final class LatentSac implements LatentPolicyOptimizer {
     }
 
     private float[] gaussian(int count) {
-        float[] z = new float[count];
-        for (int k = 0; k < count; k++) {
-            z[k] = (float) noiseRandom.nextGaussian();
-        }
-        return z;
+        return Gaussian.standardNormal(random.noise(), count);
     }
 
     private static NDArray matrix(NDManager scope, float[] values, int rows, int cols) {
@@ -630,26 +597,8 @@ final class LatentSac implements LatentPolicyOptimizer {
     @Override
     public NDArray act(NDArray observations, boolean deterministic) {
         requireInitialized();
-        int rows = (int) Validate.rows("observations", observations, spec.observationDim());
-        NDManager caller = observations.getManager();
-        try (NDManager scope = manager.newSubManager()) {
-            NDArray obs = observations.toDevice(manager.getDevice(), true);
-            obs.attach(scope);
-            LatentActor.Head head = actor.forward(normalize(obs));
-            NDArray latent;
-            if (deterministic) {
-                latent = head.mean();
-            } else {
-                float[] z = new float[rows * spec.actionDim()];
-                for (int k = 0; k < z.length; k++) {
-                    z[k] = (float) actRandom.nextGaussian();
-                }
-                latent = head.mean().add(head.std().mul(scope.create(z, new Shape(rows, spec.actionDim()))));
-            }
-            NDArray result = latent.toDevice(observations.getDevice(), true);
-            result.attach(caller);
-            return result;
-        }
+        return PolicyInference.act(manager, observations, spec.observationDim(),
+                obs -> actor.forward(normalize(obs)).sample(random.act(), deterministic));
     }
 
     @Override
@@ -787,7 +736,7 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     // Accessors for tests.
 
-    LatentActor actor() {
+    GaussianHead actor() {
         return actor;
     }
 

@@ -1,5 +1,6 @@
 package io.github.gorl.core.optim.sac;
 
+import io.github.gorl.core.optim.GaussianHead;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,8 +44,8 @@ record SacConfig(
         map.put("actorLayers", join(actorLayers));
         map.put("criticLayers", join(criticLayers));
         map.put("activation", "silu");
-        map.put("minStd", LatentActor.MIN_STD);
-        map.put("maxStd", LatentActor.MAX_STD);
+        map.put("minStd", GaussianHead.MIN_STD);
+        map.put("maxStd", GaussianHead.MAX_STD);
         map.put("bufferCapacity", bufferCapacity);
         map.put("batchSize", batchSize);
         map.put("learningStarts", learningStarts);

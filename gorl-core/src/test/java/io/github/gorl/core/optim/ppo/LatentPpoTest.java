@@ -14,6 +14,9 @@ import io.github.gorl.api.Metrics;
 import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
+import io.github.gorl.core.optim.GaussianHead;
+import io.github.gorl.decoders.nn.DoubleBits;
+import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,10 +47,15 @@ class LatentPpoTest {
         return new ScriptedVectorEnv(ENVS, OBS, LATENT, episodeLength, terminate, reward);
     }
 
-    private static LatentPpo initialized(Ppo.Builder builder, long seed) {
-        LatentPpo ppo = (LatentPpo) builder.build();
+    private static PpoEngine initialized(Ppo.Builder builder, long seed) {
+        PpoEngine ppo = (PpoEngine) builder.build();
         ppo.initialize(env(5, false, TOWARDS_ONE).spec(), Device.cpu(), seed);
         return ppo;
+    }
+
+    /** The latent policy's distribution at raw observations. */
+    private static GaussianHead.Distribution policy(PpoEngine ppo, NDArray rawObservations) {
+        return ((LatentGaussianPolicy) ppo.policy()).distribution(ppo.normalize(rawObservations));
     }
 
     /** Ordinary, large and huge observations, normalized or not. */
@@ -59,10 +67,10 @@ class LatentPpoTest {
         -3e38f, 1e-30f, 0,
     };
 
-    private static void assertStandardNormal(LatentPpo ppo, float[] probes) {
+    private static void assertStandardNormal(PpoEngine ppo, float[] probes) {
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray obs = manager.create(probes, new Shape(probes.length / OBS, OBS));
-            GaussianActor.Head head = ppo.policy(obs);
+            GaussianHead.Distribution head = policy(ppo, obs);
             for (float m : head.mean().toFloatArray()) {
                 assertThat(m).isCloseTo(0f, within(1e-6f));
             }
@@ -75,7 +83,7 @@ class LatentPpoTest {
 
     @Test
     void resetToPrior_makesLatentPolicyStandardNormal() {
-        try (LatentPpo ppo = initialized(small(), 1)) {
+        try (PpoEngine ppo = initialized(small(), 1)) {
             ppo.resetToPrior();
             assertStandardNormal(ppo, PROBES);
             // Sampling draws from N(0, I): 20000 draws have mean ~0 and variance ~1.
@@ -96,7 +104,7 @@ class LatentPpoTest {
 
     @Test
     void resetToPrior_withoutObservationNormalization_isExactForLargeObservations() {
-        try (LatentPpo ppo = initialized(small().normalizeObservations(false), 2)) {
+        try (PpoEngine ppo = initialized(small().normalizeObservations(false), 2)) {
             ppo.resetToPrior();
             // Without the normalizer's clip the hidden layers see raw values; up to 1e6 they stay finite.
             assertStandardNormal(ppo, new float[] {0, 0, 0, 1e6f, -1e6f, 1e6f, -5, 7, 0.5f});
@@ -105,7 +113,7 @@ class LatentPpoTest {
 
     @Test
     void resetToPrior_afterTraining_isExactAgain() {
-        try (LatentPpo ppo = initialized(small().learningRate(1e-2).epochs(4), 3);
+        try (PpoEngine ppo = initialized(small().learningRate(1e-2).epochs(4), 3);
                 ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             ppo.learn(env, 20L * ENVS * UNROLL, TrainingListener.NONE);
             try (NDManager manager = NDManager.newBaseManager()) {
@@ -120,7 +128,7 @@ class LatentPpoTest {
 
     @Test
     void learn_rejectsAnEnvWhoseDimensionsDifferFromTheSpec() {
-        try (LatentPpo ppo = initialized(small(), 4);
+        try (PpoEngine ppo = initialized(small(), 4);
                 ScriptedVectorEnv wrongObs = new ScriptedVectorEnv(ENVS, 5, LATENT, 5, false, TOWARDS_ONE);
                 ScriptedVectorEnv wrongLatent = new ScriptedVectorEnv(ENVS, OBS, 3, 5, false, TOWARDS_ONE)) {
             assertThatThrownBy(() -> ppo.learn(wrongObs, 10, TrainingListener.NONE))
@@ -134,7 +142,7 @@ class LatentPpoTest {
 
     @Test
     void learn_rejectsNonPositiveSteps() {
-        try (LatentPpo ppo = initialized(small(), 5); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
+        try (PpoEngine ppo = initialized(small(), 5); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             assertThatThrownBy(() -> ppo.learn(env, -1, TrainingListener.NONE))
                     .isInstanceOf(IllegalArgumentException.class).hasMessage("envSteps must be > 0, got -1");
             assertThatThrownBy(() -> ppo.learn(env, 0, TrainingListener.NONE))
@@ -145,7 +153,7 @@ class LatentPpoTest {
     @Test
     void learn_whenTheLossBecomesNaN_throwsIllegalStateNamingTheQuantity() {
         // A step of 1e30 per parameter overflows the next forward pass: the loss turns NaN.
-        try (LatentPpo ppo = initialized(small().learningRate(1e30), 6); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
+        try (PpoEngine ppo = initialized(small().learningRate(1e30), 6); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             assertThatThrownBy(() -> ppo.learn(env, 10L * ENVS * UNROLL, TrainingListener.NONE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageMatching("(?s)PPO (loss|policy_loss|value_loss|entropy|kl_to_prior|grad_norm) is "
@@ -156,7 +164,7 @@ class LatentPpoTest {
     @Test
     void learn_withANaNReward_throwsNamingTheSubEnvAndStep() {
         ScriptedVectorEnv.Reward nanAtStep3 = (env, step, a) -> env == 1 && step == 3 ? Float.NaN : 0f;
-        try (LatentPpo ppo = initialized(small(), 7); ScriptedVectorEnv env = env(5, false, nanAtStep3)) {
+        try (PpoEngine ppo = initialized(small(), 7); ScriptedVectorEnv env = env(5, false, nanAtStep3)) {
             assertThatThrownBy(() -> ppo.learn(env, 10, TrainingListener.NONE))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("reward NaN").hasMessageContaining("sub-env 1")
@@ -173,7 +181,7 @@ class LatentPpoTest {
                 reported.add(metrics);
             }
         };
-        try (LatentPpo ppo = initialized(small(), 8); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
+        try (PpoEngine ppo = initialized(small(), 8); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             long taken = ppo.learn(env, ENVS * UNROLL + 1, listener);
             assertThat(taken).isEqualTo(2L * ENVS * UNROLL);
             assertThat(reported).extracting(Metrics::step).containsExactly((long) ENVS * UNROLL, 2L * ENVS * UNROLL);
@@ -194,7 +202,7 @@ class LatentPpoTest {
 
     @Test
     void learn_continuesTheSameEnvAndResetsANewOne() {
-        try (LatentPpo ppo = initialized(small(), 9);
+        try (PpoEngine ppo = initialized(small(), 9);
                 ScriptedVectorEnv first = env(5, false, TOWARDS_ONE);
                 ScriptedVectorEnv second = env(5, false, TOWARDS_ONE)) {
             ppo.learn(first, 1, TrainingListener.NONE);
@@ -212,7 +220,7 @@ class LatentPpoTest {
     void learn_bootstrapsTruncationFromTheFinalObservationAndNotTermination() {
         for (boolean terminate : new boolean[] {false, true}) {
             // A learning rate of 1e-12 leaves the critic as it was when the rollout was valued.
-            try (LatentPpo ppo = initialized(small().learningRate(1e-12), 10);
+            try (PpoEngine ppo = initialized(small().learningRate(1e-12), 10);
                     ScriptedVectorEnv env = env(3, terminate, (e, step, a) -> 1f)) {
                 ppo.learn(env, 1, TrainingListener.NONE);
                 Rollout r = ppo.lastRollout();
@@ -241,8 +249,8 @@ class LatentPpoTest {
     @Test
     void saveAndLoad_roundTripGivesIdenticalDeterministicActions(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager();
-                LatentPpo trained = initialized(small().learningRate(1e-2), 11);
-                LatentPpo restored = initialized(small().learningRate(1e-2), 12);
+                PpoEngine trained = initialized(small().learningRate(1e-2), 11);
+                PpoEngine restored = initialized(small().learningRate(1e-2), 12);
                 ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             trained.learn(env, 5L * ENVS * UNROLL, TrainingListener.NONE);
             trained.beginStage(new Stage(100, 0, 5e-4, 0.15, 0.5));
@@ -260,16 +268,27 @@ class LatentPpoTest {
     }
 
     @Test
+    void save_keepsTheLatentPpoFormatVersion1(@TempDir Path dir) throws IOException {
+        try (PpoEngine ppo = initialized(small().klToPrior(0.25), 20)) {
+            ppo.beginStage(new Stage(10, 0, 1e-3, 0.3, 1.0));
+            ppo.save(dir);
+        }
+        TensorFile.Content content = TensorFile.read(dir.resolve("latent-ppo.tensors"), "latent-ppo", 1);
+        assertThat(content.entries().keySet()).startsWith("dims", "actor.sizes").contains("critic.sizes", "stage");
+        assertThat(DoubleBits.decode(content.require("stage", 6), 3, "stage")).containsExactly(1e-3, 0.3, 1.0);
+    }
+
+    @Test
     void load_withOtherDimensions_throwsIOExceptionNamingBoth(@TempDir Path dir) throws IOException {
-        try (LatentPpo saved = initialized(small(), 13)) {
+        try (PpoEngine saved = initialized(small(), 13)) {
             saved.save(dir);
         }
-        try (LatentPpo other = (LatentPpo) small().build()) {
+        try (PpoEngine other = (PpoEngine) small().build()) {
             other.initialize(new ScriptedVectorEnv(1, OBS + 1, LATENT, 5, false, TOWARDS_ONE).spec(), Device.cpu(), 1);
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(IOException.class)
                     .hasMessageContaining("observationDim 3").hasMessageContaining("observationDim 4");
         }
-        try (LatentPpo other = initialized(small().actorLayers(8), 14)) {
+        try (PpoEngine other = initialized(small().actorLayers(8), 14)) {
             assertThatThrownBy(() -> other.load(dir)).isInstanceOf(IOException.class)
                     .hasMessageContaining("actor layer sizes [3.0, 16.0, 16.0, 4.0]")
                     .hasMessageContaining("[3.0, 8.0, 4.0]");
@@ -283,7 +302,7 @@ class LatentPpoTest {
         for (int run = 0; run < 2; run++) {
             List<Metrics> metrics = new ArrayList<>();
             try (NDManager manager = NDManager.newBaseManager();
-                    LatentPpo ppo = initialized(small(), 15);
+                    PpoEngine ppo = initialized(small(), 15);
                     ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
                 ppo.resetToPrior();
                 ppo.learn(env, 3L * ENVS * UNROLL, new TrainingListener() {
@@ -310,7 +329,7 @@ class LatentPpoTest {
 
     @Test
     void beginStage_appliesTheStageKnobs() {
-        try (LatentPpo ppo = initialized(small().klToPrior(0.25), 16)) {
+        try (PpoEngine ppo = initialized(small().klToPrior(0.25), 16)) {
             assertThat(ppo.klWeight()).isEqualTo(0.25);
             ppo.beginStage(new Stage(10, 0, 1e-3, 0.3, 1.0));
             assertThat(ppo.klWeight()).isEqualTo(1e-3);
@@ -319,7 +338,7 @@ class LatentPpoTest {
 
     @Test
     void act_rejectsObservationsOfTheWrongShape() {
-        try (NDManager manager = NDManager.newBaseManager(); LatentPpo ppo = initialized(small(), 17)) {
+        try (NDManager manager = NDManager.newBaseManager(); PpoEngine ppo = initialized(small(), 17)) {
             assertThatThrownBy(() -> ppo.act(manager.create(new float[4], new Shape(2, 2)), true))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[batch, 3]");
         }
@@ -352,7 +371,7 @@ class LatentPpoTest {
         assertThatThrownBy(() -> Ppo.latent().klToPrior(-1e-3)).hasMessageContaining("klToPrior");
         assertThatThrownBy(() -> Ppo.latent().klMode(null)).hasMessageContaining("klMode");
         assertThatThrownBy(() -> Ppo.latent().observationClip(0)).hasMessageContaining("observationClip");
-        try (LatentPpo ppo = initialized(small().minibatches(64), 18); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
+        try (PpoEngine ppo = initialized(small().minibatches(64), 18); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             assertThatThrownBy(() -> ppo.learn(env, 10, TrainingListener.NONE))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("minibatches must be <= numEnvs * unrollLength = 4 * 8 = 32, got 64");
@@ -378,7 +397,7 @@ class LatentPpoTest {
     @Test
     void latentSpecOfARealEnv_isAccepted() {
         EnvSpec real = EnvSpec.symmetric("Real", OBS, LATENT, 2f, 5);
-        try (LatentPpo ppo = (LatentPpo) small().build(); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
+        try (PpoEngine ppo = (PpoEngine) small().build(); ScriptedVectorEnv env = env(5, false, TOWARDS_ONE)) {
             ppo.initialize(real.latent(LATENT), Device.cpu(), 19);
             assertThat(ppo.learn(env, 1, TrainingListener.NONE)).isEqualTo((long) ENVS * UNROLL);
         }

@@ -15,6 +15,7 @@ import io.github.gorl.api.Phase;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.optim.GaussianHead;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
@@ -71,7 +72,7 @@ class SacTest {
             // A state-independent actor N(m, std^2) and constant target critics c1, c2: every term is known.
             double m = 0.3;
             float raw = 0.25f;
-            double std = softplus(raw) + LatentActor.MIN_STD;
+            double std = softplus(raw) + GaussianHead.MIN_STD;
             sac.actor().mlp().zeroOutputLayer();
             sac.actor().mlp().setOutputBias(new float[] {(float) m, raw});
             setConstant(sac.q1Target(), -4f);
@@ -239,7 +240,7 @@ class SacTest {
 
             sac.resetToPrior();
             assertThat(sac.act(obs, true).toFloatArray()).containsOnly(0f);
-            LatentActor.Head head = sac.actor().forward(obs);
+            GaussianHead.Distribution head = sac.actor().forward(obs);
             assertThat(head.mean().toFloatArray()).containsOnly(0f);
             for (float s : head.std().toFloatArray()) {
                 assertThat((double) s).isCloseTo(1.0, within(1e-6));
