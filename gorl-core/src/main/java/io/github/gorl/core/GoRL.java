@@ -981,9 +981,9 @@ public final class GoRL implements AutoCloseable {
          * What training does with a NaN or infinite observation or reward in the data the optimizer learns from
          * (default {@link NonFinitePolicy#STOP}: stop with the env step, the sub-env and the last good checkpoint
          * named). {@link NonFinitePolicy#SKIP_BATCH} drops the batch (PPO) or the transitions (SAC) and resets the
-         * env; it needs an optimizer that overrides {@link LatentPolicyOptimizer#onNonFinite} (latent PPO and SAC)
-                 . A non-finite
-         * loss, and a non-finite value in an evaluation or in decoder-refit data, stops training either way.
+         * env; it needs an optimizer that overrides {@link LatentPolicyOptimizer#onNonFinite} (latent PPO, SAC, FPO and
+         * DPPO). A non-finite loss, and a non-finite value in an evaluation or in decoder-refit data, stops training
+         * either way.
          *
          * @param policy the policy
          * @return this builder

@@ -9,10 +9,9 @@ import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.DecoderSource;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.Preset;
-import io.github.gorl.core.baselines.BaselineBuilder;
 import io.github.gorl.api.NonFinitePolicy;
-import io.github.gorl.core.baselines.Dppo;
-import io.github.gorl.core.baselines.Fpo;
+import io.github.gorl.baselines.Dppo;
+import io.github.gorl.baselines.Fpo;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.diffusion.DiffusionDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
@@ -35,17 +34,10 @@ final class AgentFactory {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "ppo" -> Preset.cpu(task).ppo().build();
             case "sac" -> Preset.cpuSac(task).sac().build();
-            case "fpo" -> baseline(Fpo.builder(), Preset.cpu(task)).build();
-            case "dppo" -> baseline(Dppo.builder(), Preset.cpu(task)).build();
+            case "fpo" -> Fpo.builder().preset(Preset.cpu(task)).build();
+            case "dppo" -> Dppo.builder().preset(Preset.cpu(task)).build();
             default -> throw new IllegalArgumentException("--optimizer must be ppo, sac, fpo or dppo, got '" + name + "'");
         };
-    }
-
-    /** A baseline builder with the preset's PPO settings (critic, unroll, minibatches, epochs, reward scale, gamma). */
-    private static <B extends BaselineBuilder<B>> B baseline(B builder, Preset preset) {
-        return builder.criticLayers(preset.criticLayers()).unrollLength(preset.unrollLength())
-                .minibatches(preset.minibatches()).epochs(preset.epochs()).rewardScaling(preset.rewardScaling())
-                .gamma(preset.gamma());
     }
 
     /** The decoder {@code --decoder name} with its defaults. */

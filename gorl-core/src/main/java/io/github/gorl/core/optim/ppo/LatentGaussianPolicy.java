@@ -1,5 +1,8 @@
 package io.github.gorl.core.optim.ppo;
 
+import io.github.gorl.core.optim.ppo.engine.PpoLoss;
+import io.github.gorl.core.optim.ppo.engine.PpoPolicy;
+import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.gorl.api.EnvSpec;

@@ -1,5 +1,7 @@
 package io.github.gorl.core.optim.ppo;
 
+import io.github.gorl.core.optim.ppo.engine.Rollout;
+import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

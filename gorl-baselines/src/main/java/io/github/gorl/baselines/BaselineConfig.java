@@ -1,4 +1,4 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,7 +1,8 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Validate;
+import io.github.gorl.core.Preset;
 
 /**
  * The options that {@link Fpo.Builder} and {@link Dppo.Builder} share: the PPO machinery (critic, GAE,
@@ -38,6 +39,19 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     BaselineBuilder() {}
 
     abstract B self();
+
+    /**
+     * Applies a CPU preset's PPO settings: critic widths, unroll length, minibatches, epochs, reward scaling and
+     * discount ({@code Preset.cpu(task)}); the policy network and the baseline's own options keep their values.
+     *
+     * @param preset the preset
+     * @return this builder
+     */
+    public B preset(Preset preset) {
+        Validate.notNull("preset", preset);
+        return criticLayers(preset.criticLayers()).unrollLength(preset.unrollLength()).minibatches(preset.minibatches())
+                .epochs(preset.epochs()).rewardScaling(preset.rewardScaling()).gamma(preset.gamma());
+    }
 
     /**
      * Hidden widths of the policy network (velocity or denoiser) on {@code [normalize(s), x, embed(t)]}.

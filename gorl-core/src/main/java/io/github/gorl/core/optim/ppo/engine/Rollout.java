@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 import io.github.gorl.api.NonFiniteException;
 
@@ -7,41 +7,41 @@ import io.github.gorl.api.NonFiniteException;
  * sub-environment {@code i}. Reused from rollout to rollout, so collecting allocates nothing here.
  * Filled by {@link PpoEngine}; {@code actionDim} is the latent size for latent PPO.
  */
-final class Rollout {
+public final class Rollout {
 
-    final int steps;
-    final int numEnvs;
-    final int observationDim;
-    final int actionDim;
+    public final int steps;
+    public final int numEnvs;
+    public final int observationDim;
+    public final int actionDim;
     /** Floats per row that the policy's statistic needs besides the action ({@link PpoPolicy#extraWidth()}). */
-    final int extraWidth;
-    final int size;
+    public final int extraWidth;
+    public final int size;
 
     /** {@code s_t}, raw, {@code [size, observationDim]}. */
-    final float[] observations;
+    public final float[] observations;
     /** The sampled actions (latent PPO: the latents {@code eps_t}, unclipped), {@code [size, actionDim]}. */
-    final float[] actions;
+    public final float[] actions;
     /** The policy's per-row extras, {@code [size, extraWidth]}. */
-    final float[] extras;
+    public final float[] extras;
     /**
      * {@code l_old(s_t, a_t)}, the statistic of the log-ratio (latent PPO: {@code log pi_old(eps_t | s_t)} at sampling
      * time), {@code [size]}.
      */
-    final float[] statistics;
+    public final float[] statistics;
     /** Raw rewards {@code [size]} (scaled only when advantages are computed). */
-    final float[] rewards;
-    final boolean[] terminated;
-    final boolean[] truncated;
+    public final float[] rewards;
+    public final boolean[] terminated;
+    public final boolean[] truncated;
     /** The final observation of an episode that ended at row {@code j}; other rows are stale. */
-    final float[] finalObservations;
+    public final float[] finalObservations;
     /** The observations after the last step, to bootstrap from, {@code [numEnvs, observationDim]}. */
-    final float[] bootstrapObservations;
+    public final float[] bootstrapObservations;
     /** Reward times the reward scaling, {@code [size]}. */
-    final float[] scaledRewards;
-    final float[] values;
-    final float[] nextValues;
-    final float[] advantages;
-    final float[] returns;
+    public final float[] scaledRewards;
+    public final float[] values;
+    public final float[] nextValues;
+    public final float[] advantages;
+    public final float[] returns;
 
     Rollout(int steps, int numEnvs, int observationDim, int actionDim, int extraWidth) {
         this.steps = steps;

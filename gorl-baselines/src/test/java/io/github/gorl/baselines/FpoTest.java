@@ -1,8 +1,8 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
-import static io.github.gorl.core.baselines.BaselineTesting.ACT;
-import static io.github.gorl.core.baselines.BaselineTesting.initialized;
-import static io.github.gorl.core.baselines.BaselineTesting.small;
+import static io.github.gorl.baselines.BaselineTesting.ACT;
+import static io.github.gorl.baselines.BaselineTesting.initialized;
+import static io.github.gorl.baselines.BaselineTesting.small;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -11,9 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.Metrics;
-import io.github.gorl.core.baselines.Fpo.FlowPolicy;
-import io.github.gorl.core.optim.ppo.Minibatch;
-import io.github.gorl.core.optim.ppo.PpoEngine;
+import io.github.gorl.baselines.Fpo.FlowPolicy;
+import io.github.gorl.core.optim.ppo.engine.Minibatch;
+import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

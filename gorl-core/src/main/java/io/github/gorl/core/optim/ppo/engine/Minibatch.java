@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 /**
  * Preallocated rows of one minibatch, gathered from a rollout in a shuffled order; tests also fill one by hand

@@ -5,4 +5,4 @@
  * latent PPO's engine ({@link io.github.gorl.core.optim.ppo.PpoEngine}). Gaussian PPO is {@code Ppo.latent()} with
  * the identity decoder.
  */
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;

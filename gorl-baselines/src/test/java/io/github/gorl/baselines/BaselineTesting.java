@@ -1,4 +1,4 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,9 +11,9 @@ import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
-import io.github.gorl.core.optim.ppo.Minibatch;
-import io.github.gorl.core.optim.ppo.PpoEngine;
-import io.github.gorl.core.optim.ppo.PpoPolicy;
+import io.github.gorl.core.optim.ppo.engine.Minibatch;
+import io.github.gorl.core.optim.ppo.engine.PpoEngine;
+import io.github.gorl.core.optim.ppo.engine.PpoPolicy;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.envs.Envs;

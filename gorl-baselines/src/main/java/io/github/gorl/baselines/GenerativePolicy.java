@@ -1,4 +1,4 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -6,8 +6,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.EnvSpec;
-import io.github.gorl.core.optim.ppo.PpoEngine;
-import io.github.gorl.core.optim.ppo.PpoPolicy;
+import io.github.gorl.core.optim.ppo.engine.PpoEngine;
+import io.github.gorl.core.optim.ppo.engine.PpoPolicy;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.TensorFile;

@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 /**
  * Generalized advantage estimation (Schulman et al., 2016) over a rollout laid out time-major,

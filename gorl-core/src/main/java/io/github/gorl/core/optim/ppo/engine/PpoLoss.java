@@ -1,9 +1,10 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
-import io.github.gorl.decoders.nn.Scalars;
+import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.decoders.nn.Gaussian;
+import io.github.gorl.decoders.nn.Scalars;
 
 /**
  * The terms of the latent-PPO loss, each a scalar mean over the minibatch; inputs {@code [batch]} unless noted.
@@ -92,7 +93,7 @@ public final class PpoLoss {
      * @param mode which penalty
      * @return the scalar penalty, to be weighted by {@code beta}
      */
-    static NDArray klToPrior(NDArray mean, NDArray std, Ppo.KlMode mode) {
+    public static NDArray klToPrior(NDArray mean, NDArray std, Ppo.KlMode mode) {
         NDArray perState = mode == Ppo.KlMode.ANALYTIC
                 ? Gaussian.klToStandardNormal(mean, std)
                 : Gaussian.squaredMoments(mean, std);

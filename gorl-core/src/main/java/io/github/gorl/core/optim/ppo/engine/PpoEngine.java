@@ -1,4 +1,4 @@
-package io.github.gorl.core.optim.ppo;
+package io.github.gorl.core.optim.ppo.engine;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -23,6 +23,7 @@ import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.optim.NonFiniteValues;
 import io.github.gorl.core.optim.PolicyInference;
 import io.github.gorl.core.optim.RandomStreams;
+import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.DoubleBits;
 import io.github.gorl.decoders.nn.Mlp;
@@ -46,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@code unrollLength} steps on every sub-environment, update the observation statistics, compute values and GAE
  * advantages, then run {@code epochs} passes of {@code minibatches} clipped-surrogate updates. What is optimized is a
  * plugged-in {@link PpoPolicy}: latent PPO's Gaussian ({@link Ppo#latent()}), FPO's flow and DPPO's denoising chain
- * (package {@code io.github.gorl.core.baselines}).
+ * (package {@code io.github.gorl.baselines}).
  *
  * <p>Per minibatch the loss is (all means over the minibatch):
  *
@@ -831,7 +832,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     }
 
     /** The buffers of the last rollout, for tests. */
-    Rollout lastRollout() {
+    public Rollout lastRollout() {
         return rollout;
     }
 
@@ -842,7 +843,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      * @param rows the number of rows
      * @return {@code [rows]}
      */
-    float[] values(float[] rawObservations, int rows) {
+    public float[] values(float[] rawObservations, int rows) {
         return criticValues(rawObservations, rows);
     }
 

@@ -1,4 +1,4 @@
-package io.github.gorl.core.baselines;
+package io.github.gorl.baselines;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
