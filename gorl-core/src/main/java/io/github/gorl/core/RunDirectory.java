@@ -127,7 +127,7 @@ final class RunDirectory {
         summary.put("wall_seconds", result.wallSeconds());
         summary.put("evaluations", result.evaluations().size());
         TensorFile.writeAtomically(path.resolve("summary.json"), Checkpoints.JSON.writeValueAsBytes(summary));
-        if (LearningCurves.available()) {
+        if (Listeners.learningCurvesAvailable()) {
             LearningCurves.plot(path.resolve("learning_curve.png"), "GoRL on " + task,
                     Map.of("GoRL", List.<Evaluation>copyOf(result.evaluations())));
         }

@@ -15,21 +15,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * PNG learning curves (evaluation return against environment steps), drawn with XChart, an optional dependency of
- * gorl-core ({@code org.knowm.xchart:xchart}): without it {@link #available()} is false and run directories skip
- * {@code learning_curve.png}.
+ * gorl-core ({@code org.knowm.xchart:xchart}): check {@link Listeners#learningCurvesAvailable()} before using this
+ * class (loading it without XChart fails), as run directories do, which skip {@code learning_curve.png} then.
  */
 public final class LearningCurves {
 
     private LearningCurves() {}
 
-    /**
-     * Whether XChart is present, so that {@link #plot} can draw.
-     *
-     * @return true if {@code org.knowm.xchart:xchart} is on the class or module path
-     */
-    public static boolean available() {
-        return Listeners.present("org.knowm.xchart.XYChart");
-    }
 
     /**
      * Draws one curve per named series and writes the PNG atomically.

@@ -26,6 +26,16 @@ public final class Listeners {
     }
 
     /**
+     * Whether {@link LearningCurves} can draw: XChart, an optional dependency of gorl-core, is present. This class
+     * refers to no XChart type, so asking is safe without it.
+     *
+     * @return true if {@code org.knowm.xchart:xchart} is on the class or module path
+     */
+    public static boolean learningCurvesAvailable() {
+        return present("org.knowm.xchart.XYChart") && present("org.knowm.xchart.internal.chartpart.Chart");
+    }
+
+    /**
      * Whether a class of an optional dependency can be loaded.
      *
      * @param className the class
