@@ -129,7 +129,7 @@ class AblationsTest {
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertThat(run.at("/decoder/hiddenLayers").toString()).isEqualTo("[32,32,32,32]");
         List<Integer> epochs = new ArrayList<>();
-        run.at("/schedule").forEach(s -> epochs.add(s.get("decoderEpochs").asInt()));
+        run.at("/schedule/stages").forEach(s -> epochs.add(s.get("decoderEpochs").asInt()));
         assertThat(epochs).containsExactly(0, 1, 0, 0);
         // The run reloads with its recorded widths (the multimodality command does this).
         try (AgentFactory.LoadedRun loaded = AgentFactory.load(out)) {
@@ -149,7 +149,7 @@ class AblationsTest {
                 "0.25", "--eval-episodes", "2", "--out", out.toString())).isZero();
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         List<Long> steps = new ArrayList<>();
-        run.at("/schedule").forEach(s -> steps.add(s.get("encoderSteps").asLong()));
+        run.at("/schedule/stages").forEach(s -> steps.add(s.get("encoderSteps").asLong()));
         assertThat(steps).containsExactly(128L, 256L);
         assertThat(run.at("/trainer/topEpisodeFraction").asDouble()).isEqualTo(0.25);
         String both = Console.errorOf("train", "--stage-steps", "128,256", "--steps", "512", "--out",

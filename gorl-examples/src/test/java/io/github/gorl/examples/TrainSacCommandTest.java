@@ -23,7 +23,7 @@ class TrainSacCommandTest {
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertThat(run.at("/optimizer/name").asText()).isEqualTo("sac");
         assertThat(run.at("/task/numEnvs").asInt()).as("the SAC preset's envs").isEqualTo(4);
-        assertThat(run.at("/schedule").size()).isEqualTo(1);
+        assertThat(run.at("/schedule/stages").size()).isEqualTo(1);
         assertThat(out.resolve("checkpoint/optimizer/latent-sac.tensors")).exists();
     }
 
