@@ -1,6 +1,7 @@
 package io.github.gorl.examples;
 
 import io.github.gorl.api.FixedSchedule;
+import io.github.gorl.api.PlateauSchedule;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
@@ -54,6 +55,16 @@ final class TrainCommand implements Callable<Integer> {
             description = "Encoder env steps of each stage, comma-separated (replaces --steps and --stages; for"
                     + " example 2048,20480,10240,10240 for an early first refit).")
     long[] stageSteps;
+
+    @Option(names = "--plateau", paramLabel = "K",
+            description = "Adaptive stages (PlateauSchedule): a stage's encoder phase ends once its last K evaluations"
+                    + " improved on its best before them by no more than --plateau-delta; --steps is the budget of"
+                    + " the whole run and --stages the most stages.")
+    Integer plateau;
+
+    @Option(names = "--plateau-delta", defaultValue = "0", paramLabel = "D",
+            description = "With --plateau: the return gain that counts as an improvement (default: ${DEFAULT-VALUE}).")
+    double plateauDelta;
 
     @Option(names = "--envs", description = "Parallel training environments (default: the task's preset).")
     Integer envs;
@@ -157,8 +168,20 @@ final class TrainCommand implements Callable<Integer> {
                 : steps != null ? steps : preset.steps();
         int numEnvs = envs != null ? envs : preset.envs();
         boolean identity = decoder.equalsIgnoreCase("identity");
-        FixedSchedule schedule;
-        if (identity) {
+        if (plateau == null && spec.commandLine().getParseResult().hasMatchedOption("--plateau-delta")) {
+            throw new IllegalArgumentException("--plateau-delta needs --plateau K");
+        }
+        if (plateau != null && (identity || stageSteps != null || beta != null || freezeDecoderAfter != null)) {
+            throw new IllegalArgumentException("--plateau decides the stages itself, with the paper's knobs: drop "
+                    + (identity ? "--decoder identity" : stageSteps != null ? "--stage-steps"
+                    : beta != null ? "--beta" : "--freeze-decoder-after"));
+        }
+        StageSchedule schedule;
+        if (plateau != null) {
+            schedule = PlateauSchedule.builder().maxStages(stages).stageSteps(budget).totalSteps(budget)
+                    .patience(plateau).minImprovement(plateauDelta)
+                    .decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs()).build();
+        } else if (identity) {
             if (stageSteps != null || topEpisodes != null) {
                 throw new IllegalArgumentException((stageSteps != null ? "--stage-steps" : "--top-episodes")
                         + " needs a generative decoder (flow or diffusion); --decoder identity trains one stage"
@@ -166,19 +189,20 @@ final class TrainCommand implements Callable<Integer> {
             }
             schedule = StageSchedule.single(budget, beta != null ? beta : 0.0);
         } else {
-            schedule = stageSteps != null ? StageSchedule.of(stageSteps)
+            FixedSchedule fixed = stageSteps != null ? StageSchedule.of(stageSteps)
                     : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);
-            schedule = schedule.decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs());
+            fixed = fixed.decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs());
             if (beta != null) {
-                schedule = schedule.klBeta(beta);
+                fixed = fixed.klBeta(beta);
             }
             if (freezeDecoderAfter != null) {
                 if (freezeDecoderAfter < 0) {
                     throw new IllegalArgumentException("--freeze-decoder-after must be >= 0, got "
                             + freezeDecoderAfter);
                 }
-                schedule = schedule.freezeDecoderAfter(freezeDecoderAfter);
+                fixed = fixed.freezeDecoderAfter(freezeDecoderAfter);
             }
+            schedule = fixed;
         }
         if (decoderWidth != null && decoderHidden != null) {
             throw new IllegalArgumentException("give --decoder-width or --decoder-hidden, not both");
@@ -224,11 +248,11 @@ final class TrainCommand implements Callable<Integer> {
                 } else {
                     TrainArguments.write(runDir, spec.commandLine().getParseResult());
                 }
-                System.out.printf(Locale.ROOT, "Training %s on %s: %,d env steps, %d stage(s), %d envs, seed %d%n",
+                System.out.printf(Locale.ROOT, "Training %s on %s: %,d env steps, %s stage(s), %d envs, seed %d%n",
                         baseline != null ? baseline.toUpperCase(Locale.ROOT)
                                 : identity ? "Gaussian " + optimizer.toUpperCase(Locale.ROOT)
                                 : "GoRL(" + optimizer + "+" + decoder + ")", task, budget,
-                        schedule.size(), numEnvs, seed);
+                        (plateau != null ? "at most " : "") + schedule.maxStages(), numEnvs, seed);
                 TrainingResult result = agent.train();
                 System.out.printf(Locale.ROOT, "%nFinal eval return %.1f, best %.1f, %,d env steps in %.0f s%n",
                         result.finalEvalReturn(), result.bestEvalReturn(), result.envSteps(), result.wallSeconds());
