@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gorl.api.Env;
-import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.StageSchedule;
-import io.github.gorl.api.StepResult;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
@@ -151,7 +149,7 @@ class CheckpointTest {
     @Test
     void train_withANonFiniteReward_stopsNamingTheStepSubEnvAndLastCheckpoint() throws Exception {
         Path run = temp.resolve("run");
-        Supplier<Env> poisoned = () -> new NanAfter(new Pendulum(), 300);
+        Supplier<Env> poisoned = () -> new NonFiniteScenarios.Poisoned(n -> n > 300);
         try (VectorEnv env = Envs.sync(i -> i == 2 ? poisoned.get() : new Pendulum(), 4);
                 VectorEnv eval = pendulums(2);
                 GoRL agent = tinyPpo(env, eval, run).build()) {
@@ -167,39 +165,6 @@ class CheckpointTest {
             assertThatThrownBy(() -> GoRL.builder().env(env).evalEnv(eval).optimizer(Ppo.latent().build())
                     .checkpointEvery(100).build())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("runDirectory");
-        }
-    }
-
-    /** An env whose reward turns NaN after a number of steps (over all its episodes). */
-    private static final class NanAfter implements Env {
-        private final Env inner;
-        private final long after;
-        private long steps;
-
-        NanAfter(Env inner, long after) {
-            this.inner = inner;
-            this.after = after;
-        }
-
-        @Override
-        public EnvSpec spec() {
-            return inner.spec();
-        }
-
-        @Override
-        public void reset(long seed, float[] observation) {
-            inner.reset(seed, observation);
-        }
-
-        @Override
-        public StepResult step(float[] action, float[] observation) {
-            StepResult r = inner.step(action, observation);
-            return ++steps > after ? new StepResult(Double.NaN, r.terminated(), r.truncated()) : r;
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

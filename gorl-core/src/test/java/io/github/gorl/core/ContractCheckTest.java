@@ -150,8 +150,9 @@ class ContractCheckTest {
     }
 
     /** A user-written decoder whose decode is given as a function; otherwise it does nothing. */
-    private static final class UserDecoder implements GenerativeDecoder {
+    static final class UserDecoder implements GenerativeDecoder {
         private final BinaryOperator<NDArray> decode;
+        boolean closed;
 
         UserDecoder(BinaryOperator<NDArray> decode) {
             this.decode = decode;
@@ -195,6 +196,8 @@ class ContractCheckTest {
         public void load(Path directory) {}
 
         @Override
-        public void close() {}
+        public void close() {
+            closed = true;
+        }
     }
 }

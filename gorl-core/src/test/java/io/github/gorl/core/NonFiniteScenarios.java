@@ -122,7 +122,7 @@ public final class NonFiniteScenarios {
     }
 
     /** A pendulum whose reward is NaN on the step calls (counted from 1, over all episodes) that {@code nan} picks. */
-    private static final class Poisoned implements Env {
+    static final class Poisoned implements Env {
         private final Env inner = new Pendulum();
         private final LongPredicate nan;
         private long steps;

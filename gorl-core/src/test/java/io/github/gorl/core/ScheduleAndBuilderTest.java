@@ -8,11 +8,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import io.github.gorl.api.DecoderDataset;
-import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Evaluation;
-import io.github.gorl.api.FitOptions;
-import io.github.gorl.api.FitResult;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.PlateauSchedule;
@@ -266,7 +262,12 @@ class ScheduleAndBuilderTest {
     @Test
     void build_thatFailsAfterInitializing_closesTheOptimizerAndDecoder() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
-        DoublingDecoder decoder = new DoublingDecoder();
+        // Breaks the identity contract: decode = 2 eps.
+        ContractCheckTest.UserDecoder decoder = new ContractCheckTest.UserDecoder((s, eps) -> {
+            NDArray out = eps.add(eps);
+            out.attach(s.getManager());
+            return out;
+        });
         try (VectorEnv env = pendulums(2); VectorEnv eval = pendulums(2)) {
             assertThatThrownBy(() -> GoRL.builder().env(env).evalEnv(eval).optimizer(optimizer).decoder(decoder)
                     .schedule(StageSchedule.single(200, 0)).build())
@@ -274,58 +275,5 @@ class ScheduleAndBuilderTest {
         }
         assertThat(optimizer.closed).isTrue();
         assertThat(decoder.closed).isTrue();
-    }
-
-    /** Breaks the identity contract ({@code decode = 2 eps}) and records {@link #close()}. */
-    private static final class DoublingDecoder implements GenerativeDecoder {
-        private final IdentityDecoder identity = new IdentityDecoder();
-        boolean closed;
-
-        @Override
-        public void initialize(EnvSpec spec, Device device, long seed) {
-            identity.initialize(spec, device, seed);
-        }
-
-        @Override
-        public void resetToIdentity() {}
-
-        @Override
-        public NDArray decode(NDArray observations, NDArray latents) {
-            NDArray out = latents.add(latents);
-            out.attach(observations.getManager());
-            return out;
-        }
-
-        @Override
-        public NDArray sample(NDArray observations, int samplesPerObservation) {
-            return identity.sample(observations, samplesPerObservation);
-        }
-
-        @Override
-        public FitResult fit(DecoderDataset data, FitOptions options, TrainingListener listener) {
-            return identity.fit(data, options, listener);
-        }
-
-        @Override
-        public String name() {
-            return "doubling";
-        }
-
-        @Override
-        public Map<String, Object> config() {
-            return Map.of();
-        }
-
-        @Override
-        public void save(Path directory) {}
-
-        @Override
-        public void load(Path directory) {}
-
-        @Override
-        public void close() {
-            closed = true;
-            identity.close();
-        }
     }
 }
