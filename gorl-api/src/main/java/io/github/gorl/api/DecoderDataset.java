@@ -14,6 +14,13 @@ package io.github.gorl.api;
  * <p>Or it carries a per-pair Gaussian source ({@link #withGaussianSource}): a fit then draws pair {@code i}'s
  * source afresh at every use as {@code mean_i + std_i * z}, {@code z ~ N(0, I)}, as it draws {@code N(0, I)}
  * by default; GoRL uses this for the learnable-prior ablation ({@code decoderSource(LEARNED_PRIOR)}).
+ *
+ * <p>Two more optional columns describe where the pairs came from and never change the source distribution:
+ * episode ids ({@link #withEpisodes}, {@code [size]}), which let a fit hold out whole episodes
+ * ({@link FitOptions#splitByEpisode()}), and the encoder's latents ({@link #withEncoderLatents},
+ * {@code [size, actionDim]}: the latent the encoder sampled when it produced action {@code i}), which a decoder may
+ * use for an extra loss term such as the authors' {@code pairwise_loss_weight * MSE(decode(s, z_encoder), a)}.
+ * Every {@code with*} copy keeps both.
  */
 public final class DecoderDataset {
 
@@ -25,13 +32,15 @@ public final class DecoderDataset {
     private final float[] latents;
     private final float[] sourceMean;
     private final float[] sourceStd;
+    private final int[] episodes;
+    private final float[] encoderLatents;
 
     private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions) {
-        this(observationDim, actionDim, observations, actions, null, null, null);
+        this(observationDim, actionDim, observations, actions, null, null, null, null, null);
     }
 
     private DecoderDataset(int observationDim, int actionDim, float[] observations, float[] actions,
-            float[] latents, float[] sourceMean, float[] sourceStd) {
+            float[] latents, float[] sourceMean, float[] sourceStd, int[] episodes, float[] encoderLatents) {
         this.observationDim = Validate.positive("observationDim", observationDim);
         this.actionDim = Validate.positive("actionDim", actionDim);
         Validate.notNull("observations", observations);
@@ -63,6 +72,12 @@ public final class DecoderDataset {
                 }
             }
         }
+        if (episodes != null && episodes.length != size) {
+            throw new IllegalArgumentException("episodeIds (length " + episodes.length + ") must hold one id per"
+                    + " pair, " + size + " values");
+        }
+        this.episodes = episodes;
+        this.encoderLatents = encoderLatents == null ? null : perPair("encoder latents", encoderLatents);
     }
 
     private float[] perPair(String name, float[] values) {
@@ -141,7 +156,8 @@ public final class DecoderDataset {
      */
     public DecoderDataset withLatents(float[] sourceLatents) {
         Validate.notNull("latents", sourceLatents);
-        return new DecoderDataset(observationDim, actionDim, observations, actions, sourceLatents, null, null);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, sourceLatents, null, null,
+                episodes, encoderLatents);
     }
 
     /**
@@ -158,7 +174,56 @@ public final class DecoderDataset {
     public DecoderDataset withGaussianSource(float[] mean, float[] std) {
         Validate.notNull("mean", mean);
         Validate.notNull("std", std);
-        return new DecoderDataset(observationDim, actionDim, observations, actions, null, mean, std);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, null, mean, std, episodes,
+                encoderLatents);
+    }
+
+    /**
+     * A copy of this dataset (sharing its arrays, keeping every other column) with the episode each pair came from,
+     * so that a fit can hold out whole episodes ({@link FitOptions#splitByEpisode()}). Ids need not be sorted,
+     * contiguous or nondecreasing: pairs with equal ids form one episode.
+     *
+     * @param episodeIds {@code [size]}, the episode id of pair {@code i}
+     * @return the dataset with episode ids
+     * @throws IllegalArgumentException if the length is not {@code size}
+     */
+    public DecoderDataset withEpisodes(int[] episodeIds) {
+        Validate.notNull("episodeIds", episodeIds);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, latents, sourceMean, sourceStd,
+                episodeIds, encoderLatents);
+    }
+
+    /**
+     * A copy of this dataset (sharing its arrays, keeping every other column) with the latent the encoder sampled
+     * for each action. Unlike {@link #withLatents}, this does not change the source points of the fit: fits still
+     * draw {@code eps ~ N(0, I)}; a decoder may use these latents for an extra loss term (see its documentation).
+     *
+     * @param latents {@code [size, actionDim]}, finite, row {@code i} the encoder's latent behind action {@code i}
+     * @return the dataset with encoder latents
+     * @throws IllegalArgumentException if the length is not {@code size * actionDim} or a value is not finite
+     */
+    public DecoderDataset withEncoderLatents(float[] latents) {
+        Validate.notNull("encoderLatents", latents);
+        return new DecoderDataset(observationDim, actionDim, observations, actions, this.latents, sourceMean,
+                sourceStd, episodes, latents);
+    }
+
+    /**
+     * The episode ids of {@link #withEpisodes}, {@code [size]}, or {@code null}.
+     *
+     * @return the backing array or {@code null}
+     */
+    public int[] episodes() {
+        return episodes;
+    }
+
+    /**
+     * The encoder latents of {@link #withEncoderLatents}, row-major {@code [size, actionDim]}, or {@code null}.
+     *
+     * @return the backing array or {@code null}
+     */
+    public float[] encoderLatents() {
+        return encoderLatents;
     }
 
     /**

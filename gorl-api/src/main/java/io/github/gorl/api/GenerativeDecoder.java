@@ -33,6 +33,21 @@ public interface GenerativeDecoder extends AutoCloseable {
     void resetToIdentity();
 
     /**
+     * Makes this decoder a freshly built one, for a refit from scratch (the authors' {@code initialization =
+     * "fresh"} with {@code zero_final_layer}): every parameter is re-drawn from {@code seed}, the last layer is set
+     * to zero (so the decoder starts as the identity, as after {@link #resetToIdentity()}), and any observation
+     * normalizer is reset. Sizes and options stay as built. The default does nothing and returns {@code false}:
+     * the decoder does not support it and a caller should warm-start instead (or build a new decoder).
+     *
+     * @param seed seeds the new parameters
+     * @return {@code true} if the decoder is now freshly initialized, {@code false} if unsupported
+     * @throws IllegalStateException before {@link #initialize}
+     */
+    default boolean reinitialize(long seed) {
+        return false;
+    }
+
+    /**
      * The deterministic decoding map (Euler integration for flow matching, DDIM with {@code eta = 0} for
      * diffusion).
      *
@@ -62,13 +77,15 @@ public interface GenerativeDecoder extends AutoCloseable {
      * {@linkplain DecoderDataset#latents() source latents}, pair {@code i} uses its own latent instead (an
      * ablation of the paper, which always trains from the prior).
      *
-     * @param data the pairs, typically rollouts of the current composed policy
      * <p>A decoder trained by minibatch steps runs at most {@link FitOptions#epochBudget(int)} epochs (the
-     * options' epochs, raised to their update floor) and keeps the parameters of its best validation epoch; a
-     * decoder fitted in closed form may ignore the epochs. Either way the metrics it reports say what it did.
+     * options' epochs, raised to their update floor), or exactly {@link FitOptions#trainSteps()} steps when that is
+     * positive, and keeps the parameters of its best validation by {@link FitOptions#selection()}; a decoder fitted
+     * in closed form may ignore the budgets. Either way the result and the metrics it reports say what it did.
      *
+     * @param data the pairs, typically rollouts of the current composed policy
      * @param options epochs, update floor, learning rate, batch size, validation and early stopping
-     * @param listener receives one {@link Metrics} per epoch, phase {@link Phase#DECODER}
+     * @param listener receives one {@link Metrics} per epoch (per validation in step mode), phase
+     *     {@link Phase#DECODER}
      * @return the losses reached
      */
     FitResult fit(DecoderDataset data, FitOptions options, TrainingListener listener);

@@ -21,6 +21,7 @@ import io.github.gorl.decoders.nn.Adam;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
 import io.github.gorl.decoders.nn.RunningNormalizer;
+import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.Shuffle;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.decoders.nn.TimeEmbedding;
@@ -63,12 +64,27 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     private static final int FORMAT_VERSION = 1;
     private static final long SAMPLING_SALT = 0x5DEECE66DL;
     private static final int NORMALIZER_CHUNK = 65_536;
+    private static final long ENDPOINT_SALT = 0x632BE59BD9B4E019L;
+    // The authors' endpoint_eval_size: validation pairs of the endpoint metric, evenly spaced.
+    private static final int ENDPOINT_PAIRS = 4_096;
+    // Minibatch slots: the repeated rows the subclass loss sees, then the unrepeated ones of the pairwise term.
+    private static final int OBS = 0;
+    private static final int ACT = 1;
+    private static final int LATENT = 2;
+    private static final int MEAN = 3;
+    private static final int STD = 4;
+    private static final int OBS_ONCE = 5;
+    private static final int ACT_ONCE = 6;
+    private static final int ENCODER_ONCE = 7;
 
     private final int[] hiddenLayers;
     private final int steps;
     private final int timeEmbeddingDim;
     private final double observationClip;
     private final double gradientClipNorm;
+    private final double outputScale;
+    private final TimeFrequencies timeFrequencies;
+    private final double pairwiseLossWeight;
 
     private EnvSpec spec;
     private Device device;
@@ -83,6 +99,8 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     private NDArray minibatchLatents;
     private NDArray minibatchSourceMean;
     private NDArray minibatchSourceStd;
+    // The pairwise term of the last loss evaluated, or NaN when it was not computed.
+    private double lastPairwiseLoss = Double.NaN;
     private boolean closed;
 
     /**
@@ -96,6 +114,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         this.timeEmbeddingDim = builder.timeEmbeddingDim;
         this.observationClip = builder.observationClip;
         this.gradientClipNorm = builder.gradientClipNorm;
+        this.outputScale = builder.outputScale;
+        this.timeFrequencies = builder.timeFrequencies;
+        this.pairwiseLossWeight = builder.pairwiseLossWeight;
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -112,7 +133,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
 
     /**
      * One sampler step. Must return {@code x} unchanged bit for bit when {@code output} is all zeros (write
-     * it as {@code x + c * output} or {@code x - c * output}).
+     * it as {@code x + c * output} or {@code x - c * output}). The step may run inside a gradient collector (the
+     * pairwise term differentiates the whole sampler), so multiply tensors by numbers only through
+     * {@code Scalars.times}, never with {@code mul(double)} or in place.
      *
      * @param step the sampler step, {@code 0 <= step < steps()}, in execution order
      * @param x the current iterate {@code [batch, actionDim]}
@@ -170,7 +193,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     // What a subclass uses.
 
     /**
-     * Evaluates the network.
+     * Evaluates the network, times the output scale ({@link Builder#outputScale}).
      *
      * @param normalizedObservations {@code [rows, observationDim]}
      * @param x the noisy actions {@code [rows, actionDim]}
@@ -179,7 +202,12 @@ public abstract class MlpDecoder implements GenerativeDecoder {
      */
     protected final NDArray network(NDArray normalizedObservations, NDArray x, NDArray times) {
         NDArray embedded = timeEmbedding.embed(times);
-        return network.forward(NDArrays.concat(new NDList(normalizedObservations, x, embedded), 1));
+        return scaled(network.forward(NDArrays.concat(new NDList(normalizedObservations, x, embedded), 1)));
+    }
+
+    /** The raw network output times the output scale; a graph-safe multiplication (see {@code Scalars}). */
+    private NDArray scaled(NDArray output) {
+        return outputScale == 1.0 ? output : Scalars.times(output, outputScale);
     }
 
     /**
@@ -257,7 +285,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         this.device = onDevice;
         this.seed = decoderSeed;
         this.manager = NDManager.newBaseManager(onDevice);
-        this.timeEmbedding = new TimeEmbedding(timeEmbeddingDim);
+        this.timeEmbedding = new TimeEmbedding(timeEmbeddingDim, timeFrequencies == TimeFrequencies.PI_POWERS_OF_TWO);
         int inputDim = envSpec.observationDim() + envSpec.actionDim() + timeEmbeddingDim;
         this.network = new Mlp(manager, inputDim, hiddenLayers, envSpec.actionDim(), decoderSeed);
         this.normalizer = new RunningNormalizer(manager, envSpec.observationDim(), observationClip);
@@ -285,6 +313,25 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         requireReady();
         network.zeroOutputLayer();
         normalizer.reset();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Re-draws every layer (PyTorch-style uniform initialization from {@code newSeed}), zeroes the output layer
+     * and resets the observation normalizer: afterwards {@code decode(s, eps) == eps} bit for bit (for a diffusion
+     * decoder with {@code eta = 0}), as after {@code resetToIdentity()}, but the hidden layers are new. The
+     * sampling stream and the training seed of later fits are unchanged.
+     *
+     * @return {@code true}
+     */
+    @Override
+    public boolean reinitialize(long newSeed) {
+        requireReady();
+        network.reinitialize(newSeed);
+        network.zeroOutputLayer();
+        normalizer.reset();
+        return true;
     }
 
     /**
@@ -346,13 +393,20 @@ public abstract class MlpDecoder implements GenerativeDecoder {
 
     /** The sampler: {@code x = eps}, then {@code steps} network calls, each batched over all rows. */
     private NDArray integrate(NDArray observations, NDArray latents) {
+        return integrateNormalized(normalizer.normalize(observations.toType(DataType.FLOAT32, false)), latents);
+    }
+
+    /**
+     * The sampler on normalized observations; differentiable (the pairwise term runs it inside a gradient
+     * collector), so every step must multiply graph tensors by tensors only.
+     */
+    private NDArray integrateNormalized(NDArray normalized, NDArray latents) {
         NDManager scope = latents.getManager();
-        NDArray normalized = normalizer.normalize(observations.toType(DataType.FLOAT32, false));
         NDArray ones = scope.ones(new Shape(latents.getShape().get(0), 1));
         NDArray x = latents;
         for (int k = 0; k < steps; k++) {
             NDArray embedded = ones.mul(stepEmbeddings[k]);
-            NDArray output = network.forward(NDArrays.concat(new NDList(normalized, x, embedded), 1));
+            NDArray output = scaled(network.forward(NDArrays.concat(new NDList(normalized, x, embedded), 1)));
             x = samplerStep(k, x, output);
         }
         return x;
@@ -383,17 +437,36 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     /**
      * {@inheritDoc}
      *
-     * <p>Per call: a seeded split of {@code validationFraction} of the pairs, the observation normalizer
-     * refitted on the training split, a fresh Adam with {@code learningRate}, then per epoch a seeded
-     * shuffle and minibatches of {@code batchSize} pairs, each repeated {@code samplesPerAction} times with
-     * independent noise. The validation loss uses the same noise every epoch, so epochs compare exactly.
-     * Training stops after {@code patience} epochs without improvement and the best parameters are kept.
-     * Reports {@code epoch}, {@code train_loss} and {@code validation_loss} (NaN without a validation split)
-     * per epoch, as {@code Metrics.of(0, Phase.DECODER, ...)}: step 0 and stage -1, for the trainer to
-     * relocate with {@link Metrics#at}.
+     * <p>Per call: a seeded split of {@code validationFraction} of the pairs (or, with
+     * {@link FitOptions#splitByEpisode()}, of the episodes: {@code max(1, floor(episodes * fraction))} of them, at
+     * most all but one, as the authors split), the observation normalizer refitted on the training split and a fresh
+     * Adam with {@code learningRate}. Every training row is repeated {@code samplesPerAction} times with independent
+     * noise.
      *
-     * @throws IllegalArgumentException if the dataset's sizes differ from the spec's
-     * @throws IllegalStateException if a loss is NaN or infinite (the message names the epoch and batch);
+     * <p><b>Epoch mode</b> ({@code trainSteps == 0}): per epoch a seeded shuffle and minibatches of
+     * {@code batchSize} pairs, then one validation. Reports {@code epoch}, {@code train_loss} and
+     * {@code validation_loss} (NaN without a validation split) per epoch, plus {@code validation_endpoint_mse} when
+     * selecting by it.
+     *
+     * <p><b>Step mode</b> ({@code trainSteps > 0}, the authors' refit): exactly {@code trainSteps} minibatches of
+     * {@code batchSize} pairs drawn uniformly with replacement from the training split; validations before the first
+     * step (step 0: the parameters the fit started from are a candidate too), after step 1, every
+     * {@code validationInterval} steps and after the last step. Reports {@code step}, {@code train_loss} (the mean
+     * since the previous report), {@code validation_loss} and {@code validation_endpoint_mse} per validation.
+     *
+     * <p>In both modes the validation loss uses the same noise at every validation, so validations compare exactly,
+     * and the endpoint error {@code mean((decode(s, eps) - a)^2)} uses up to 4,096 evenly spaced validation pairs
+     * with {@code eps ~ N(0, I)} drawn once per fit. The parameters of the best validation by
+     * {@link FitOptions#selection()} are kept; {@code patience} validations without improvement stop training
+     * ({@code patience == 0}: never). With a {@linkplain Builder#pairwiseLossWeight pairwise weight} the losses
+     * include the pairwise term, and the metrics add {@code pairwise_loss} (the validation mean) or, when the dataset
+     * has no {@linkplain DecoderDataset#encoderLatents() encoder latents}, {@code pairwise_skipped = 1}. Metrics are
+     * {@code Metrics.of(0, Phase.DECODER, ...)}: step 0 and stage -1, for the trainer to relocate with
+     * {@link Metrics#at}.
+     *
+     * @throws IllegalArgumentException if the dataset's sizes differ from the spec's, or {@code splitByEpisode} is
+     *     set and the dataset has no episode ids or fewer than two episodes
+     * @throws IllegalStateException if a loss is NaN or infinite (the message names the epoch or step and batch);
      *     the decoder is then left as it was before the call
      */
     @Override
@@ -406,7 +479,12 @@ public abstract class MlpDecoder implements GenerativeDecoder {
                     + " and actionDim " + data.actionDim() + ", this decoder has observationDim "
                     + spec.observationDim() + " and actionDim " + spec.actionDim());
         }
-        long rows = (long) Math.min(options.batchSize(), data.size()) * options.samplesPerAction();
+        if (options.splitByEpisode() && options.validationFraction() > 0 && data.episodes() == null) {
+            throw new IllegalArgumentException("splitByEpisode is true but the dataset has no episode ids: set them"
+                    + " with DecoderDataset.withEpisodes");
+        }
+        int batchRows = options.stepMode() ? options.batchSize() : Math.min(options.batchSize(), data.size());
+        long rows = (long) batchRows * options.samplesPerAction();
         if (rows * Math.max(spec.observationDim(), spec.actionDim() + timeEmbeddingDim) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("batchSize * samplesPerAction is too large: " + rows + " rows");
         }
@@ -422,125 +500,299 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         }
     }
 
+    /** What one validation measured; {@code pairwise} is NaN when the term was not computed. */
+    private record Validation(double loss, double endpointMse, double pairwise) {
+
+        double metric(FitOptions.Selection selection) {
+            return selection == FitOptions.Selection.ENDPOINT_MSE ? endpointMse : loss;
+        }
+    }
+
+    /** The fixed pieces of every validation of one fit. */
+    private final class Validator {
+
+        private final DecoderDataset data;
+        private final int[] rows;
+        private final FitOptions options;
+        private final long noiseSeed;
+        private final boolean endpoint;
+        private final int[] endpointRows;
+        private final float[] endpointLatents;
+
+        Validator(DecoderDataset data, int[] rows, FitOptions options, long noiseSeed, boolean endpoint) {
+            this.data = data;
+            this.rows = rows;
+            this.options = options;
+            this.noiseSeed = noiseSeed;
+            this.endpoint = endpoint && rows.length > 0;
+            int count = Math.min(ENDPOINT_PAIRS, rows.length);
+            endpointRows = new int[count];
+            for (int j = 0; j < count; j++) {
+                // np.linspace(0, m - 1, count, dtype=int64), as the authors pick their endpoint pairs.
+                endpointRows[j] = rows[count == 1 ? 0 : (int) ((long) j * (rows.length - 1) / (count - 1))];
+            }
+            endpointLatents = standardNormal(new SplittableRandom(noiseSeed ^ ENDPOINT_SALT), count * data.actionDim());
+        }
+
+        boolean active() {
+            return rows.length > 0;
+        }
+
+        Validation run(String where) {
+            double[] lossAndPairwise = meanLoss(data, rows, options, new SplittableRandom(noiseSeed));
+            double endpointMse = endpoint ? endpointMse() : Double.NaN;
+            if (!Double.isFinite(lossAndPairwise[0]) || endpoint && !Double.isFinite(endpointMse)) {
+                throw new IllegalStateException(name() + " decoder validation loss is " + lossAndPairwise[0]
+                        + " and endpoint error " + endpointMse + " at " + where);
+            }
+            return new Validation(lossAndPairwise[0], endpointMse, lossAndPairwise[1]);
+        }
+
+        private double endpointMse() {
+            int actDim = data.actionDim();
+            double sum = 0;
+            for (int start = 0; start < endpointRows.length; start += options.batchSize()) {
+                int size = Math.min(options.batchSize(), endpointRows.length - start);
+                try (NDManager scope = manager.newSubManager()) {
+                    NDArray[] pair = minibatch(scope, data, endpointRows, start, size, 1);
+                    NDArray eps = scope.create(Arrays.copyOfRange(endpointLatents, start * actDim,
+                            (start + size) * actDim), new Shape(size, actDim));
+                    NDArray decoded = integrateNormalized(pair[OBS], eps);
+                    sum += (double) decoded.sub(pair[ACT]).square().mean().getFloat() * size;
+                }
+            }
+            return sum / endpointRows.length;
+        }
+    }
+
     private FitResult train(DecoderDataset data, FitOptions options, TrainingListener listener) {
         SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + options.seed());
-        int n = data.size();
-        int[] order = permutation(n, random);
-        int validationSize = (int) Math.floor(n * options.validationFraction());
-        int[] validation = Arrays.copyOfRange(order, 0, validationSize);
-        int[] training = Arrays.copyOfRange(order, validationSize, n);
+        int[][] split = options.splitByEpisode() && options.validationFraction() > 0
+                ? splitByEpisode(data, options.validationFraction(), random)
+                : splitByPair(data.size(), options.validationFraction(), random);
+        int[] validation = split[0];
+        int[] training = split[1];
         long validationSeed = random.nextLong();
-
+        boolean endpoint = options.stepMode() || options.selection() == FitOptions.Selection.ENDPOINT_MSE;
+        Validator validator = new Validator(data, validation, options, validationSeed, endpoint);
+        boolean pairwiseSkipped = pairwiseLossWeight > 0 && data.encoderLatents() == null;
+        if (pairwiseSkipped) {
+            LOG.warn("{} decoder has pairwiseLossWeight {} but the dataset has no encoder latents"
+                    + " (DecoderDataset.withEncoderLatents): the pairwise term is skipped in this fit", name(),
+                    pairwiseLossWeight);
+        }
         refitNormalizer(data, training);
-        int epochsRun = 0;
-        double trainLoss = Double.NaN;
-        double validationLoss = Double.NaN;
-        double best = Double.POSITIVE_INFINITY;
-        float[][] bestParameters = null;
-        int sinceBest = 0;
-        boolean stoppedEarly = false;
-        int epochs = options.epochBudget(training.length);
         try (Adam adam = new Adam(network.parameters(), options.learningRate())) {
             adam.zeroGradients();
-            for (int epoch = 1; epoch <= epochs; epoch++) {
-                Shuffle.inPlace(training, random);
-                trainLoss = trainEpoch(data, training, options, adam, random, epoch);
-                epochsRun = epoch;
-                if (validationSize > 0) {
-                    validationLoss = meanLoss(data, validation, options, new SplittableRandom(validationSeed));
-                    if (!Double.isFinite(validationLoss)) {
-                        throw new IllegalStateException(name() + " decoder validation loss is " + validationLoss
-                                + " at epoch " + epoch);
-                    }
-                }
-                Map<String, Double> values = new LinkedHashMap<>();
-                values.put("epoch", (double) epoch);
-                values.put("train_loss", trainLoss);
-                values.put("validation_loss", validationLoss);
-                listener.onMetrics(Metrics.of(0, Phase.DECODER, values));
-                LOG.debug("{} decoder epoch {}: train loss {}, validation loss {}", name(), epoch, trainLoss,
-                        validationLoss);
-                if (validationSize == 0) {
-                    continue;
-                }
-                if (validationLoss < best) {
-                    best = validationLoss;
-                    bestParameters = copyParameters();
-                    sinceBest = 0;
-                } else if (++sinceBest >= options.patience() && epoch < epochs) {
-                    stoppedEarly = true;
-                    break;
+            Progress progress = new Progress(options, validator, listener, pairwiseSkipped);
+            if (options.stepMode()) {
+                trainSteps(data, training, options, adam, random, progress);
+            } else {
+                trainEpochs(data, training, options, adam, random, progress);
+            }
+            return progress.finish(options.stepMode() ? 0 : progress.epochs);
+        }
+    }
+
+    /** Validation, reporting, best-parameter tracking and early stopping, shared by both modes. */
+    private final class Progress {
+
+        private final FitOptions options;
+        private final Validator validator;
+        private final TrainingListener listener;
+        private final boolean pairwiseSkipped;
+        long steps;
+        int epochs;
+        double trainLoss = Double.NaN;
+        private Validation last = new Validation(Double.NaN, Double.NaN, Double.NaN);
+        private Validation best;
+        private long bestStep = -1;
+        private float[][] bestParameters;
+        private int sinceBest;
+        private boolean stoppedEarly;
+
+        Progress(FitOptions options, Validator validator, TrainingListener listener, boolean pairwiseSkipped) {
+            this.options = options;
+            this.validator = validator;
+            this.listener = listener;
+            this.pairwiseSkipped = pairwiseSkipped;
+        }
+
+        /**
+         * Validates (when there is a split), reports and keeps the parameters if they are the best so far.
+         *
+         * @return whether training should stop early
+         */
+        boolean checkpoint(String counter, double count, String where, boolean last) {
+            if (validator.active()) {
+                this.last = validator.run(where);
+            }
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put(counter, count);
+            values.put("train_loss", trainLoss);
+            values.put("validation_loss", this.last.loss());
+            if (options.stepMode() || options.selection() == FitOptions.Selection.ENDPOINT_MSE) {
+                values.put("validation_endpoint_mse", this.last.endpointMse());
+            }
+            if (pairwiseSkipped) {
+                values.put("pairwise_skipped", 1.0);
+            } else if (pairwiseLossWeight > 0) {
+                values.put("pairwise_loss", this.last.pairwise());
+            }
+            listener.onMetrics(Metrics.of(0, Phase.DECODER, values));
+            LOG.debug("{} decoder {}: {}", name(), where, values);
+            if (!validator.active()) {
+                return false;
+            }
+            if (best == null || this.last.metric(options.selection()) < best.metric(options.selection())) {
+                best = this.last;
+                bestStep = steps;
+                bestParameters = copyParameters();
+                sinceBest = 0;
+            } else if (options.patience() > 0 && ++sinceBest >= options.patience() && !last) {
+                stoppedEarly = true;
+                return true;
+            }
+            return false;
+        }
+
+        FitResult finish(int epochsRun) {
+            if (bestParameters != null) {
+                restoreParameters(bestParameters);
+            }
+            if (best == null) {
+                return new FitResult(epochsRun, trainLoss, last.loss(), Double.NaN, stoppedEarly, steps, -1, null,
+                        Double.NaN);
+            }
+            return new FitResult(epochsRun, trainLoss, last.loss(), best.loss(), stoppedEarly, steps, bestStep,
+                    options.selection(), best.metric(options.selection()));
+        }
+    }
+
+    private void trainEpochs(DecoderDataset data, int[] training, FitOptions options, Adam adam,
+            SplittableRandom random, Progress progress) {
+        int epochs = options.epochBudget(training.length);
+        for (int epoch = 1; epoch <= epochs; epoch++) {
+            Shuffle.inPlace(training, random);
+            double sum = 0;
+            long count = 0;
+            int batch = 0;
+            for (int start = 0; start < training.length; start += options.batchSize()) {
+                int size = Math.min(options.batchSize(), training.length - start);
+                batch++;
+                float loss = gradientStep(data, training, start, size, options, adam, random,
+                        "epoch " + epoch + ", batch " + batch);
+                progress.steps++;
+                sum += (double) loss * size;
+                count += size;
+            }
+            progress.trainLoss = sum / count;
+            progress.epochs = epoch;
+            if (progress.checkpoint("epoch", epoch, "epoch " + epoch, epoch == epochs)) {
+                return;
+            }
+        }
+    }
+
+    private void trainSteps(DecoderDataset data, int[] training, FitOptions options, Adam adam,
+            SplittableRandom random, Progress progress) {
+        int total = options.trainSteps();
+        if (progress.checkpoint("step", 0, "step 0", false)) {
+            return;
+        }
+        int[] rows = new int[options.batchSize()];
+        double sum = 0;
+        int count = 0;
+        for (int step = 1; step <= total; step++) {
+            // With replacement, as the authors' batch_sampling = "with_replacement".
+            for (int i = 0; i < rows.length; i++) {
+                rows[i] = training[random.nextInt(training.length)];
+            }
+            sum += gradientStep(data, rows, 0, rows.length, options, adam, random, "step " + step);
+            count++;
+            progress.steps = step;
+            if (step == 1 || step % options.validationInterval() == 0 || step == total) {
+                progress.trainLoss = sum / count;
+                sum = 0;
+                count = 0;
+                if (progress.checkpoint("step", step, "step " + step, step == total)) {
+                    return;
                 }
             }
         }
-        if (bestParameters != null) {
-            restoreParameters(bestParameters);
-        }
-        return new FitResult(epochsRun, trainLoss, validationLoss, validationSize > 0 ? best : Double.NaN,
-                stoppedEarly);
     }
 
-    private double trainEpoch(DecoderDataset data, int[] training, FitOptions options, Adam adam,
-            SplittableRandom random, int epoch) {
-        double sum = 0;
-        long count = 0;
-        int batch = 0;
-        for (int start = 0; start < training.length; start += options.batchSize()) {
-            int size = Math.min(options.batchSize(), training.length - start);
-            batch++;
-            float loss;
-            try (NDManager scope = manager.newSubManager()) {
-                NDArray[] pair = minibatch(scope, data, training, start, size, options.samplesPerAction());
-                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                    NDArray lossArray = loss(pair, random);
-                    loss = lossArray.getFloat();
-                    if (!Float.isFinite(loss)) {
-                        throw new IllegalStateException(name() + " decoder training loss is " + loss + " at epoch "
-                                + epoch + ", batch " + batch + " (learning rate " + options.learningRate()
-                                + "); the decoder was restored to its state before fit");
-                    }
-                    collector.backward(lossArray);
+    /** One Adam step on {@code rows[start, start + size)}; returns the minibatch loss. */
+    private float gradientStep(DecoderDataset data, int[] rows, int start, int size, FitOptions options, Adam adam,
+            SplittableRandom random, String where) {
+        float loss;
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray[] pair = minibatch(scope, data, rows, start, size, options.samplesPerAction());
+            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                NDArray lossArray = loss(pair, random);
+                loss = lossArray.getFloat();
+                if (!Float.isFinite(loss)) {
+                    throw new IllegalStateException(name() + " decoder training loss is " + loss + " at " + where
+                            + " (learning rate " + options.learningRate()
+                            + "); the decoder was restored to its state before fit");
                 }
-                if (gradientClipNorm > 0) {
-                    adam.clipGradientNorm(gradientClipNorm);
-                }
-                adam.step();
+                collector.backward(lossArray);
             }
-            sum += (double) loss * size;
-            count += size;
+            if (gradientClipNorm > 0) {
+                adam.clipGradientNorm(gradientClipNorm);
+            }
+            adam.step();
         }
-        return sum / count;
+        return loss;
     }
 
-    private double meanLoss(DecoderDataset data, int[] rows, FitOptions options, SplittableRandom random) {
+    /** The mean loss over {@code rows} and the mean pairwise term (NaN when not computed). */
+    private double[] meanLoss(DecoderDataset data, int[] rows, FitOptions options, SplittableRandom random) {
         double sum = 0;
+        double pairwise = 0;
         for (int start = 0; start < rows.length; start += options.batchSize()) {
             int size = Math.min(options.batchSize(), rows.length - start);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray[] pair = minibatch(scope, data, rows, start, size, options.samplesPerAction());
                 sum += (double) loss(pair, random).getFloat() * size;
+                pairwise += lastPairwiseLoss * size;
             }
         }
-        return sum / rows.length;
+        return new double[] {sum / rows.length, pairwise / rows.length};
     }
 
-    /** The training loss of a {@link #minibatch}, with its source latents (if any) visible to the subclass. */
+    /**
+     * The training loss of a {@link #minibatch}, with its source latents (if any) visible to the subclass, plus
+     * {@code pairwiseLossWeight * mean((decode(s, z_encoder) - a)^2)} over the unrepeated rows when the weight is
+     * positive and the dataset carries encoder latents.
+     */
     private NDArray loss(NDArray[] pair, SplittableRandom random) {
-        minibatchLatents = pair[2];
-        minibatchSourceMean = pair[3];
-        minibatchSourceStd = pair[4];
+        minibatchLatents = pair[LATENT];
+        minibatchSourceMean = pair[MEAN];
+        minibatchSourceStd = pair[STD];
+        NDArray base;
         try {
-            return trainingLoss(pair[0], pair[1], random);
+            base = trainingLoss(pair[OBS], pair[ACT], random);
         } finally {
             minibatchLatents = null;
             minibatchSourceMean = null;
             minibatchSourceStd = null;
         }
+        lastPairwiseLoss = Double.NaN;
+        if (pairwiseLossWeight <= 0 || pair[ENCODER_ONCE] == null) {
+            return base;
+        }
+        // The authors' pairwise_loss: the whole sampler from the encoder's own latent should land on its action.
+        NDArray decoded = integrateNormalized(pair[OBS_ONCE], pair[ENCODER_ONCE]);
+        NDArray pairwise = decoded.sub(pair[ACT_ONCE]).square().mean();
+        lastPairwiseLoss = pairwise.getFloat();
+        return base.add(Scalars.times(pairwise, pairwiseLossWeight));
     }
 
     /**
-     * Normalized observations, actions and source latents (null when the dataset has none) of
-     * {@code rows[start, start + size)}, each row repeated.
+     * Normalized observations, actions, source latents, source means and standard deviations (null when the
+     * dataset has none) of {@code rows[start, start + size)}, each row repeated, then the unrepeated normalized
+     * observations, actions and encoder latents (null without them) for the pairwise term.
      */
     private NDArray[] minibatch(NDManager scope, DecoderDataset data, int[] rows, int start, int size, int repeats) {
         int obsDim = data.observationDim();
@@ -556,11 +808,13 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         }
         NDArray normalized = normalizer.normalize(scope.create(obs, new Shape(size, obsDim)));
         NDArray actions = scope.create(act, new Shape(size, actDim));
+        NDArray encoder = pairwiseLossWeight > 0
+                ? perPair(scope, data.encoderLatents(), rows, start, size, actDim) : null;
         NDArray[] batch = {normalized, actions, perPair(scope, data.latents(), rows, start, size, actDim),
             perPair(scope, data.sourceMean(), rows, start, size, actDim),
-            perPair(scope, data.sourceStd(), rows, start, size, actDim)};
+            perPair(scope, data.sourceStd(), rows, start, size, actDim), normalized, actions, encoder};
         if (repeats > 1) {
-            for (int k = 0; k < batch.length; k++) {
+            for (int k = OBS; k <= STD; k++) {
                 batch[k] = batch[k] == null ? null : batch[k].repeat(0, repeats);
             }
         }
@@ -577,6 +831,36 @@ public abstract class MlpDecoder implements GenerativeDecoder {
             System.arraycopy(all, rows[start + i] * actDim, out, i * actDim, actDim);
         }
         return scope.create(out, new Shape(size, actDim));
+    }
+
+    /** {validation rows, training rows}: the first {@code floor(n * fraction)} of a seeded permutation held out. */
+    private static int[][] splitByPair(int n, double fraction, SplittableRandom random) {
+        int[] order = permutation(n, random);
+        int validationSize = (int) Math.floor(n * fraction);
+        return new int[][] {Arrays.copyOfRange(order, 0, validationSize), Arrays.copyOfRange(order, validationSize, n)};
+    }
+
+    /**
+     * {validation rows, training rows} holding out whole episodes: {@code max(1, floor(episodes * fraction))} of a
+     * seeded permutation of the distinct ids, at most all but one (the authors' {@code split_unit = "episode"}).
+     */
+    private static int[][] splitByEpisode(DecoderDataset data, double fraction, SplittableRandom random) {
+        int[] ids = data.episodes();
+        int[] distinct = Arrays.stream(ids).distinct().sorted().toArray();
+        if (distinct.length < 2) {
+            throw new IllegalArgumentException("splitByEpisode needs at least two episodes, got " + distinct.length);
+        }
+        Shuffle.inPlace(distinct, random);
+        int held = Math.min(Math.max(1, (int) Math.floor(distinct.length * fraction)), distinct.length - 1);
+        java.util.Set<Integer> validationIds = new java.util.HashSet<>();
+        for (int i = 0; i < held; i++) {
+            validationIds.add(distinct[i]);
+        }
+        int[] validation = java.util.stream.IntStream.range(0, ids.length)
+                .filter(i -> validationIds.contains(ids[i])).toArray();
+        int[] training = java.util.stream.IntStream.range(0, ids.length)
+                .filter(i -> !validationIds.contains(ids[i])).toArray();
+        return new int[][] {validation, training};
     }
 
     private void refitNormalizer(DecoderDataset data, int[] training) {
@@ -621,7 +905,8 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     /**
      * {@inheritDoc}
      *
-     * <p>Includes the layer sizes, sampler steps, time embedding size, observation clip, gradient clip and,
+     * <p>Includes the layer sizes, sampler steps, time embedding size, observation clip, gradient clip, output
+     * scale, time frequencies, pairwise loss weight and,
      * once initialized, the spec's sizes and the seed, then the subclass's sampler entries.
      */
     @Override
@@ -637,6 +922,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         config.put("timeEmbeddingDim", timeEmbeddingDim);
         config.put("observationClip", observationClip);
         config.put("gradientClipNorm", gradientClipNorm);
+        config.put("outputScale", outputScale);
+        config.put("timeFrequencies", timeFrequencies.name());
+        config.put("pairwiseLossWeight", pairwiseLossWeight);
         if (spec != null) {
             config.put("observationDim", spec.observationDim());
             config.put("actionDim", spec.actionDim());
@@ -653,6 +941,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         dims.put("actionDim", new int[] {spec.actionDim()});
         dims.put("hiddenLayers", hiddenLayers.clone());
         dims.put("timeEmbeddingDim", new int[] {timeEmbeddingDim});
+        dims.put("timeFrequencies", new int[] {timeFrequencies.ordinal()});
         dims.putAll(architecture());
         return dims;
     }
@@ -679,6 +968,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         for (int i = 0; i < parameters.size(); i++) {
             entries.put("network." + i, parameters.get(i).toFloatArray());
         }
+        entries.put("config.outputScale", new float[] {(float) outputScale});
         entries.putAll(normalizer.state("observations"));
         TensorFile.write(file(directory), fileKind(), FORMAT_VERSION, entries);
     }
@@ -699,6 +989,10 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         for (Map.Entry<String, int[]> e : fullArchitecture().entrySet()) {
             float[] stored = content.entries().get("config." + e.getKey());
             float[] expected = toFloats(e.getValue());
+            if (stored == null && Arrays.equals(expected, new float[] {0})) {
+                // Written before this setting existed; every such setting's default is encoded as 0.
+                continue;
+            }
             if (stored == null) {
                 throw new IOException(path + " lacks entry 'config." + e.getKey() + "'");
             }
@@ -706,6 +1000,11 @@ public abstract class MlpDecoder implements GenerativeDecoder {
                 mismatches.add(e.getKey() + " " + format(stored) + " in the file, " + format(expected)
                         + " in this decoder");
             }
+        }
+        float[] storedScale = content.entries().get("config.outputScale");
+        float savedScale = storedScale == null ? 1f : storedScale[0]; // files without it predate the option: 1
+        if (savedScale != (float) outputScale) {
+            mismatches.add("outputScale " + savedScale + " in the file, " + (float) outputScale + " in this decoder");
         }
         if (!mismatches.isEmpty()) {
             throw new IOException(path + " does not match this " + name() + " decoder: "
@@ -787,6 +1086,9 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         private int timeEmbeddingDim = 8;
         private double observationClip = 10.0;
         private double gradientClipNorm;
+        private double outputScale = 1.0;
+        private TimeFrequencies timeFrequencies = TimeFrequencies.PI_POWERS_OF_TWO;
+        private double pairwiseLossWeight;
 
         /**
          * Creates a builder with the given default hidden layers.
@@ -871,6 +1173,54 @@ public abstract class MlpDecoder implements GenerativeDecoder {
          */
         public B gradientClipNorm(double maxNorm) {
             this.gradientClipNorm = Validate.nonNegative("gradientClipNorm", maxNorm);
+            return self();
+        }
+
+        /**
+         * A factor on the network's output wherever it is used (sampler and loss): the network learns
+         * {@code target / outputScale}. Default 1; the authors' diffusion decoder uses 0.25 ({@code output_scale}).
+         * Part of the saved format: a file saved with another scale is refused.
+         *
+         * @param scale {@code > 0}, finite
+         * @return this builder
+         */
+        public B outputScale(double scale) {
+            if (!(scale > 0) || Double.isInfinite(scale)) {
+                throw new IllegalArgumentException("outputScale must be > 0 and finite, got " + scale);
+            }
+            this.outputScale = scale;
+            return self();
+        }
+
+        /**
+         * The frequencies of the time embedding. Default {@link TimeFrequencies#PI_POWERS_OF_TWO}; the authors use
+         * {@link TimeFrequencies#POWERS_OF_TWO}. Part of the saved format.
+         *
+         * @param frequencies not null
+         * @return this builder
+         */
+        public B timeFrequencies(TimeFrequencies frequencies) {
+            this.timeFrequencies = Validate.notNull("timeFrequencies", frequencies);
+            return self();
+        }
+
+        /**
+         * The weight {@code w} of the authors' pairwise term: every training and validation loss adds
+         * {@code w * mean((decode(s, z) - a)^2)} over the minibatch's pairs, where {@code z} is the latent the encoder
+         * sampled for action {@code a} ({@link DecoderDataset#encoderLatents()}) and {@code decode} is the whole
+         * deterministic sampler, differentiated through. It ties the decoder to the pairing the encoder actually
+         * used, not just to the action distribution. When the dataset carries no encoder latents the term is
+         * skipped: the fit logs a warning and reports {@code pairwise_skipped = 1} in its metrics. Default 0 (off);
+         * the authors' diffusion decoder on DMControl uses 1e-3 ({@code pairwise_loss_weight}).
+         *
+         * @param weight {@code >= 0}, finite
+         * @return this builder
+         */
+        public B pairwiseLossWeight(double weight) {
+            if (!(weight >= 0) || Double.isInfinite(weight)) {
+                throw new IllegalArgumentException("pairwiseLossWeight must be >= 0 and finite, got " + weight);
+            }
+            this.pairwiseLossWeight = weight;
             return self();
         }
 

@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.api.Validate;
 import io.github.gorl.decoders.MlpDecoder;
+import io.github.gorl.decoders.TimeFrequencies;
+import io.github.gorl.decoders.nn.Scalars;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -56,6 +58,17 @@ import java.util.SplittableRandom;
  * with {@code sigmaEta = eta sqrt((1 - abar_s) / (1 - abar_t)) sqrt(1 - abar_t / abar_s)} and fresh
  * {@code z ~ N(0, I)} from the decoder's sampling stream, for exploration. {@code decode} is then
  * stochastic, so the exact identity of {@link #resetToIdentity()} holds for {@code eta = 0} only.
+ *
+ * <p><b>The authors' parameterization</b> ({@link Builder#referenceParameterization()}, off by default). Their
+ * "epsilon-delta" decoder (GoRL {@code src/gorl/algorithms/decoders.py}, {@code DiffusionDecoder} with
+ * {@code parameterization = "epsilon_delta"}) is this same identity-centred algebra: their network output
+ * {@code outputScale * net} is trained on the target {@code eps - c_t x_t} ({@code epsilon_delta}) and each DDIM
+ * step is {@code x_s = x_t + B_t (outputScale * net)}. What differs is the setting around it: the schedule
+ * {@link NoiseSchedule#LINEAR_ALPHA_BAR} on a grid of {@code T = steps = 10} noise levels (training draws one of the
+ * 10 sampling levels, no finer grid), the network's time input {@code (t + 1) / T} (the noise level's time, with
+ * the clean action at 0: {@link Parameterization#EPSILON_DELTA}), time frequencies without {@code pi}, output scale
+ * 0.25, and the pairwise term with weight 1e-3. With a zero output layer their decode is, like ours, the exact
+ * identity: every step adds {@code B_t * (0.25 * 0) = 0}, so {@code decode(s, eps) == eps} bit for bit.
  */
 public final class DiffusionDecoder extends MlpDecoder {
 
@@ -67,6 +80,7 @@ public final class DiffusionDecoder extends MlpDecoder {
     private final int trainingTimesteps;
     private final NoiseSchedule schedule;
     private final double eta;
+    private final Parameterization parameterization;
     private final int stride;
     // Per training timestep t: alpha_t, sigma_t and the identity coefficient c_t.
     private final float[] signal;
@@ -83,6 +97,7 @@ public final class DiffusionDecoder extends MlpDecoder {
         this.trainingTimesteps = builder.trainingTimesteps;
         this.schedule = builder.schedule;
         this.eta = builder.eta;
+        this.parameterization = builder.parameterization;
         this.stride = trainingTimesteps / steps();
         double[] alphaBars = schedule.alphaBars(trainingTimesteps);
         signal = new float[trainingTimesteps];
@@ -125,6 +140,26 @@ public final class DiffusionDecoder extends MlpDecoder {
     }
 
     /**
+     * What the network's time input is, for the identity-centred noise prediction
+     * {@code epsHat = c_t x_t + f(s, x_t, time)} that both share.
+     */
+    public enum Parameterization {
+        /** This library's default: time input {@code t / T} for training timestep {@code t = 0 .. T-1}. */
+        IDENTITY_RESIDUAL,
+        /**
+         * The authors' {@code epsilon_delta}: time input {@code (t + 1) / T}, the time of the noise level on a grid
+         * where the clean action is time 0 and the noisiest level time 1.
+         */
+        EPSILON_DELTA
+    }
+
+    /** The network's time input for training timestep {@code t}. */
+    private double timeInput(int t) {
+        return parameterization == Parameterization.EPSILON_DELTA ? (t + 1.0) / trainingTimesteps
+                : (double) t / trainingTimesteps;
+    }
+
+    /**
      * A builder with the defaults: hidden layers 4 x 128, 10 DDIM steps, {@code T = 100}, cosine schedule,
      * {@code eta = 0}, 8-dim time embedding, observation clip 10, no gradient clipping.
      *
@@ -140,14 +175,15 @@ public final class DiffusionDecoder extends MlpDecoder {
     }
 
     /**
-     * The network's time input at sampler step {@code k}: {@code tau_k / T}.
+     * The network's time input at sampler step {@code k}: {@code tau_k / T}, or {@code (tau_k + 1) / T} with
+     * {@link Parameterization#EPSILON_DELTA}.
      *
      * @param step {@code 0 <= step < steps()}
-     * @return {@code tau_k / T} in {@code [0, 1)}
+     * @return the time input, in {@code [0, 1]}
      */
     @Override
     protected double samplingTime(int step) {
-        return (double) timestep(step) / trainingTimesteps;
+        return timeInput(timestep(step));
     }
 
     /**
@@ -162,11 +198,12 @@ public final class DiffusionDecoder extends MlpDecoder {
     @Override
     protected NDArray samplerStep(int step, NDArray x, NDArray residual) {
         if (eta == 0 || stepNoise[step] == 0) {
-            return x.add(residual.muli(stepF[step]));
+            return x.add(Scalars.times(residual, stepF[step]));
         }
         int n = Math.toIntExact(x.size());
         NDArray z = x.getManager().create(standardNormal(stepRandom, n), x.getShape());
-        return x.mul(stepX[step]).addi(residual.muli(stepF[step])).addi(z.muli(stepNoise[step]));
+        return Scalars.times(x, stepX[step]).add(Scalars.times(residual, stepF[step]))
+                .add(Scalars.times(z, stepNoise[step]));
     }
 
     /**
@@ -190,7 +227,7 @@ public final class DiffusionDecoder extends MlpDecoder {
             alpha[i] = signal[t];
             sigma[i] = noise[t];
             c[i] = identityCoefficient[t];
-            time[i] = (float) t / trainingTimesteps;
+            time[i] = (float) timeInput(t);
         }
         Shape column = new Shape(rows, 1);
         NDArray eps = sourceLatents(actions, random);
@@ -213,6 +250,7 @@ public final class DiffusionDecoder extends MlpDecoder {
         dims.put("trainingTimesteps", new int[] {trainingTimesteps});
         dims.put("steps", new int[] {steps()});
         dims.put("schedule", new int[] {schedule.ordinal()});
+        dims.put("parameterization", new int[] {parameterization.ordinal()});
         return dims;
     }
 
@@ -222,7 +260,9 @@ public final class DiffusionDecoder extends MlpDecoder {
         config.put("schedule", schedule.name());
         config.put("trainingTimesteps", trainingTimesteps);
         config.put("eta", eta);
-        config.put("parameterization", "identity-residual epsilon (epsHat = c_t x_t + f)");
+        config.put("parameterization", parameterization == Parameterization.EPSILON_DELTA
+                ? "epsilon-delta (epsHat = c_t x_t + f, time input (t + 1) / T)"
+                : "identity-residual epsilon (epsHat = c_t x_t + f)");
         return config;
     }
 
@@ -242,6 +282,7 @@ public final class DiffusionDecoder extends MlpDecoder {
         private int trainingTimesteps = 100;
         private NoiseSchedule schedule = NoiseSchedule.COSINE;
         private double eta;
+        private Parameterization parameterization = Parameterization.IDENTITY_RESIDUAL;
 
         private Builder() {
             super(128, 128, 128, 128);
@@ -285,6 +326,31 @@ public final class DiffusionDecoder extends MlpDecoder {
         public Builder eta(double value) {
             this.eta = Validate.inRange("eta", value, 0.0, 1.0);
             return this;
+        }
+
+        /**
+         * The network's time input. Default {@link Parameterization#IDENTITY_RESIDUAL}.
+         *
+         * @param value not null
+         * @return this builder
+         */
+        public Builder parameterization(Parameterization value) {
+            this.parameterization = Validate.notNull("parameterization", value);
+            return this;
+        }
+
+        /**
+         * The authors' diffusion decoder (their {@code gorl_diffusion.toml} on DMControl): parameterization
+         * {@link Parameterization#EPSILON_DELTA}, schedule {@link NoiseSchedule#LINEAR_ALPHA_BAR}, 10 steps on
+         * {@code T = 10} noise levels, time frequencies {@link TimeFrequencies#POWERS_OF_TWO}, output scale 0.25 and
+         * pairwise loss weight 1e-3. Layer sizes and every other option stay as set; later calls override.
+         *
+         * @return this builder
+         */
+        public Builder referenceParameterization() {
+            return parameterization(Parameterization.EPSILON_DELTA).schedule(NoiseSchedule.LINEAR_ALPHA_BAR)
+                    .steps(10).trainingTimesteps(10).timeFrequencies(TimeFrequencies.POWERS_OF_TWO).outputScale(0.25)
+                    .pairwiseLossWeight(1e-3);
         }
 
         /**

@@ -44,10 +44,42 @@ public enum NoiseSchedule {
             }
             return betas;
         }
+    },
+
+    /**
+     * The authors' {@code linear_alpha_bar}: {@code abar} itself linear in the noise time {@code u = (t + 1) / T},
+     * {@code abar(u) = alphaMin + (1 - alphaMin)(1 - u)} with {@code alphaMin = 1e-3} (their default
+     * {@code diffusion_alpha_min}; {@code alpha_max = 1}), so {@code abar} falls from {@code 1 - 0.999 / T} at
+     * {@code t = 0} to {@code 1e-3} at {@code t = T - 1}, and the clean action sits at {@code u = 0}
+     * ({@code abar = 1}). Meant for {@code T} equal to the sampler steps (their decoder trains on the sampling grid).
+     */
+    LINEAR_ALPHA_BAR {
+        @Override
+        double[] betas(int timesteps) {
+            double[] alphaBars = alphaBars(timesteps);
+            double[] betas = new double[timesteps];
+            double previous = 1;
+            for (int t = 0; t < timesteps; t++) {
+                betas[t] = 1 - alphaBars[t] / previous;
+                previous = alphaBars[t];
+            }
+            return betas;
+        }
+
+        @Override
+        public double[] alphaBars(int timesteps) {
+            Validate.positive("timesteps", timesteps);
+            double[] alphaBars = new double[timesteps];
+            for (int t = 0; t < timesteps; t++) {
+                alphaBars[t] = LINEAR_ALPHA_MIN + (1 - LINEAR_ALPHA_MIN) * (1 - (t + 1.0) / timesteps);
+            }
+            return alphaBars;
+        }
     };
 
     private static final double MAX_BETA = 0.999;
     private static final double COSINE_OFFSET = 0.008;
+    private static final double LINEAR_ALPHA_MIN = 1e-3;
 
     abstract double[] betas(int timesteps);
 
@@ -61,6 +93,7 @@ public enum NoiseSchedule {
      *
      * @param timesteps {@code T > 0}
      * @return {@code [T]}, strictly decreasing, in {@code (0, 1)}
+     * @throws IllegalArgumentException if {@code timesteps <= 0}
      */
     public double[] alphaBars(int timesteps) {
         Validate.positive("timesteps", timesteps);

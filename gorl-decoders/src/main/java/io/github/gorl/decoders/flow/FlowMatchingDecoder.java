@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.github.gorl.decoders.MlpDecoder;
+import io.github.gorl.decoders.nn.Scalars;
 import java.util.SplittableRandom;
 
 /**
@@ -29,6 +30,11 @@ import java.util.SplittableRandom;
  * </pre>
  * The minimizer is the marginal velocity {@code E[eps - a | s, x_t, t]}, whose ODE pushes {@code N(0, I)}
  * onto the data's conditional action distribution.
+ *
+ * <p>This is the authors' "reverse" convention ({@code convention = "reverse"} in their {@code gorl_fm.toml}, their
+ * {@code ReverseTimeFlowMatchingDecoder}): the same path, target, {@code t ~ U(0, 1)} and Euler grid from
+ * {@code t = 1} to {@code t = 0}. Their time embedding omits the {@code pi}
+ * ({@link MlpDecoder.Builder#timeFrequencies}) and their flow decoder's output scale is 1.
  *
  * <pre>{@code
  * GenerativeDecoder decoder = FlowMatchingDecoder.builder().hiddenLayers(64, 64, 64, 64).steps(10).build();
@@ -77,7 +83,7 @@ public final class FlowMatchingDecoder extends MlpDecoder {
      */
     @Override
     protected NDArray samplerStep(int step, NDArray x, NDArray velocity) {
-        return x.sub(velocity.muli(dt));
+        return x.sub(Scalars.times(velocity, dt));
     }
 
     /**

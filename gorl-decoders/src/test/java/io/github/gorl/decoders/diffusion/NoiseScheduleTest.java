@@ -9,7 +9,7 @@ class NoiseScheduleTest {
 
     @Test
     void alphaBars_decreaseStrictlyFromNearlyOneToNearlyZero() {
-        for (NoiseSchedule schedule : NoiseSchedule.values()) {
+        for (NoiseSchedule schedule : new NoiseSchedule[] {NoiseSchedule.COSINE, NoiseSchedule.LINEAR}) {
             for (int timesteps : new int[] {10, 100, 1000}) {
                 double[] alphaBars = schedule.alphaBars(timesteps);
                 assertThat(alphaBars).hasSize(timesteps);
@@ -36,5 +36,17 @@ class NoiseScheduleTest {
         double[] alphaBars = NoiseSchedule.LINEAR.alphaBars(1000);
         assertThat(alphaBars[0]).isCloseTo(1 - 1e-4, within(1e-12));
         assertThat(alphaBars[999]).isCloseTo(4.0358e-5, within(1e-7));
+    }
+
+    @Test
+    void linearAlphaBar_isTheAuthorsLinearSignalLevelOnTheNoiseGrid() {
+        // abar(u) = 1e-3 + 0.999 (1 - u) at u = (t + 1) / T: 0.9001, 0.8002, ..., 0.001 for T = 10.
+        double[] alphaBars = NoiseSchedule.LINEAR_ALPHA_BAR.alphaBars(10);
+        assertThat(alphaBars[0]).isCloseTo(0.9001, within(1e-12));
+        assertThat(alphaBars[4]).isCloseTo(0.5005, within(1e-12));
+        assertThat(alphaBars[9]).isCloseTo(1e-3, within(1e-15));
+        for (int t = 1; t < 10; t++) {
+            assertThat(alphaBars[t]).isLessThan(alphaBars[t - 1]);
+        }
     }
 }
