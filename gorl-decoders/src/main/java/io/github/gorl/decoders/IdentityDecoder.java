@@ -69,6 +69,21 @@ public final class IdentityDecoder implements GenerativeDecoder {
     }
 
     /**
+     * Does nothing and returns {@code true}: this decoder has no parameters or normalizer, so it already is what a
+     * freshly built one would be (the identity), and a caller that refits from scratch need not fall back to a warm
+     * start.
+     *
+     * @param seed ignored
+     * @return {@code true}
+     * @throws IllegalStateException before {@link #initialize}
+     */
+    @Override
+    public boolean reinitialize(long seed) {
+        requireReady();
+        return true;
+    }
+
+    /**
      * Returns a copy of {@code latents}.
      *
      * @param observations {@code [batch, observationDim]}, only checked

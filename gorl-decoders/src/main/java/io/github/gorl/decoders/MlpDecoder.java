@@ -844,7 +844,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
      * {validation rows, training rows} holding out whole episodes: {@code max(1, floor(episodes * fraction))} of a
      * seeded permutation of the distinct ids, at most all but one (the authors' {@code split_unit = "episode"}).
      */
-    private static int[][] splitByEpisode(DecoderDataset data, double fraction, SplittableRandom random) {
+    static int[][] splitByEpisode(DecoderDataset data, double fraction, SplittableRandom random) {
         int[] ids = data.episodes();
         int[] distinct = Arrays.stream(ids).distinct().sorted().toArray();
         if (distinct.length < 2) {
@@ -1045,6 +1045,12 @@ public abstract class MlpDecoder implements GenerativeDecoder {
             text.append(i == 0 ? "" : ", ").append((long) values[i]);
         }
         return text.append(values.length == 1 ? "" : "]").toString();
+    }
+
+    /** Every network parameter's values, {@code W0, b0, W1, b1, ...} (for tests). */
+    float[][] parameterValues() {
+        requireReady();
+        return copyParameters();
     }
 
     /** The number of arrays this decoder holds (for leak tests). */

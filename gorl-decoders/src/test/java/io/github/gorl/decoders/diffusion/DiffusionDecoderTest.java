@@ -133,4 +133,42 @@ class DiffusionDecoderTest {
                     .hasMessageContaining("trainingTimesteps 100 in the file, 200 in this decoder");
         }
     }
+
+    @Test
+    void referenceParameterization_zeroNetworkDecodesToTheLatentExactly() {
+        // The authors' epsilon-delta step is x + B_t * (0.25 * net): a zero output layer adds exact zeros.
+        try (DiffusionDecoder decoder = DiffusionDecoder.builder().hiddenLayers(16, 16).referenceParameterization()
+                .build(); NDManager manager = NDManager.newBaseManager()) {
+            decoder.initialize(ToyData.spec(3, 2), Device.cpu(), 4);
+            decoder.resetToIdentity();
+            NDArray obs = ToyData.normal(manager, 32, 3, 10, 1);
+            NDArray eps = ToyData.normal(manager, 32, 2, 2, 2);
+            assertThat(decoder.decode(obs, eps).toFloatArray()).containsExactly(eps.toFloatArray());
+            assertThat(decoder.steps()).isEqualTo(10);
+            assertThat(decoder.config()).containsEntry("schedule", "LINEAR_ALPHA_BAR")
+                    .containsEntry("trainingTimesteps", 10).containsEntry("outputScale", 0.25)
+                    .containsEntry("timeFrequencies", "POWERS_OF_TWO").containsEntry("pairwiseLossWeight", 1e-3);
+            assertThat((String) decoder.config().get("parameterization")).startsWith("epsilon-delta");
+        }
+    }
+
+    @Test
+    void referenceParameterization_learnsAndRefusesFilesOfTheDefaultParameterization(@TempDir Path dir)
+            throws IOException {
+        try (DiffusionDecoder reference = DiffusionDecoder.builder().hiddenLayers(16, 16)
+                .referenceParameterization().build();
+            DiffusionDecoder plain = DiffusionDecoder.builder().hiddenLayers(16, 16).steps(10)
+                    .trainingTimesteps(10).build()) {
+            reference.initialize(ToyData.spec(1, 1), Device.cpu(), 5);
+            plain.initialize(ToyData.spec(1, 1), Device.cpu(), 5);
+            FitResult fit = reference.fit(ToyData.linear(400, 6),
+                    FitOptions.builder().trainSteps(60).validationInterval(20).batchSize(64).samplesPerAction(2)
+                            .learningRate(1e-2).build(), null);
+            assertThat(fit.bestValidationLoss()).isLessThan(1.0);
+            reference.save(dir);
+            assertThatThrownBy(() -> plain.load(dir)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("schedule").hasMessageContaining("parameterization")
+                    .hasMessageContaining("timeFrequencies").hasMessageContaining("outputScale 0.25 in the file");
+        }
+    }
 }
