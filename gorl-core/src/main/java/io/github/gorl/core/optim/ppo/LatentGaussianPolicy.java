@@ -5,6 +5,8 @@ import io.github.gorl.core.optim.ppo.engine.PpoPolicy;
 import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Activation;
+import io.github.gorl.api.Validate;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.core.optim.GaussianHead;
 import io.github.gorl.decoders.nn.Gaussian;
@@ -30,9 +32,12 @@ final class LatentGaussianPolicy implements PpoPolicy {
 
     private final PpoConfig config;
     private GaussianHead actor;
+    /** The entropy bonus {@code c_e}: the builder's until a stage sets its own. */
+    private double entropyCoefficient;
 
     private LatentGaussianPolicy(PpoConfig config) {
         this.config = config;
+        this.entropyCoefficient = config.entropyCoefficient();
     }
 
     /**
@@ -48,7 +53,7 @@ final class LatentGaussianPolicy implements PpoPolicy {
                 config.gaeLambda(), config.rewardScaling(), config.valueLossCoefficient(), config.valueClipping(),
                 config.normalizeAdvantages(), config.normalizeObservations(), config.observationClip(),
                 config.klToPrior(), config.clip(), config.gradNormClip(), Double.NaN, Double.POSITIVE_INFINITY, false,
-                config.resetCriticOnStage(), config.resetNormalizerOnStage());
+                config.resetCriticOnStage(), config.resetNormalizerOnStage(), config.batchSize());
         return new PpoEngine(settings, new LatentGaussianPolicy(config));
     }
 
@@ -88,8 +93,28 @@ final class LatentGaussianPolicy implements PpoPolicy {
 
     @Override
     public Evaluation evaluate(NDArray normalizedObservations, NDArray latents, NDArray extras) {
+        return evaluate(normalizedObservations, latents, extras, null);
+    }
+
+    /**
+     * The log-probabilities, the entropy (with {@code tanhEntropyCorrection}: plus {@code log(1 - tanh(x)^2)} summed
+     * over dimensions at one reparameterized sample {@code x = mean + std * z} per row, {@code z} from {@code noise})
+     * and the prior penalty.
+     */
+    @Override
+    public Evaluation evaluate(NDArray normalizedObservations, NDArray latents, NDArray extras,
+            SplittableRandom noise) {
         GaussianHead.Distribution pi = actor.forward(normalizedObservations);
         NDArray logProbabilities = pi.logProbability(latents);
+        NDArray entropy = Gaussian.entropy(pi.std());
+        if (config.tanhEntropyCorrection()) {
+            if (noise == null) {
+                throw new IllegalStateException("the tanh entropy correction needs the engine's noise stream");
+            }
+            NDArray x = pi.sample(noise, false);
+            entropy = entropy.add(tanhLogDetJacobian(x).sum(new int[] {-1}));
+        }
+        NDArray entropyTerm = entropy.mean();
         return new Evaluation() {
             @Override
             public NDArray statistic() {
@@ -98,13 +123,12 @@ final class LatentGaussianPolicy implements PpoPolicy {
 
             @Override
             public NDArray[] lossTerms() {
-                return new NDArray[] {Gaussian.entropy(pi.std()).mean(),
-                    PpoLoss.klToPrior(pi.mean(), pi.std(), config.klMode())};
+                return new NDArray[] {entropyTerm, PpoLoss.klToPrior(pi.mean(), pi.std(), config.klMode())};
             }
 
             @Override
             public NDArray addLossTerms(NDArray loss, NDArray[] terms, double klBeta) {
-                return loss.sub(PpoLoss.scaled(terms[0], config.entropyCoefficient()))
+                return loss.sub(PpoLoss.scaled(terms[0], entropyCoefficient))
                         .add(PpoLoss.scaled(terms[1], klBeta));
             }
 
@@ -132,6 +156,30 @@ final class LatentGaussianPolicy implements PpoPolicy {
     @Override
     public void resetToPrior(long seed) {
         actor.resetToPrior(seed);
+    }
+
+    /**
+     * {@code log(1 - tanh(x)^2) = 2 (log 2 - x - softplus(-2x))}, the stable form (Brax's {@code TanhBijector}).
+     *
+     * @param x {@code [n, latentDim]}
+     * @return {@code [n, latentDim]}
+     */
+    static NDArray tanhLogDetJacobian(NDArray x) {
+        NDArray softplus = Activation.softPlus(PpoLoss.scaled(x, -2));
+        return PpoLoss.scaled(x.add(softplus).neg().add(LOG_TWO), 2);
+    }
+
+    private static final float LOG_TWO = (float) Math.log(2);
+
+    /** Re-draws the actor as a newly built network, output layer included (not {@code N(0, I)}). */
+    @Override
+    public void reinitialize(long seed) {
+        actor.mlp().reinitialize(seed);
+    }
+
+    @Override
+    public void entropyCoefficient(double coefficient) {
+        entropyCoefficient = Validate.nonNegative("entropyCoefficient", coefficient);
     }
 
     @Override

@@ -76,6 +76,8 @@ public final class Ppo {
         private double gradNormClip = StageSchedule.LATER_STAGE_GRAD_NORM;
         private boolean resetCriticOnStage = true;
         private boolean resetNormalizerOnStage = false;
+        private int batchSize = 0;
+        private boolean tanhEntropyCorrection = false;
 
         Builder() {}
 
@@ -329,6 +331,40 @@ public final class Ppo {
         }
 
         /**
+         * The reference's update shape (Brax's PPO): an iteration collects {@code batchSize * minibatches} sequences
+         * of {@code unrollLength} contiguous steps ({@code batchSize * minibatches / numEnvs} per sub-env), and each
+         * of the {@code epochs} passes shuffles the sequences into {@code minibatches} minibatches of
+         * {@code batchSize} whole sequences; each minibatch's GAE advantages are computed inside it with the current
+         * critic (normalized with the population standard deviation), and the observation statistics are updated
+         * after the iteration's update, so that sampling and update see the same ones. The paper: 1024 sequences x
+         * 32 minibatches x 30 steps = 983,040 env steps on 2048 envs, 16 passes. {@code batchSize * minibatches} must
+         * be a multiple of the env count; value clipping is not available in this shape.
+         *
+         * @param sequences sequences per minibatch, {@code >= 0}; 0 (the default) keeps CleanRL's shape (a rollout of
+         *     {@code unrollLength} steps per env, shuffled single transitions, advantages once per rollout)
+         * @return this builder
+         */
+        public Builder batchSize(int sequences) {
+            this.batchSize = (int) Validate.nonNegative("batchSize", (long) sequences);
+            return this;
+        }
+
+        /**
+         * Whether the entropy bonus includes the {@code tanh} Jacobian, {@code E[log(1 - tanh(x)^2)]} estimated with one
+         * sample {@code x ~ pi} per row: the entropy of the squashed action the env executes, as Brax's
+         * {@code NormalTanhDistribution} and the reference's Gaussian PPO baseline. Use it when the decoder is the
+         * identity and the trainer squashes with {@code ActionSquashing.TANH}; the reference's GoRL stages leave it
+         * off.
+         *
+         * @param enabled default false
+         * @return this builder
+         */
+        public Builder tanhEntropyCorrection(boolean enabled) {
+            this.tanhEntropyCorrection = enabled;
+            return this;
+        }
+
+        /**
          * Validates the options and creates the optimizer; call
          * {@link LatentPolicyOptimizer#initialize} before using it.
          *
@@ -339,7 +375,7 @@ public final class Ppo {
                     epochs, learningRate, gamma, gaeLambda, rewardScaling, entropyCoefficient,
                     valueLossCoefficient, valueClipping, normalizeAdvantages, normalizeObservations,
                     observationClip, klMode, klToPrior, clip, gradNormClip, resetCriticOnStage,
-                    resetNormalizerOnStage));
+                    resetNormalizerOnStage, batchSize, tanhEntropyCorrection));
         }
 
         private static int[] layers(String field, int[] widths) {

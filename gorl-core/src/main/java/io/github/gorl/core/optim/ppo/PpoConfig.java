@@ -28,7 +28,9 @@ record PpoConfig(
         double clip,
         double gradNormClip,
         boolean resetCriticOnStage,
-        boolean resetNormalizerOnStage) {
+        boolean resetNormalizerOnStage,
+        int batchSize,
+        boolean tanhEntropyCorrection) {
 
     /** Every option by its builder name, for {@code run.json}. */
     Map<String, Object> toMap() {
@@ -58,6 +60,12 @@ record PpoConfig(
         map.put("gradNormClip", gradNormClip);
         map.put("resetCriticOnStage", resetCriticOnStage);
         map.put("resetNormalizerOnStage", resetNormalizerOnStage);
+        if (batchSize > 0) {
+            map.put("batchSize", batchSize);
+        }
+        if (tanhEntropyCorrection) {
+            map.put("tanhEntropyCorrection", true);
+        }
         return map;
     }
 

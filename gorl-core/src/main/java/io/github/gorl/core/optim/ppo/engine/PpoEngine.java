@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import io.github.gorl.api.EncoderInit;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Metrics;
@@ -53,7 +54,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * L = -mean(min(r A, clip(r, 1 - eps, 1 + eps) A))       r = exp(l_theta(s, a) - l_old(s, a))
- *   + c_v * mean(0.5 (V(s) - R)^2)
+ *   + c_v * mean((V(s) - R)^2)
  *   + the policy's own terms (latent PPO: - c_e * mean(H[pi_theta(.|s)]) + beta * mean(KL(pi_theta(.|s) || N(0, I))))
  * </pre>
  *
@@ -119,13 +120,46 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      *     {@code targetKl} do)
      * @param resetCriticOnStage whether {@link #resetToPrior} re-draws the critic
      * @param resetNormalizerOnStage whether {@link #resetToPrior} forgets the observation statistics
+     * @param batchSize 0 for CleanRL's update shape (a rollout of {@code unrollLength} steps per sub-env, shuffled
+     *     single transitions, advantages once per rollout); {@code > 0} for the reference's (Brax's): an iteration
+     *     collects {@code batchSize * minibatches} sequences of {@code unrollLength} contiguous steps, and each of the
+     *     {@code epochs} passes splits them into {@code minibatches} minibatches of {@code batchSize} whole
+     *     sequences, whose advantages are computed in the minibatch with the current critic
      */
     public record Settings(String name, Map<String, Object> config, FileFormat file, int[] criticLayers,
             int unrollLength, int minibatches, int epochs, double learningRate, double gamma, double gaeLambda,
             double rewardScaling, double valueLossCoefficient, boolean valueClipping, boolean normalizeAdvantages,
             boolean normalizeObservations, double observationClip, double klBeta, double clip, double gradNormClip,
             double dualClip, double targetKl, boolean reportUpdateEpochs, boolean resetCriticOnStage,
-            boolean resetNormalizerOnStage) {}
+            boolean resetNormalizerOnStage, int batchSize) {
+
+        /** Validates the update shape. */
+        public Settings {
+            Validate.nonNegative("batchSize", batchSize);
+            if (batchSize > 0 && valueClipping) {
+                throw new IllegalArgumentException("valueClipping needs the rollout's values, which sequence "
+                        + "minibatches (batchSize " + batchSize + ") recompute per minibatch; turn one off");
+            }
+        }
+
+        /** CleanRL's update shape ({@code batchSize} 0). */
+        public Settings(String name, Map<String, Object> config, FileFormat file, int[] criticLayers,
+                int unrollLength, int minibatches, int epochs, double learningRate, double gamma, double gaeLambda,
+                double rewardScaling, double valueLossCoefficient, boolean valueClipping, boolean normalizeAdvantages,
+                boolean normalizeObservations, double observationClip, double klBeta, double clip,
+                double gradNormClip, double dualClip, double targetKl, boolean reportUpdateEpochs,
+                boolean resetCriticOnStage, boolean resetNormalizerOnStage) {
+            this(name, config, file, criticLayers, unrollLength, minibatches, epochs, learningRate, gamma, gaeLambda,
+                    rewardScaling, valueLossCoefficient, valueClipping, normalizeAdvantages, normalizeObservations,
+                    observationClip, klBeta, clip, gradNormClip, dualClip, targetKl, reportUpdateEpochs,
+                    resetCriticOnStage, resetNormalizerOnStage, 0);
+        }
+
+        /** Whether updates take minibatches of whole sequences (the reference's shape). */
+        boolean sequenceMinibatches() {
+            return batchSize > 0;
+        }
+    }
 
     private final Settings settings;
     private final PpoPolicy policy;
@@ -136,6 +170,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     private double klBeta;
     private double clip;
     private double gradNormClip;
+    private double learningRate;
 
     private EnvSpec spec;
     private NDManager manager;
@@ -153,6 +188,8 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     private Rollout rollout;
     private float[] criticInput;
     private long updates;
+    private long gradientSteps;
+    private int[] lastMinibatchShape = new int[0];
     private boolean skipNonFinite;
     /** The env steps the current (or an aborted) rollout took, so a dropped batch still counts them. */
     private int collectedSteps;
@@ -169,6 +206,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         this.klBeta = settings.klBeta();
         this.clip = settings.clip();
         this.gradNormClip = settings.gradNormClip();
+        this.learningRate = settings.learningRate();
         List<String> names = new ArrayList<>(List.of("loss", "policy_loss", "value_loss"));
         names.addAll(policy.lossTermNames());
         approxKlStat = names.size();
@@ -221,6 +259,33 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         adam.reset();
     }
 
+    /**
+     * Starts a stage's encoder: {@link EncoderInit#PRIOR} is {@link #resetToPrior}; {@link EncoderInit#FRESH} re-draws
+     * policy and critic as at {@link #initialize} and forgets the observation statistics; {@link EncoderInit#WARM_START}
+     * keeps policy, critic and statistics; {@link EncoderInit#PRIOR_WARM_VALUE} resets the policy to its prior and
+     * keeps critic and statistics. Adam starts afresh in every mode. The env's episodes continue.
+     */
+    @Override
+    public void startStage(EncoderInit init) {
+        requireInitialized();
+        Validate.notNull("init", init);
+        switch (init) {
+            case PRIOR -> resetToPrior();
+            case FRESH -> {
+                policy.reinitialize(random.reinit().nextLong());
+                critic.reinitialize(random.reinit().nextLong());
+                normalizer.reset();
+                adam.reset();
+            }
+            case WARM_START -> adam.reset();
+            case PRIOR_WARM_VALUE -> {
+                policy.resetToPrior(random.reinit().nextLong());
+                adam.reset();
+            }
+            default -> throw new IllegalArgumentException("unknown encoder start " + init);
+        }
+    }
+
     /** Restarts the random streams from {@code seed} and detaches the env, so that the next learn call resets it. */
     @Override
     public boolean reseed(long seed) {
@@ -243,6 +308,11 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         }
         clip = stage.clip();
         gradNormClip = stage.gradNormClip();
+        learningRate = Double.isNaN(stage.learningRate()) ? settings.learningRate() : stage.learningRate();
+        adam.setLearningRate(learningRate);
+        if (!Double.isNaN(stage.entropyCoefficient())) {
+            policy.entropyCoefficient(stage.entropyCoefficient());
+        }
     }
 
     @Override
@@ -253,12 +323,13 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         TrainingListener events = listener == null ? TrainingListener.NONE : listener;
         Validate.sameDimensions(latentEnv.spec(), owner(), spec);
         int numEnvs = latentEnv.numEnvs();
-        int batch = Math.multiplyExact(numEnvs, settings.unrollLength());
+        int rolloutSteps = rolloutSteps(numEnvs);
+        int batch = Math.multiplyExact(numEnvs, rolloutSteps);
         if (batch < settings.minibatches()) {
             throw new IllegalArgumentException("minibatches must be <= numEnvs * unrollLength = " + numEnvs + " * "
                     + settings.unrollLength() + " = " + batch + ", got " + settings.minibatches());
         }
-        attach(latentEnv);
+        attach(latentEnv, rolloutSteps);
 
         long taken = 0;
         while (taken < envSteps) {
@@ -285,21 +356,30 @@ public final class PpoEngine implements LatentPolicyOptimizer {
                 events.onMetrics(Metrics.of(taken, Phase.ENCODER, skipped));
                 continue;
             }
+            boolean sequences = settings.sequenceMinibatches();
             // 2. Observation normalization: merge this rollout's observations into the running statistics
-            //    before the update (networks see roughly zero-mean, unit-variance inputs whatever the task).
-            if (settings.normalizeObservations()) {
+            //    (networks see roughly zero-mean, unit-variance inputs whatever the task). CleanRL's shape does it
+            //    before the update; the reference's after it, so that sampling and update see the same statistics.
+            if (settings.normalizeObservations() && !sequences) {
                 normalizer.update(rollout.observations, rollout.size);
             }
-            // 3. Values and GAE advantages, with the rewards scaled; l_old unless recorded at sampling time, with
-            //    the statistics the update uses, so that r = 1 exactly before the first gradient step.
-            computeAdvantages();
+            // 3. Values and GAE advantages, with the rewards scaled (the reference's shape computes them per
+            //    minibatch with the current critic instead); l_old unless recorded at sampling time, with the
+            //    statistics the update uses, so that r = 1 exactly before the first gradient step.
+            if (!sequences) {
+                computeAdvantages();
+            }
             if (!policy.recordsStatisticAtSampling()) {
                 float[] old = statistics(rollout.observations, rollout.actions, rollout.extras, rollout.size);
                 System.arraycopy(old, 0, rollout.statistics, 0, rollout.size);
             }
-            double explainedVariance = Gae.explainedVariance(rollout.values, rollout.returns, rollout.size);
             // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + the policy's terms.
-            Map<String, Double> metrics = optimize(taken);
+            Map<String, Double> metrics = sequences ? optimizeSequences(taken) : optimize(taken);
+            if (settings.normalizeObservations() && sequences) {
+                normalizer.update(rollout.observations, rollout.size);
+            }
+            // In the reference's shape the values and returns are those of each row's first-pass minibatch.
+            double explainedVariance = Gae.explainedVariance(rollout.values, rollout.returns, rollout.size);
             taken += batch;
             double seconds = (System.nanoTime() - start) * 1e-9;
             metrics.put("explained_variance", explainedVariance);
@@ -313,16 +393,33 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         return taken;
     }
 
+    /**
+     * Env steps per sub-env per iteration: {@code unrollLength}, or in the reference's shape
+     * {@code batchSize * minibatches / numEnvs} sequences of {@code unrollLength} (480 steps with 2048 envs).
+     */
+    private int rolloutSteps(int numEnvs) {
+        if (!settings.sequenceMinibatches()) {
+            return settings.unrollLength();
+        }
+        long sequences = (long) settings.batchSize() * settings.minibatches();
+        if (sequences % numEnvs != 0) {
+            throw new IllegalArgumentException("batchSize * minibatches = " + settings.batchSize() + " * "
+                    + settings.minibatches() + " = " + sequences + " sequences per iteration must be a multiple of "
+                    + "the env count " + numEnvs + ", so that every sub-env contributes whole sequences");
+        }
+        return Math.toIntExact(Math.multiplyExact(sequences / numEnvs, (long) settings.unrollLength()));
+    }
+
     /** Continues the current env's episodes, or resets a new env instance with a fresh seed. */
-    private void attach(VectorEnv latentEnv) {
+    private void attach(VectorEnv latentEnv, int rolloutSteps) {
         if (latentEnv == env) {
             return;
         }
         int numEnvs = latentEnv.numEnvs();
         int obsDim = spec.observationDim();
         int actionDim = spec.actionDim();
-        if (rollout == null || rollout.numEnvs != numEnvs) {
-            rollout = new Rollout(settings.unrollLength(), numEnvs, obsDim, actionDim, policy.extraWidth());
+        if (rollout == null || rollout.numEnvs != numEnvs || rollout.steps != rolloutSteps) {
+            rollout = new Rollout(rolloutSteps, numEnvs, obsDim, actionDim, policy.extraWidth());
             envStep = new VectorStep(numEnvs, obsDim);
             observations = new float[numEnvs * obsDim];
             actions = new float[numEnvs * actionDim];
@@ -555,6 +652,80 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     }
 
     /**
+     * The reference's (Brax's) update: {@code epochs} passes, each shuffling the rollout's sequences and splitting
+     * them into {@code minibatches} minibatches of {@code batchSize} whole sequences; {@link #update} computes each
+     * minibatch's advantages with the current critic.
+     */
+    private Map<String, Double> optimizeSequences(long stepsBefore) {
+        int unroll = settings.unrollLength();
+        int sequences = rollout.size / unroll;
+        int minibatches = settings.minibatches();
+        int perMinibatch = settings.batchSize();
+        int[] order = new int[sequences];
+        for (int q = 0; q < sequences; q++) {
+            order[q] = q;
+        }
+        Minibatch minibatch = new Minibatch(perMinibatch * unroll, spec.observationDim(), spec.actionDim(),
+                policy.extraWidth());
+        double[] sums = new double[statNames.length];
+        int count = 0;
+        int epochs = 0;
+        while (epochs < settings.epochs()) {
+            Shuffle.inPlace(order, random.minibatches());
+            double epochKl = 0;
+            for (int m = 0; m < minibatches; m++) {
+                minibatch.gatherSequences(rollout, order, m * perMinibatch, (m + 1) * perMinibatch, unroll);
+                float[] stats = update(minibatch, stepsBefore + rollout.size, epochs, m);
+                if (epochs == 0) {
+                    for (int k = 0; k < minibatch.size; k++) {
+                        rollout.values[minibatch.sourceRows[k]] = minibatch.values[k];
+                        rollout.returns[minibatch.sourceRows[k]] = minibatch.returns[k];
+                    }
+                }
+                for (int k = 0; k < sums.length; k++) {
+                    sums[k] += stats[k];
+                }
+                epochKl += stats[approxKlStat];
+                count++;
+            }
+            epochs++;
+            if (epochKl / minibatches > settings.targetKl()) {
+                break;
+            }
+        }
+        updates++;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        for (int k = 0; k < statNames.length; k++) {
+            metrics.put(statNames[k], sums[k] / count);
+        }
+        if (settings.reportUpdateEpochs()) {
+            metrics.put("update_epochs", (double) epochs);
+        }
+        return metrics;
+    }
+
+    /**
+     * GAE inside a sequence minibatch, from the critic's values over {@code [rows | extra rows]} (no gradient flows
+     * through the targets): fills the minibatch's values, advantages (normalized with the population standard
+     * deviation, as the reference) and returns.
+     */
+    private void sequenceAdvantages(Minibatch mb, float[] criticValues) {
+        int n = mb.size;
+        float[] next = new float[n];
+        float[] scaled = new float[n];
+        for (int k = 0; k < n; k++) {
+            next[k] = criticValues[mb.nextValueRows[k]];
+            scaled[k] = (float) (mb.rewards[k] * settings.rewardScaling());
+        }
+        System.arraycopy(criticValues, 0, mb.values, 0, n);
+        Gae.compute(scaled, mb.values, next, mb.terminated, mb.truncated, mb.unroll, mb.sequenceCount,
+                settings.gamma(), settings.gaeLambda(), mb.advantages, mb.returns);
+        if (settings.normalizeAdvantages()) {
+            mb.normalizeAdvantages(false);
+        }
+    }
+
+    /**
      * One gradient step on one minibatch.
      *
      * <p>Internal: for the engine and tests.
@@ -579,10 +750,9 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             NDArray actions = matrix(scope, mb.actions, 0, n, actionDim);
             NDArray extras = width == 0 ? null : matrix(scope, mb.extras, 0, n, width);
             NDArray oldStatistics = vector(scope, mb.oldStatistics, n);
-            NDArray advantages = vector(scope, mb.advantages, n);
-            NDArray returns = vector(scope, mb.returns, n);
-            NDArray oldValues = vector(scope, mb.values, n);
             NDArray x = normalize(obs);
+            NDArray extraX = mb.sequences ? normalize(matrix(scope, mb.extraObservations, 0, mb.extraRows, obsDim))
+                    : null;
             PpoPolicy.Evaluation evaluation;
             NDArray loss;
             NDArray policyLoss;
@@ -590,8 +760,24 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             NDArray[] terms;
             NDArray logRatio;
             NDArray ratio;
+            NDArray advantages;
+            NDArray returns;
+            NDArray oldValues;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                evaluation = policy.evaluate(x, actions, extras);
+                NDArray values;
+                if (mb.sequences) {
+                    // One critic pass over the rows and the rows after them; the targets are read off it (GAE
+                    // with the current critic, as Brax), and only the rows' values carry the loss's gradient.
+                    NDArray all = critic.forward(x.concat(extraX, 0)).reshape(n + mb.extraRows);
+                    sequenceAdvantages(mb, all.toFloatArray());
+                    values = all.get("0:" + n);
+                } else {
+                    values = critic.forward(x).reshape(n);
+                }
+                advantages = vector(scope, mb.advantages, n);
+                returns = vector(scope, mb.returns, n);
+                oldValues = vector(scope, mb.values, n);
+                evaluation = policy.evaluate(x, actions, extras, random.noise());
                 logRatio = evaluation.statistic().sub(oldStatistics);
                 if (Double.isNaN(settings.dualClip())) {
                     ratio = logRatio.exp();
@@ -602,7 +788,6 @@ public final class PpoEngine implements LatentPolicyOptimizer {
                     ratio = logRatio.exp();
                     policyLoss = PpoLoss.dualClippedSurrogate(ratio, advantages, clip, settings.dualClip());
                 }
-                NDArray values = critic.forward(x).reshape(n);
                 // Value clipping (off by default) limits how far V moves from the rollout's values per update.
                 valueLoss = PpoLoss.valueLoss(values, returns, oldValues,
                         settings.valueClipping() ? clip : Double.NaN);
@@ -635,6 +820,8 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             throw nonFinite("grad_norm", gradNorm, stepsAfter, epoch, index);
         }
         adam.step();
+        gradientSteps++;
+        lastMinibatchShape = mb.sequences ? new int[] {mb.sequenceCount, mb.unroll} : new int[] {mb.size};
         stats[statNames.length - 1] = (float) gradNorm;
         return stats;
     }
@@ -829,6 +1016,24 @@ public final class PpoEngine implements LatentPolicyOptimizer {
     public NDManager newScope() {
         requireInitialized();
         return manager.newSubManager();
+    }
+
+    /**
+     * The gradient steps taken since {@link #initialize}, for tests.
+     *
+     * @return the count
+     */
+    public long gradientSteps() {
+        return gradientSteps;
+    }
+
+    /**
+     * The shape of the last minibatch a gradient step was taken on, for tests.
+     *
+     * @return {@code {sequences, steps}} for sequence minibatches, {@code {rows}} for transitions, empty before any
+     */
+    public int[] lastMinibatchShape() {
+        return lastMinibatchShape.clone();
     }
 
     /** The buffers of the last rollout, for tests. */

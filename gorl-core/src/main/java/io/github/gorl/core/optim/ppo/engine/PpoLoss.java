@@ -67,8 +67,9 @@ public final class PpoLoss {
     }
 
     /**
-     * The value loss {@code mean(0.5 * (V - R)^2)}; with clipping, the pessimistic
-     * {@code mean(0.5 * max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2))} of the original PPO code.
+     * The value loss {@code mean((V - R)^2)}, which the engine weights by {@code c_v} (0.25: the reference's
+     * {@code 0.25 * mean((V - R)^2)}, {@code flow_policy/ppo.py}); with clipping, the pessimistic
+     * {@code mean(max((V - R)^2, (V_old + clip(V - V_old, -eps, eps) - R)^2))} of the original PPO code.
      *
      * @param values {@code V(s)} of the current critic
      * @param targets the value targets {@code R}
@@ -82,7 +83,7 @@ public final class PpoLoss {
             NDArray clippedValues = values.sub(oldValues).clip((float) -clip, (float) clip).addi(oldValues);
             squared = squared.maximum(clippedValues.sub(targets).square());
         }
-        return scaled(squared.mean(), 0.5);
+        return squared.mean();
     }
 
     /**

@@ -142,6 +142,41 @@ public interface PpoPolicy {
     Evaluation evaluate(NDArray normalizedObservations, NDArray actions, NDArray extras);
 
     /**
+     * The forward pass of a minibatch inside the engine's gradient collector, with a noise source for terms that
+     * need samples (the tanh-Jacobian entropy correction); by default {@link #evaluate(NDArray, NDArray, NDArray)}.
+     *
+     * @param normalizedObservations {@code [n, observationDim]}
+     * @param actions {@code [n, actionDim]}
+     * @param extras {@code [n, extraWidth]}
+     * @param noise the engine's noise stream
+     * @return the evaluation
+     */
+    default Evaluation evaluate(NDArray normalizedObservations, NDArray actions, NDArray extras,
+            SplittableRandom noise) {
+        return evaluate(normalizedObservations, actions, extras);
+    }
+
+    /**
+     * Re-draws every parameter as a newly built policy would be drawn ({@code EncoderInit.FRESH}); by default
+     * {@link #resetToPrior}.
+     *
+     * @param seed the initialization seed
+     */
+    default void reinitialize(long seed) {
+        resetToPrior(seed);
+    }
+
+    /**
+     * Sets the entropy bonus for the stage about to start ({@code Stage.entropyCoefficient()}).
+     *
+     * @param coefficient {@code >= 0}
+     * @throws UnsupportedOperationException if the policy has no entropy bonus (the default)
+     */
+    default void entropyCoefficient(double coefficient) {
+        throw new UnsupportedOperationException(displayName() + " has no entropy bonus to set per stage");
+    }
+
+    /**
      * The names of {@link Evaluation#lossTerms()}, reported as metrics after {@code value_loss}.
      *
      * @return e.g. {@code entropy, kl_to_prior}; empty by default

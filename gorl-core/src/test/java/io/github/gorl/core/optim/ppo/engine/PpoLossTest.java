@@ -131,9 +131,10 @@ class PpoLossTest {
             NDArray values = manager.create(new float[] {2f});
             NDArray targets = manager.create(new float[] {3f});
             NDArray old = manager.create(new float[] {0f});
-            assertThat(PpoLoss.valueLoss(values, targets, old, Double.NaN).getFloat()).isCloseTo(0.5f, within(1e-6f));
-            // Clipped value 0 + clip(2, -0.5, 0.5) = 0.5: 0.5 * max(1, 2.5^2)
-            assertThat(PpoLoss.valueLoss(values, targets, old, 0.5).getFloat()).isCloseTo(3.125f, within(1e-6f));
+            // The reference's form, without a factor 1/2: mean((V - R)^2) (the engine weights it by c_v = 0.25).
+            assertThat(PpoLoss.valueLoss(values, targets, old, Double.NaN).getFloat()).isCloseTo(1f, within(1e-6f));
+            // Clipped value 0 + clip(2, -0.5, 0.5) = 0.5: max(1, 2.5^2)
+            assertThat(PpoLoss.valueLoss(values, targets, old, 0.5).getFloat()).isCloseTo(6.25f, within(1e-6f));
         }
     }
 
@@ -175,7 +176,8 @@ class PpoLossTest {
                         assertThat(dStd[k]).isCloseTo(BETA * (s - 1 / s) + 1 / s - d * d / (s * s * s) + 0.5f / s,
                                 within(1e-5f));
                     }
-                    assertThat(value.getGradient().toFloatArray()).containsExactly(new float[] {-1f}, within(1e-6f));
+                    // d/dV (V - R)^2 = 2 (V - R) = -2
+                    assertThat(value.getGradient().toFloatArray()).containsExactly(new float[] {-2f}, within(1e-6f));
                     mean.getGradient().subi(mean.getGradient());
                     std.getGradient().subi(std.getGradient());
                     value.getGradient().subi(value.getGradient());
