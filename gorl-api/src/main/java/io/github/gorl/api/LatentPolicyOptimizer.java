@@ -38,7 +38,24 @@ public interface LatentPolicyOptimizer extends AutoCloseable {
     void resetToPrior();
 
     /**
-     * Applies the per-stage knobs (KL weight, ratio clip, gradient-norm clip) before a stage's learning.
+     * Starts the encoder of a new stage as {@code init} says; the trainer calls it at every stage start, before
+     * {@link #beginStage}. By default {@link EncoderInit#PRIOR} calls {@link #resetToPrior()} and the other modes are
+     * refused.
+     *
+     * @param init how the encoder starts
+     * @throws UnsupportedOperationException if this optimizer does not offer {@code init}
+     */
+    default void startStage(EncoderInit init) {
+        if (Validate.notNull("init", init) != EncoderInit.PRIOR) {
+            throw new UnsupportedOperationException(name() + " starts a stage only at the prior (EncoderInit.PRIOR), "
+                    + "not " + init);
+        }
+        resetToPrior();
+    }
+
+    /**
+     * Applies the per-stage knobs (KL weight, ratio clip, gradient-norm clip, and where the stage sets them the
+     * learning rate and entropy bonus) before a stage's learning.
      *
      * @param stage the stage about to start
      */

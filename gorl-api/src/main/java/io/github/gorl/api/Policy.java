@@ -17,8 +17,9 @@ public interface Policy {
     float[] act(float[] observation);
 
     /**
-     * The deterministic action as the environment executes it: {@link #act(float[])} clipped to the spec's bounds,
-     * as the library's vector envs clip it. A NaN stays NaN.
+     * The deterministic action as the environment executes it. By default {@link #act(float[])} clipped to the
+     * spec's bounds, as the library's vector envs clip it; a GoRL agent squashes as its {@link ActionSquashing} says
+     * ({@code tanh} in the paper's setting). A NaN stays NaN.
      *
      * @param observation {@code [observationDim]}
      * @return the action {@code [actionDim]}, within {@code [actionLow, actionHigh]}

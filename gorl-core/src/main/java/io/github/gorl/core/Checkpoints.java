@@ -42,6 +42,17 @@ final class Checkpoints {
     static void save(Path directory, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder,
             Map<String, Object> description, long envSteps, Map<String, Object> progress, long sequence)
             throws IOException {
+        save(directory, optimizer, decoder, description, envSteps, progress, sequence, null);
+    }
+
+    /**
+     * Writes a complete checkpoint, with the stage's best encoder in {@code best-encoder/} when there is one.
+     *
+     * @param best the snapshot, or null
+     */
+    static void save(Path directory, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder,
+            Map<String, Object> description, long envSteps, Map<String, Object> progress, long sequence,
+            EncoderSnapshot best) throws IOException {
         Path target = directory.toAbsolutePath().normalize();
         Path parent = target.getParent();
         Files.createDirectories(parent);
@@ -54,6 +65,11 @@ final class Checkpoints {
         Files.createDirectories(fresh.resolve("decoder"));
         optimizer.save(fresh.resolve("optimizer"));
         decoder.save(fresh.resolve("decoder"));
+        if (best != null) {
+            Path folder = fresh.resolve(EncoderSnapshot.FOLDER);
+            Files.createDirectories(folder);
+            best.writeTo(folder);
+        }
         Map<String, Object> json = new LinkedHashMap<>(description);
         json.put("envSteps", envSteps);
         if (progress != null) {

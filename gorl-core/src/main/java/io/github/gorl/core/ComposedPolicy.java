@@ -3,6 +3,7 @@ package io.github.gorl.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
@@ -16,8 +17,11 @@ final class ComposedPolicy implements Policy {
     private final LatentPolicyOptimizer optimizer;
     private final GenerativeDecoder decoder;
     private final NDManager manager;
+    private final ActionSquashing squashing;
 
-    ComposedPolicy(EnvSpec spec, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, NDManager manager) {
+    ComposedPolicy(EnvSpec spec, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, NDManager manager,
+            ActionSquashing squashing) {
+        this.squashing = squashing;
         this.spec = spec;
         this.optimizer = optimizer;
         this.decoder = decoder;
@@ -31,6 +35,24 @@ final class ComposedPolicy implements Policy {
             NDArray obs = scope.create(observation, new Shape(1, spec.observationDim()));
             return act(obs, true).toFloatArray();
         }
+    }
+
+    /** The deterministic action squashed as the run squashes it ({@code tanh} or clip). */
+    @Override
+    public float[] actInBounds(float[] observation) {
+        float[] raw = act(observation);
+        float[] out = new float[raw.length];
+        squashing.apply(raw, out, spec);
+        return out;
+    }
+
+    /**
+     * How this policy's actions become executed ones.
+     *
+     * @return the run's squashing
+     */
+    ActionSquashing squashing() {
+        return squashing;
     }
 
     @Override

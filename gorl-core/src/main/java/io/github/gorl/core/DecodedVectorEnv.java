@@ -3,6 +3,7 @@ package io.github.gorl.core;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.Validate;
@@ -15,7 +16,8 @@ import io.github.gorl.decoders.IdentityDecoder;
  *
  * <p>It takes latent actions {@code eps} of shape {@code [numEnvs, actionDim]}, decodes them in one batch
  * into actions {@code a = g_phi(s, eps)} with the observations the latents were chosen for, and steps the
- * real {@link VectorEnv} with them (which clips them to the action bounds). Any RL algorithm that learns on
+ * real {@link VectorEnv} with them, squashed by the run's {@link ActionSquashing} ({@code CLIP}: passed as they are,
+ * the env clips them to its bounds; {@code TANH}: squashed into the bounds here). Any RL algorithm that learns on
  * a continuous {@code VectorEnv} therefore learns the latent policy without knowing about decoders.
  *
  * <p>The spec is the real one with an unbounded latent action of the same size. The decoder must not change
@@ -31,6 +33,8 @@ public final class DecodedVectorEnv implements VectorEnv {
     private final float[] observations;
     private final float[] lastActions;
     private final boolean identity;
+    private final ActionSquashing squashing;
+    private final float[] executed;
     private boolean started;
 
     /**
@@ -41,6 +45,19 @@ public final class DecodedVectorEnv implements VectorEnv {
      * @param manager the manager under which the per-step decoding scopes are created
      */
     public DecodedVectorEnv(VectorEnv env, GenerativeDecoder decoder, NDManager manager) {
+        this(env, decoder, manager, ActionSquashing.CLIP);
+    }
+
+    /**
+     * Wraps a real vector env and a frozen decoder, squashing decoded actions as {@code squashing} says.
+     *
+     * @param env the real environment
+     * @param decoder the frozen decoder, initialized for {@code env.spec()}
+     * @param manager the manager under which the per-step decoding scopes are created
+     * @param squashing how decoded actions become executed ones
+     */
+    public DecodedVectorEnv(VectorEnv env, GenerativeDecoder decoder, NDManager manager, ActionSquashing squashing) {
+        this.squashing = Validate.notNull("squashing", squashing);
         this.env = Validate.notNull("env", env);
         this.decoder = Validate.notNull("decoder", decoder);
         this.manager = Validate.notNull("manager", manager);
@@ -50,6 +67,7 @@ public final class DecodedVectorEnv implements VectorEnv {
         this.observations = new float[numEnvs * real.observationDim()];
         this.lastActions = new float[numEnvs * real.actionDim()];
         this.identity = decoder instanceof IdentityDecoder;
+        this.executed = new float[lastActions.length];
     }
 
     @Override
@@ -77,7 +95,12 @@ public final class DecodedVectorEnv implements VectorEnv {
         }
         Validate.length("latents", latents, lastActions.length);
         decode(observations, latents, lastActions);
-        env.step(lastActions, out);
+        if (squashing == ActionSquashing.CLIP) {
+            env.step(lastActions, out);
+        } else {
+            squashing.apply(lastActions, executed, env.spec());
+            env.step(executed, out);
+        }
         System.arraycopy(out.observations(), 0, observations, 0, observations.length);
     }
 
@@ -103,7 +126,7 @@ public final class DecodedVectorEnv implements VectorEnv {
     }
 
     /**
-     * The (unclipped) actions the decoder produced in the last step, row-major {@code [numEnvs, actionDim]}.
+     * The (unsquashed) actions the decoder produced in the last step, row-major {@code [numEnvs, actionDim]}.
      *
      * @return the backing array, overwritten by the next step
      */

@@ -27,6 +27,14 @@ public final class DecoderRefit {
     private final double validationFraction;
     private final int patience;
     private final int minUpdates;
+    private final int episodes;
+    private final boolean collectFromBest;
+    private final boolean freshDecoder;
+    private final double targetClip;
+    private final int trainSteps;
+    private final int validationInterval;
+    private final boolean splitByEpisode;
+    private final FitOptions.Selection selection;
 
     private DecoderRefit(Builder b) {
         this.dataSize = b.dataSize;
@@ -37,6 +45,14 @@ public final class DecoderRefit {
         this.validationFraction = b.validationFraction;
         this.patience = b.patience;
         this.minUpdates = b.minUpdates;
+        this.episodes = b.episodes;
+        this.collectFromBest = b.collectFromBest;
+        this.freshDecoder = b.freshDecoder;
+        this.targetClip = b.targetClip;
+        this.trainSteps = b.trainSteps;
+        this.validationInterval = b.validationInterval;
+        this.splitByEpisode = b.splitByEpisode;
+        this.selection = b.selection;
     }
 
     /**
@@ -72,6 +88,14 @@ public final class DecoderRefit {
         b.validationFraction = validationFraction;
         b.patience = patience;
         b.minUpdates = minUpdates;
+        b.episodes = episodes;
+        b.collectFromBest = collectFromBest;
+        b.freshDecoder = freshDecoder;
+        b.targetClip = targetClip;
+        b.trainSteps = trainSteps;
+        b.validationInterval = validationInterval;
+        b.splitByEpisode = splitByEpisode;
+        b.selection = selection;
         return b;
     }
 
@@ -82,6 +106,46 @@ public final class DecoderRefit {
      */
     public int dataSize() {
         return dataSize;
+    }
+
+    /**
+     * Whole stochastic episodes collected per refit instead of {@link #dataSize()} pairs.
+     *
+     * @return {@code > 0}, or 0 to collect {@code dataSize} pairs
+     */
+    public int episodes() {
+        return episodes;
+    }
+
+    /**
+     * Whether the data comes from the stage's best-evaluated encoder (a snapshot taken at each evaluation that
+     * improved on the stage's best) instead of the encoder at the end of the stage.
+     *
+     * @return true for the best snapshot
+     */
+    public boolean collectFromBest() {
+        return collectFromBest;
+    }
+
+    /**
+     * Whether each refit starts from a freshly drawn decoder ({@code GenerativeDecoder.reinitialize}, last layer
+     * zero) instead of the previous decoder.
+     *
+     * @return true for a fresh decoder
+     */
+    public boolean freshDecoder() {
+        return freshDecoder;
+    }
+
+    /**
+     * The bound on the stored pre-squash actions under {@code ActionSquashing.TANH}: targets are clipped to
+     * {@code [-targetClip, targetClip]}; NaN for none. Clipped actions ({@code ActionSquashing.CLIP}) are stored as
+     * executed and ignore it.
+     *
+     * @return {@code > 0} or NaN
+     */
+    public double targetClip() {
+        return targetClip;
     }
 
     /**
@@ -101,8 +165,19 @@ public final class DecoderRefit {
      * @return the options, with this refit's update floor
      */
     public FitOptions fitOptions(int epochs, long seed) {
-        return new FitOptions(epochs, learningRate, batchSize, samplesPerAction, validationFraction, patience, seed,
-                minUpdates);
+        return FitOptions.builder().epochs(epochs).learningRate(learningRate).batchSize(batchSize)
+                .samplesPerAction(samplesPerAction).validationFraction(validationFraction).patience(patience).seed(seed)
+                .minUpdates(minUpdates).trainSteps(trainSteps).validationInterval(validationInterval)
+                .splitByEpisode(splitByEpisode).selection(selection).build();
+    }
+
+    /**
+     * The fixed minibatch steps of each refit.
+     *
+     * @return {@code > 0}, or 0 for the stage's epochs
+     */
+    public int trainSteps() {
+        return trainSteps;
     }
 
     /**
@@ -121,6 +196,28 @@ public final class DecoderRefit {
         m.put("decoderValidationFraction", validationFraction);
         m.put("decoderPatience", patience);
         m.put("decoderMinUpdates", minUpdates);
+        if (episodes > 0) {
+            m.put("decoderEpisodes", episodes);
+        }
+        if (collectFromBest) {
+            m.put("decoderDataFrom", "best");
+        }
+        if (freshDecoder) {
+            m.put("decoderInit", "fresh");
+        }
+        if (!Double.isNaN(targetClip)) {
+            m.put("decoderTargetClip", targetClip);
+        }
+        if (trainSteps > 0) {
+            m.put("decoderTrainSteps", trainSteps);
+            m.put("decoderValidationInterval", validationInterval);
+        }
+        if (splitByEpisode) {
+            m.put("decoderSplit", "episode");
+        }
+        if (selection != FitOptions.Selection.VALIDATION_LOSS) {
+            m.put("decoderSelection", selection.name());
+        }
         return m;
     }
 
@@ -149,6 +246,14 @@ public final class DecoderRefit {
         private double validationFraction = 0.1;
         private int patience = 5;
         private int minUpdates = 2_000;
+        private int episodes = 0;
+        private boolean collectFromBest = false;
+        private boolean freshDecoder = false;
+        private double targetClip = Double.NaN;
+        private int trainSteps = 0;
+        private int validationInterval = FitOptions.DEFAULT_VALIDATION_INTERVAL;
+        private boolean splitByEpisode = false;
+        private FitOptions.Selection selection = FitOptions.Selection.VALIDATION_LOSS;
 
         private Builder() {}
 
@@ -214,12 +319,113 @@ public final class DecoderRefit {
          * Early stopping: the held-out share and the patience in epochs (default 0.1 and 5).
          *
          * @param fraction the held-out share, in {@code [0, 0.5]}; 0 disables early stopping
-         * @param epochs epochs without improvement before stopping, {@code > 0}
+         * @param epochs validations without improvement before stopping, {@code >= 0}; 0 never stops early (the
+         *     reference: validate, keep the best, train the whole budget)
          * @return this builder
          */
         public Builder earlyStopping(double fraction, int epochs) {
             this.validationFraction = Validate.inRange("validationFraction", fraction, 0, 0.5);
-            this.patience = Validate.positive("patience", epochs);
+            this.patience = (int) Validate.nonNegative("patience", (long) epochs);
+            return this;
+        }
+
+        /**
+         * A fixed number of minibatch steps per refit (with replacement, as the reference's flow-matching refits:
+         * 50,000) instead of the stage's epochs; validation then runs every {@link #validationInterval} steps.
+         *
+         * @param steps {@code > 0}, or 0 (the default) for the stage's epochs
+         * @return this builder
+         */
+        public Builder trainSteps(int steps) {
+            this.trainSteps = (int) Validate.nonNegative("trainSteps", (long) steps);
+            return this;
+        }
+
+        /**
+         * Steps between validations of a fixed-step refit (the reference: 100).
+         *
+         * @param steps {@code > 0}
+         * @return this builder
+         */
+        public Builder validationInterval(int steps) {
+            this.validationInterval = Validate.positive("validationInterval", steps);
+            return this;
+        }
+
+        /**
+         * Holds out whole episodes instead of single pairs (the reference's newer code); needs
+         * {@link #episodes(int)}, which records each pair's episode.
+         *
+         * @param enabled default false
+         * @return this builder
+         */
+        public Builder splitByEpisode(boolean enabled) {
+            this.splitByEpisode = enabled;
+            return this;
+        }
+
+        /**
+         * The validation metric that picks the decoder kept: the validation loss (default) or the endpoint MSE of
+         * {@code decode(s, eps ~ N(0, I))} against the action (the reference's FingerSpin and FishSwim flow-matching
+         * refits).
+         *
+         * @param metric the metric
+         * @return this builder
+         */
+        public Builder selection(FitOptions.Selection metric) {
+            this.selection = Validate.notNull("selection", metric);
+            return this;
+        }
+
+        /**
+         * Collects this many whole stochastic episodes per refit (the reference: 4,096 on 64 envs) instead of
+         * {@link #dataSize(int)} pairs; each pair then knows its episode, for splitting by episode.
+         *
+         * @param count {@code > 0}, or 0 (the default) to collect {@code dataSize} pairs
+         * @return this builder
+         */
+        public Builder episodes(int count) {
+            this.episodes = (int) Validate.nonNegative("episodes", (long) count);
+            return this;
+        }
+
+        /**
+         * Collects the data with the stage's best-evaluated encoder (the reference's {@code best_agent}), kept as a
+         * snapshot in memory and in checkpoints, instead of the encoder at the end of the stage. The next stage's
+         * encoder then starts from that snapshot too ({@code EncoderInit.WARM_START}, {@code PRIOR_WARM_VALUE}).
+         *
+         * @param enabled default false
+         * @return this builder
+         */
+        public Builder collectFromBest(boolean enabled) {
+            this.collectFromBest = enabled;
+            return this;
+        }
+
+        /**
+         * Starts each refit from a freshly drawn decoder whose last layer is zero (the reference's
+         * {@code initialization = "fresh"}) instead of warm-starting from the previous decoder.
+         *
+         * @param enabled default false
+         * @return this builder
+         */
+        public Builder freshDecoder(boolean enabled) {
+            this.freshDecoder = enabled;
+            return this;
+        }
+
+        /**
+         * Clips the stored pre-squash action targets to {@code [-bound, bound]} under {@code ActionSquashing.TANH}
+         * (the reference: 3.0, off for HopperStand with flow matching).
+         *
+         * @param bound {@code > 0}, or NaN (the default) for none
+         * @return this builder
+         */
+        public Builder targetClip(double bound) {
+            if (!Double.isNaN(bound)) {
+                Validate.positive("targetClip", bound);
+            }
+            this.targetClip = bound;
             return this;
         }
 

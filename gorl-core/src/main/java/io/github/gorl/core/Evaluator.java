@@ -1,5 +1,6 @@
 package io.github.gorl.core;
 
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.NonFiniteException;
 import io.github.gorl.api.VectorEnv;
@@ -46,6 +47,10 @@ final class Evaluator {
                         + " steps; the env must truncate at maxEpisodeSteps=" + env.spec().maxEpisodeSteps());
             }
             policy.act(observations, n, true, actions);
+            if (policy.squashing() != ActionSquashing.CLIP) {
+                // CLIP is left to the env, which clips; any other squashing happens here, as in training.
+                policy.squashing().apply(actions, actions, env.spec());
+            }
             try {
                 env.step(actions, step);
             } catch (NonFiniteException e) {

@@ -7,7 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.DecoderDataset;
+import io.github.gorl.api.EncoderInit;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.FitOptions;
@@ -82,7 +84,8 @@ public final class GoRL implements AutoCloseable {
     /** The configuration {@link Builder#build()} copied: changing the builder afterwards changes no built agent. */
     private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
             long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
-            NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners) {}
+            NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners, ActionSquashing squashing,
+            double targetReturn) {}
 
     private final Config config;
     private final VectorEnv env;
@@ -98,6 +101,9 @@ public final class GoRL implements AutoCloseable {
     private Progress progress = Progress.START;
     private Path lastCheckpoint;
     private boolean closed;
+    // The stage's best-evaluated encoder and its return, when the refit collects from it.
+    private EncoderSnapshot bestEncoder;
+    private double bestReturn = Double.NaN;
 
     /**
      * The training progress a checkpoint records. {@code stage} is the stage in progress ({@code stageEnd >= 0}: its
@@ -138,7 +144,7 @@ public final class GoRL implements AutoCloseable {
             this.decoder.resetToIdentity();
             optimizer.resetToPrior();
             checkContracts(spec);
-            this.policy = new ComposedPolicy(spec, optimizer, this.decoder, manager);
+            this.policy = new ComposedPolicy(spec, optimizer, this.decoder, manager, c.squashing());
             if (runDirectory != null) {
                 runDirectory.writeRunJson(describe());
             }
@@ -225,6 +231,19 @@ public final class GoRL implements AutoCloseable {
     }
 
     /**
+     * A builder with the paper's GoRL (flow matching) on {@code task}, as the authors' code runs it: see
+     * {@link PaperPreset}, which also scales it and says how many envs to create. Set the envs:
+     * {@code GoRL.paper("CheetahRun").env(DmControl.vector("CheetahRun", 2048)).evalEnv(DmControl.vector("CheetahRun",
+     * 128))}.
+     *
+     * @param task one of the paper's six DMControl tasks
+     * @return {@code PaperPreset.of(task).envs(2048).builder()}
+     */
+    public static Builder paper(String task) {
+        return PaperPreset.of(task).envs(2048).builder();
+    }
+
+    /**
      * Starts a builder.
      *
      * @return a builder with the documented defaults
@@ -254,21 +273,22 @@ public final class GoRL implements AutoCloseable {
         listener.onTrainingStart(env.spec(), schedule);
         if (run.resumed()) {
             reseed();
-        } else {
-            run.evaluate(0);
         }
-        // Algorithm 1: for each stage the schedule gives, refit the decoder (encoder frozen) and reset the encoder to
-        // the prior, then optimize the encoder (decoder frozen).
+        // Algorithm 1: for each stage the schedule gives, refit the decoder (encoder frozen) and restart the encoder
+        // (at the prior by default), then optimize the encoder (decoder frozen).
         for (Stage stage = run.resumeStage(); stage != null; stage = run.nextStage()) {
             int k = run.stageIndex();
             listener.onStageStart(k, stage, envSteps);
             if (!run.inEncoderPhase()) {
                 if (k > 0 && stage.decoderEpochs() > 0) {
                     run.lastRefit = refitDecoder(k, stage, run);
-                    optimizer.resetToPrior();
+                    startEncoder(stage);
                     run.evaluate(k);
                 } else if (k == 0) {
-                    optimizer.resetToPrior();
+                    startEncoder(stage);
+                    run.evaluate(0);
+                } else {
+                    forgetBestEncoder();
                 }
                 run.beginEncoderPhase(stage);
             }
@@ -280,18 +300,46 @@ public final class GoRL implements AutoCloseable {
         return finish(run, start);
     }
 
+    /** Starts the stage's encoder as the stage says; the stage's best-encoder tracking starts over. */
+    private void startEncoder(Stage stage) {
+        optimizer.startStage(stage.encoderInit());
+        forgetBestEncoder();
+    }
+
+    private void forgetBestEncoder() {
+        bestEncoder = null;
+        bestReturn = Double.NaN;
+    }
+
+    /** After an evaluation in a stage: keeps a snapshot of the encoder when it is the stage's best so far. */
+    private void trackBestEncoder(Evaluation e) {
+        if (config.refit().collectFromBest() && (Double.isNaN(bestReturn) || e.meanReturn() > bestReturn)) {
+            bestEncoder = EncoderSnapshot.of(optimizer);
+            bestReturn = e.meanReturn();
+        }
+    }
+
     /**
-     * The decoder phase of stage {@code k}: rollouts of the current composed policy, then the decoder's supervised
-     * refit from the fixed prior (or the configured source) to their actions, the encoder frozen.
+     * The decoder phase of stage {@code k}: rollouts of the composed policy (with the previous stage's best encoder,
+     * restored first, when the refit collects from it), then the decoder's supervised refit from the fixed prior (or
+     * the configured source) to their actions, the encoder frozen.
      */
     private FitResult refitDecoder(int k, Stage stage, Run run) {
         listener.onPhaseStart(k, Phase.DECODER, envSteps);
         DecoderRefit refit = config.refit();
+        if (refit.collectFromBest() && bestEncoder != null) {
+            bestEncoder.restoreInto(optimizer);
+        }
         // One collector per refit, seeded by the refit's index, so a resumed run collects the same data.
         RolloutCollector collector = new RolloutCollector(env, policy,
-                config.seed() + 104729 + 1_000_003L * run.refitsBefore(k));
-        DecoderDataset data = guarded(() -> collector.collect(refit.dataSize(), refit.topEpisodeFraction(),
-                config.decoderSource() != DecoderSource.PRIOR), "collecting decoder data");
+                config.seed() + 104729 + 1_000_003L * run.refitsBefore(k), config.squashing(), refit.targetClip());
+        DecoderDataset data = guarded(() -> collectDecoderData(collector, refit), "collecting decoder data");
+        if (refit.freshDecoder()) {
+            if (!decoder.reinitialize(config.seed() + 7L * k)) {
+                throw new IllegalStateException("decoderRefit freshDecoder(true) needs a decoder that can reinitialize"
+                        + " itself, but decoder '" + decoder.name() + "' cannot; use freshDecoder(false)");
+            }
+        }
         long at = envSteps;
         FitOptions options = refit.fitOptions(stage.decoderEpochs(), config.seed() + 31L * k);
         FitResult fit = guarded(() -> decoder.fit(data, options, relocated(at, k, true, run)), "the decoder refit");
@@ -300,11 +348,32 @@ public final class GoRL implements AutoCloseable {
         values.put("decoder_train_loss", fit.trainLoss());
         values.put("decoder_validation_loss", fit.bestValidationLoss());
         values.put("decoder_data_size", (double) data.size());
+        if (refit.collectFromBest()) {
+            values.put("decoder_data_encoder_return", bestReturn);
+        }
         if (decoder instanceof LearnedPriorDecoder learned) {
             values.put("prior_nll", learned.lastPriorNll());
         }
         listener.onMetrics(new Metrics(envSteps, k, Phase.DECODER, values));
         return fit;
+    }
+
+    /**
+     * The decoder's data: whole episodes (with each pair's episode, so a fit can split by episode, and the encoder
+     * latent its action was decoded from) when the refit counts episodes, else {@code dataSize} pairs.
+     */
+    private DecoderDataset collectDecoderData(RolloutCollector collector, DecoderRefit refit) {
+        if (refit.episodes() > 0) {
+            if (config.decoderSource() != DecoderSource.PRIOR) {
+                throw new IllegalStateException("decoderRefit episodes(" + refit.episodes() + ") collects for the "
+                        + "paper's fixed prior; the " + config.decoderSource() + " ablation collects pairs: use "
+                        + "dataSize");
+            }
+            RolloutCollector.Episodes episodes = collector.collectEpisodes(refit.episodes());
+            return episodes.data().withEpisodes(episodes.episodeIds()).withEncoderLatents(episodes.latents());
+        }
+        return collector.collect(refit.dataSize(), refit.topEpisodeFraction(),
+                config.decoderSource() != DecoderSource.PRIOR);
     }
 
     /**
@@ -315,7 +384,7 @@ public final class GoRL implements AutoCloseable {
     private void encoderPhase(int k, Stage stage, Run run) {
         optimizer.beginStage(stage);
         listener.onPhaseStart(k, Phase.ENCODER, envSteps);
-        DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager);
+        DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager, config.squashing());
         while (envSteps < run.stageEnd) {
             long before = envSteps;
             long chunk = run.clock.nextEvent(run.stageEnd) - envSteps;
@@ -352,7 +421,7 @@ public final class GoRL implements AutoCloseable {
         if (runDirectory != null) {
             try {
                 save(runDirectory.checkpoint());
-                runDirectory.finish(result, env.spec().id());
+                runDirectory.finish(result, env.spec().id(), config.targetReturn());
             } catch (IOException e) {
                 throw new UncheckedIOException("could not write the run directory " + runDirectory.path(), e);
             }
@@ -496,6 +565,7 @@ public final class GoRL implements AutoCloseable {
             Evaluation e = guarded(() -> evaluator.evaluate(envSteps, stage), "the evaluation of stage " + stage);
             listener.onEvaluation(e);
             evaluations.add(e);
+            trackBestEncoder(e);
         }
 
         /** Whether the latest evaluation is of stage {@code k} at {@code step} (a schedule ended the phase there). */
@@ -657,7 +727,7 @@ public final class GoRL implements AutoCloseable {
      */
     public void save(Path directory) throws IOException {
         requireOpen();
-        Checkpoints.save(directory, optimizer, decoder, describe(), envSteps, progressJson(), envSteps);
+        Checkpoints.save(directory, optimizer, decoder, describe(), envSteps, progressJson(), envSteps, bestEncoder);
         lastCheckpoint = directory.toAbsolutePath().normalize();
     }
 
@@ -696,6 +766,9 @@ public final class GoRL implements AutoCloseable {
         if (!Double.isNaN(progress.klToPrior())) {
             m.put("klToPrior", progress.klToPrior());
         }
+        if (bestEncoder != null) {
+            m.put("bestReturn", bestReturn);
+        }
         return m;
     }
 
@@ -725,6 +798,8 @@ public final class GoRL implements AutoCloseable {
         envSteps = saved.path("envSteps").asLong();
         JsonNode p = saved.path("progress");
         progress = p.isObject() ? readProgress(p, saved.path("schedule"), file) : Progress.START;
+        bestEncoder = EncoderSnapshot.readFrom(Checkpoints.resolve(directory).resolve(EncoderSnapshot.FOLDER));
+        bestReturn = bestEncoder == null ? Double.NaN : p.path("bestReturn").asDouble(Double.NaN);
         lastCheckpoint = Checkpoints.resolve(directory).toAbsolutePath().normalize();
     }
 
@@ -734,7 +809,9 @@ public final class GoRL implements AutoCloseable {
             try {
                 stages.add(new Stage(s.path("encoderSteps").asLong(), s.path("decoderEpochs").asInt(),
                         s.path("klBeta").asDouble(Double.NaN), s.path("clip").asDouble(Double.NaN),
-                        s.path("gradNormClip").asDouble(Double.NaN)));
+                        s.path("gradNormClip").asDouble(Double.NaN), s.path("learningRate").asDouble(Double.NaN),
+                        s.path("entropyCoefficient").asDouble(Double.NaN),
+                        EncoderInit.valueOf(s.path("encoderInit").asText(EncoderInit.PRIOR.name()))));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + " holds an invalid stage " + s + ": " + e.getMessage(), e);
             }
@@ -765,6 +842,7 @@ public final class GoRL implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("evalEvery", config.evalEvery());
         m.put("evalEpisodes", config.evalEnv().numEnvs());
+        m.put("actionSquashing", config.squashing().name());
         m.putAll(config.refit().toMap());
         m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery());
@@ -810,6 +888,8 @@ public final class GoRL implements AutoCloseable {
         private long evalEvery = -1;
         private DecoderRefit decoderRefit = DecoderRefit.defaults();
         private DecoderSource decoderSource = DecoderSource.PRIOR;
+        private ActionSquashing squashing = ActionSquashing.CLIP;
+        private double targetReturn = Double.NaN;
         private Path runDirectory;
         private long checkpointEvery;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
@@ -952,6 +1032,35 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
+         * The return the run's final evaluation is compared with in {@code summary.json} ({@code target_return},
+         * {@code target_met}), as the reference reports each task's target; {@link PaperPreset} sets the task's.
+         *
+         * @param value the target, or NaN (the default) for none
+         * @return this builder
+         */
+        public Builder targetReturn(double value) {
+            if (!Double.isNaN(value) && !Double.isFinite(value)) {
+                throw new IllegalArgumentException("targetReturn must be finite or NaN (none), got " + value);
+            }
+            this.targetReturn = value;
+            return this;
+        }
+
+        /**
+         * How decoded actions become executed ones, on every path: the training env, the evaluation, the decoder's
+         * data and {@link Policy#actInBounds}. {@link ActionSquashing#TANH} is the paper's setting (the decoder then
+         * learns the pre-{@code tanh} actions, see {@link DecoderRefit.Builder#targetClip}); the default,
+         * {@link ActionSquashing#CLIP}, clips to the bounds.
+         *
+         * @param actionSquashing the squashing
+         * @return this builder
+         */
+        public Builder actionSquashing(ActionSquashing actionSquashing) {
+            this.squashing = Validate.notNull("actionSquashing", actionSquashing);
+            return this;
+        }
+
+        /**
          * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png} (when XChart is
          * present), {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
          *
@@ -1041,7 +1150,8 @@ public final class GoRL implements AutoCloseable {
             long maxSteps = Validate.positive("schedule.maxEncoderSteps()", schedule.maxEncoderSteps());
             Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
                     : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
-                    decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners));
+                    decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners), squashing,
+                    targetReturn);
             owned.add(optimizer);
             owned.add(parts);
             return new GoRL(config, optimizer, parts);

@@ -1,5 +1,6 @@
 package io.github.gorl.core;
 
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.DecoderDataset;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.VectorEnv;
@@ -13,11 +14,13 @@ import java.util.List;
  * with stochastic latents {@code eps ~ pi_theta(.|s)} so that the data carries the policy's full action
  * distribution, not only its mean.
  *
- * <p>Actions are stored clipped to the action bounds: that is what the environment executed, so the refined
- * decoder reproduces the executed policy. With {@code topFraction < 1}, only whole episodes are kept and
- * only the best {@code topFraction} of them by return. With {@code recordLatents}, each pair also keeps the
- * encoder latent {@code eps} its action was decoded from ({@link DecoderDataset#latents()}), for the
- * encoder-latent ablation ({@link DecoderSource#ENCODER}).
+ * <p>The stored action depends on the run's {@link ActionSquashing}: with {@code CLIP} the action clipped to the
+ * bounds, which the environment executed, so the refined decoder reproduces the executed policy; with {@code TANH} the
+ * decoder's pre-squash output (clipped to {@code [-targetClip, targetClip]} when set), which the decoder must learn
+ * to produce. With {@code topFraction < 1}, only whole episodes are kept and only the best {@code topFraction} of
+ * them by return. With {@code recordLatents}, each pair also keeps the encoder latent {@code eps} its action was
+ * decoded from ({@link DecoderDataset#latents()}), for the encoder-latent ablation ({@link DecoderSource#ENCODER}).
+ * {@link #collectEpisodes} collects whole episodes instead and reports each pair's episode and latent.
  */
 final class RolloutCollector {
 
@@ -25,14 +28,108 @@ final class RolloutCollector {
     private final ComposedPolicy policy;
     private final long seed;
     private final EnvSpec spec;
+    private final ActionSquashing squashing;
+    private final double targetClip;
     private long collections;
     private long stepsTaken;
 
     RolloutCollector(VectorEnv env, ComposedPolicy policy, long seed) {
+        this(env, policy, seed, ActionSquashing.CLIP, Double.NaN);
+    }
+
+    RolloutCollector(VectorEnv env, ComposedPolicy policy, long seed, ActionSquashing squashing, double targetClip) {
         this.env = env;
         this.policy = policy;
         this.seed = seed;
         this.spec = env.spec();
+        this.squashing = squashing;
+        this.targetClip = targetClip;
+    }
+
+    /**
+     * Whole episodes, their pairs, the episode of each pair and the encoder latent each action was decoded from.
+     *
+     * @param data the pairs
+     * @param episodeIds {@code [size]}, 0-based in order of completion
+     * @param latents {@code [size, actionDim]}
+     */
+    record Episodes(DecoderDataset data, int[] episodeIds, float[] latents) {}
+
+    /**
+     * Runs the stochastic composed policy on every sub-env until {@code count} episodes have finished (all start at
+     * the collection's reset) and keeps the first {@code count} to finish; the reference collects 4,096 on 64 envs.
+     *
+     * @param count the episodes, {@code > 0}
+     * @return the episodes' pairs
+     */
+    Episodes collectEpisodes(int count) {
+        int n = env.numEnvs();
+        int obsDim = spec.observationDim();
+        int actDim = spec.actionDim();
+        float[] observations = new float[n * obsDim];
+        float[] raw = new float[n * actDim];
+        float[] executed = new float[n * actDim];
+        float[] latents = new float[n * actDim];
+        VectorStep step = new VectorStep(n, obsDim);
+        env.reset(seed + 1_000_003L * collections++, observations);
+        List<Episode> finished = new ArrayList<>();
+        Episode[] current = new Episode[n];
+        for (int i = 0; i < n; i++) {
+            current[i] = new Episode(obsDim, actDim);
+        }
+        while (finished.size() < count) {
+            policy.act(observations, n, false, raw, latents);
+            squashing.apply(raw, executed, spec);
+            float[] stored = stored(raw, executed);
+            for (int i = 0; i < n; i++) {
+                current[i].add(observations, i * obsDim, stored, latents, i * actDim);
+            }
+            env.step(executed, step);
+            stepsTaken += n;
+            for (int i = 0; i < n; i++) {
+                current[i].totalReturn += step.rewards()[i];
+                if (step.terminated()[i] || step.truncated()[i]) {
+                    if (finished.size() < count) {
+                        finished.add(current[i]);
+                    }
+                    current[i] = new Episode(obsDim, actDim);
+                }
+            }
+            System.arraycopy(step.observations(), 0, observations, 0, observations.length);
+        }
+        int total = finished.stream().mapToInt(e -> e.size).sum();
+        float[] obsOut = new float[total * obsDim];
+        float[] actOut = new float[total * actDim];
+        float[] latOut = new float[total * actDim];
+        int[] ids = new int[total];
+        int row = 0;
+        for (int e = 0; e < finished.size(); e++) {
+            Episode episode = finished.get(e);
+            System.arraycopy(episode.observations, 0, obsOut, row * obsDim, episode.size * obsDim);
+            System.arraycopy(episode.actions, 0, actOut, row * actDim, episode.size * actDim);
+            System.arraycopy(episode.latents, 0, latOut, row * actDim, episode.size * actDim);
+            java.util.Arrays.fill(ids, row, row + episode.size, e);
+            row += episode.size;
+        }
+        return new Episodes(DecoderDataset.of(obsDim, actDim, obsOut, actOut), ids, latOut);
+    }
+
+    /**
+     * What the decoder learns for one step: the executed (clipped) action, or under {@code TANH} the pre-squash
+     * action, clipped to the target bound when set.
+     */
+    private float[] stored(float[] raw, float[] executed) {
+        if (squashing == ActionSquashing.CLIP) {
+            return executed;
+        }
+        if (Double.isNaN(targetClip)) {
+            return raw;
+        }
+        float bound = (float) targetClip;
+        for (int j = 0; j < raw.length; j++) {
+            raw[j] = Math.max(-bound, Math.min(bound, raw[j]));
+        }
+        return raw;
     }
 
     DecoderDataset collect(int pairs, double topFraction) {
@@ -43,9 +140,8 @@ final class RolloutCollector {
         int n = env.numEnvs();
         int obsDim = spec.observationDim();
         int actDim = spec.actionDim();
-        float[] low = spec.actionLow();
-        float[] high = spec.actionHigh();
         float[] observations = new float[n * obsDim];
+        float[] raw = new float[n * actDim];
         float[] actions = new float[n * actDim];
         float[] latents = recordLatents ? new float[n * actDim] : null;
         VectorStep step = new VectorStep(n, obsDim);
@@ -61,13 +157,11 @@ final class RolloutCollector {
         }
         long kept = 0;
         while (kept < wanted) {
-            policy.act(observations, n, false, actions, latents);
-            for (int j = 0; j < actions.length; j++) {
-                int d = j % actDim;
-                actions[j] = Math.max(low[d], Math.min(high[d], actions[j]));
-            }
+            policy.act(observations, n, false, raw, latents);
+            squashing.apply(raw, actions, spec);
+            float[] stored = stored(raw, actions);
             for (int i = 0; i < n; i++) {
-                current[i].add(observations, i * obsDim, actions, latents, i * actDim);
+                current[i].add(observations, i * obsDim, stored, latents, i * actDim);
             }
             env.step(actions, step);
             stepsTaken += n;

@@ -118,11 +118,16 @@ final class RunDirectory {
         return line.chars().filter(c -> c == ',').count();
     }
 
-    void finish(TrainingResult result, String task) throws IOException {
+    void finish(TrainingResult result, String task, double targetReturn) throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("task", task);
         summary.put("final_eval_return", result.finalEvalReturn());
         summary.put("best_eval_return", result.bestEvalReturn());
+        if (!Double.isNaN(targetReturn)) {
+            // As the reference's summary: the final (last) evaluation against the task's target.
+            summary.put("target_return", targetReturn);
+            summary.put("target_met", result.finalEvalReturn() >= targetReturn);
+        }
         summary.put("env_steps", result.envSteps());
         summary.put("wall_seconds", result.wallSeconds());
         summary.put("evaluations", result.evaluations().size());

@@ -20,6 +20,8 @@ import java.util.Map;
 final class CapturingDecoder implements GenerativeDecoder {
 
     final List<DecoderDataset> datasets = new ArrayList<>();
+    /** {@code "reinitialize"} and {@code "fit"} in call order. */
+    final List<String> calls = new ArrayList<>();
     boolean failNextFit;
     private final IdentityDecoder identity = new IdentityDecoder();
 
@@ -50,7 +52,15 @@ final class CapturingDecoder implements GenerativeDecoder {
             throw new IllegalStateException("scripted failure");
         }
         datasets.add(data);
+        calls.add("fit");
         return new FitResult(options.epochs(), 0, 0, 0, false);
+    }
+
+    /** Stays the identity (a fresh identity is the identity), recording the call. */
+    @Override
+    public boolean reinitialize(long seed) {
+        calls.add("reinitialize");
+        return true;
     }
 
     @Override

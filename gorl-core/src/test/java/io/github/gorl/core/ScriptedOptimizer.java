@@ -30,6 +30,9 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     final List<String> calls = new ArrayList<>();
     final List<Stage> stages = new ArrayList<>();
     float latent = 0.5f;
+    /** When set, learn call {@code i} first sets {@link #latent} to {@code script[i]} (while the script lasts). */
+    float[] script;
+    private int learnCalls;
     boolean closed;
     private EnvSpec spec;
     private VectorEnv lastEnv;
@@ -61,6 +64,10 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     @Override
     public long learn(VectorEnv env, long envSteps, TrainingListener listener) {
         calls.add("learn");
+        if (script != null && learnCalls < script.length) {
+            latent = script[learnCalls];
+        }
+        learnCalls++;
         if (env != lastEnv) {
             lastEnv = env;
             observations = new float[env.numEnvs() * spec.observationDim()];

@@ -922,9 +922,17 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         config.put("timeEmbeddingDim", timeEmbeddingDim);
         config.put("observationClip", observationClip);
         config.put("gradientClipNorm", gradientClipNorm);
-        config.put("outputScale", outputScale);
-        config.put("timeFrequencies", timeFrequencies.name());
-        config.put("pairwiseLossWeight", pairwiseLossWeight);
+        // Only where they differ from the defaults, so that checkpoints saved before these options existed still
+        // match an agent built with the defaults.
+        if (outputScale != 1.0) {
+            config.put("outputScale", outputScale);
+        }
+        if (timeFrequencies != TimeFrequencies.PI_POWERS_OF_TWO) {
+            config.put("timeFrequencies", timeFrequencies.name());
+        }
+        if (pairwiseLossWeight != 0) {
+            config.put("pairwiseLossWeight", pairwiseLossWeight);
+        }
         if (spec != null) {
             config.put("observationDim", spec.observationDim());
             config.put("actionDim", spec.actionDim());

@@ -1,0 +1,181 @@
+package io.github.gorl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.gorl.api.ActionSquashing;
+import io.github.gorl.api.DecoderDataset;
+import io.github.gorl.api.EncoderInit;
+import io.github.gorl.api.EnvSpec;
+import io.github.gorl.api.Stage;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.VectorEnv;
+import io.github.gorl.api.VectorStep;
+import io.github.gorl.decoders.IdentityDecoder;
+import io.github.gorl.envs.Envs;
+import io.github.gorl.envs.classic.BimodalBandit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The reference's action semantics and refit pipeline, checked on what the env and the decoder receive. */
+class ReferenceFidelityTest {
+
+    /** The latent whose tanh, 0.6, is a mode of the bandit: return 1. */
+    private static final float BEST = (float) (0.5 * Math.log(1.6 / 0.4));
+
+    /** A vector env that records every action batch it is stepped with. */
+    static final class RecordingVectorEnv implements VectorEnv {
+        final VectorEnv env;
+        final List<float[]> actions = new ArrayList<>();
+
+        RecordingVectorEnv(VectorEnv env) {
+            this.env = env;
+        }
+
+        @Override
+        public EnvSpec spec() {
+            return env.spec();
+        }
+
+        @Override
+        public int numEnvs() {
+            return env.numEnvs();
+        }
+
+        @Override
+        public void reset(long seed, float[] observations) {
+            env.reset(seed, observations);
+        }
+
+        @Override
+        public void step(float[] batch, VectorStep out) {
+            actions.add(batch.clone());
+            env.step(batch, out);
+        }
+
+        @Override
+        public void close() {
+            env.close();
+        }
+
+        boolean allEqual(float value) {
+            return actions.stream().allMatch(a -> {
+                for (float x : a) {
+                    if (Math.abs(x - value) > 1e-6f) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+        }
+    }
+
+    private static RecordingVectorEnv bandits(int n) {
+        return new RecordingVectorEnv(Envs.sync(i -> new BimodalBandit(), n));
+    }
+
+    @Test
+    void tanhSquashing_theEnvReceivesTanhOfTheDecodedAction_clipPassesItOn() {
+        try (RecordingVectorEnv env = bandits(4); NDManager manager = NDManager.newBaseManager();
+                IdentityDecoder identity = new IdentityDecoder()) {
+            identity.initialize(env.spec(), Device.cpu(), 1);
+            float[] latents = {0.5f, -2f, 3f, 0f}; // one action dimension per bandit
+            float[] obs = new float[4 * env.spec().observationDim()];
+            VectorStep out = new VectorStep(4, env.spec().observationDim());
+            DecodedVectorEnv tanh = new DecodedVectorEnv(env, identity, manager, ActionSquashing.TANH);
+            tanh.reset(1, obs);
+            tanh.step(latents, out);
+            float[] executed = env.actions.get(0);
+            for (int k = 0; k < latents.length; k++) {
+                assertThat(executed[k]).isCloseTo((float) Math.tanh(latents[k]), within(1e-6f));
+            }
+            assertThat(tanh.lastActions()).containsExactly(latents);
+            DecodedVectorEnv clip = new DecodedVectorEnv(env, identity, manager, ActionSquashing.CLIP);
+            clip.reset(1, obs);
+            clip.step(latents, out);
+            assertThat(env.actions.get(1)).containsExactly(latents);
+        }
+        assertThat(ActionSquashing.TANH.apply(0.3f, 0f, 2f)).isCloseTo((float) (1 + Math.tanh(0.3)), within(1e-6f));
+        assertThat(ActionSquashing.TANH.apply(Float.NaN, -1, 1)).isNaN();
+    }
+
+    @Test
+    void underTanh_trainingEvaluationAndDataSquash_andTheDecoderLearnsPreTanhTargetsClippedAt3() throws Exception {
+        ScriptedOptimizer optimizer = new ScriptedOptimizer();
+        optimizer.latent = 5f;
+        CapturingDecoder decoder = new CapturingDecoder();
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(decoder)
+                        .schedule(StageSchedule.of(List.of(new Stage(4, 0, 0, 0.2, 1), new Stage(2, 1, 0, 0.2, 1))))
+                        .decoderRefit(DecoderRefit.builder().episodes(6).targetClip(3).build())
+                        .actionSquashing(ActionSquashing.TANH).evalEvery(100).build()) {
+            agent.train();
+            float squashed = (float) Math.tanh(5);
+            assertThat(train.actions).isNotEmpty();
+            assertThat(train.allEqual(squashed)).as("training and collection actions").isTrue();
+            assertThat(eval.allEqual(squashed)).as("evaluation actions").isTrue();
+            DecoderDataset data = decoder.datasets.get(0);
+            assertThat(data.size()).isEqualTo(6);
+            assertThat(data.actions()).containsOnly(3f);
+            assertThat(data.episodes()).containsExactly(0, 1, 2, 3, 4, 5);
+            assertThat(data.encoderLatents()).containsOnly(5f);
+            assertThat(agent.policy().actInBounds(new float[] {0f})).containsExactly(squashed);
+        }
+    }
+
+    @Test
+    void theRefitCollectsWithTheStagesBestEvaluatedEncoder_notTheLast_andStartsFromAFreshDecoder() {
+        ScriptedOptimizer optimizer = new ScriptedOptimizer();
+        optimizer.latent = 5f; // evaluated at step 0: far from both modes
+        optimizer.script = new float[] {BEST, 3f, 3f, 3f}; // the best after the first chunk, worse afterwards
+        CapturingDecoder decoder = new CapturingDecoder();
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(decoder)
+                        .schedule(StageSchedule.of(List.of(new Stage(8, 0, 0, 0.2, 1), new Stage(2, 1, 0, 0.2, 1))))
+                        .decoderRefit(DecoderRefit.builder().episodes(4).collectFromBest(true).freshDecoder(true)
+                                .targetClip(3).build())
+                        .actionSquashing(ActionSquashing.TANH).evalEvery(2).build()) {
+            var result = agent.train();
+            assertThat(result.evaluations().get(1).meanReturn()).isCloseTo(1.0, within(1e-6));
+            assertThat(result.evaluations().get(2).meanReturn()).isLessThan(0.9);
+            // The last encoder of stage 0 acts with latent 3; the data holds the best one's.
+            for (float a : decoder.datasets.get(0).actions()) {
+                assertThat(a).isCloseTo(BEST, within(1e-6f));
+            }
+            assertThat(decoder.calls).containsExactly("reinitialize", "fit");
+        }
+    }
+
+    @Test
+    void anOptimizerWithoutAStageStart_isRefusedClearly() {
+        ScriptedOptimizer optimizer = new ScriptedOptimizer();
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer)
+                        .decoder(new CapturingDecoder())
+                        .schedule(StageSchedule.of(List.of(
+                                new Stage(4, 0, 0, 0.2, 1).withEncoderInit(EncoderInit.FRESH))))
+                        .build()) {
+            assertThatThrownBy(agent::train).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("scripted").hasMessageContaining("FRESH");
+        }
+    }
+
+    @Test
+    void summaryJson_reportsTheTargetReturn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(new ScriptedOptimizer())
+                        .decoder(new CapturingDecoder()).schedule(StageSchedule.single(4, 0))
+                        .runDirectory(dir.resolve("run")).targetReturn(0.5).build()) {
+            double last = agent.train().finalEvalReturn();
+            Map<?, ?> summary = Checkpoints.JSON.readValue(dir.resolve("run/summary.json").toFile(), Map.class);
+            assertThat(summary.get("target_return")).isEqualTo(0.5);
+            assertThat(summary.get("target_met")).isEqualTo(last >= 0.5);
+        }
+    }
+}
