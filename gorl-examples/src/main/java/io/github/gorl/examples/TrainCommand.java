@@ -7,6 +7,7 @@ import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.PaperPreset;
 import io.github.gorl.core.Preset;
 import io.github.gorl.core.train.Listeners;
 import java.nio.file.Files;
@@ -112,6 +113,16 @@ final class TrainCommand implements Callable<Integer> {
                     + " learning on the frozen decoder without resets (default: refit at every stage).")
     Integer freezeDecoderAfter;
 
+    @Option(names = "--preset", paramLabel = "cpu|paper", defaultValue = "cpu",
+            description = "cpu (default): budgets sized for a CPU (docs/training.md); paper: the authors' settings for"
+                    + " the six DMControl tasks (docs/fidelity.md), with --decoder flow|diffusion or --baseline"
+                    + " gaussian-ppo; combine with --scale.")
+    String preset;
+
+    @Option(names = "--scale", paramLabel = "F", description = "With --preset paper: multiply env steps, collected"
+            + " episodes and refit steps by F in (0, 1] and fit the env count to the machine (default 1).")
+    Double scale;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -149,6 +160,15 @@ final class TrainCommand implements Callable<Integer> {
             original.out = resume;
             original.resuming = true;
             return original.call();
+        }
+        if (preset.equalsIgnoreCase("paper")) {
+            return trainPaper();
+        }
+        if (!preset.equalsIgnoreCase("cpu")) {
+            throw new IllegalArgumentException("--preset must be cpu or paper, got '" + preset + "'");
+        }
+        if (scale != null) {
+            throw new IllegalArgumentException("--scale " + scale + " applies to --preset paper only");
         }
         if (baseline != null) {
             // Every baseline acts in the real action space: the identity decoder and a single stage.
@@ -261,6 +281,76 @@ final class TrainCommand implements Callable<Integer> {
                         "checkpoint"}) {
                     System.out.println("  " + f + (Files.exists(runDir.resolve(f)) ? "" : " (missing!)"));
                 }
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * {@code --preset paper}: the authors' settings ({@link PaperPreset}), scaled by {@code --scale}; only the
+     * options that choose what to run ({@code --task}, {@code --decoder}, {@code --baseline gaussian-ppo},
+     * {@code --envs}, {@code --seed}, {@code --out}, {@code --eval-every}, {@code --checkpoint-every},
+     * {@code --on-nan}) combine with it.
+     */
+    private Integer trainPaper() throws Exception {
+        for (String option : new String[] {"--steps", "--stages", "--stage-steps", "--plateau", "--plateau-delta",
+                "--eval-episodes", "--decoder-epochs", "--decoder-data", "--top-episodes", "--decoder-min-updates",
+                "--beta", "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after",
+                "--optimizer"}) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new IllegalArgumentException(option + " does not combine with --preset paper, which sets it"
+                        + " as the authors do; use --scale F to shrink the run");
+            }
+        }
+        PaperPreset.Method method;
+        if (baseline != null) {
+            if (!baseline.equalsIgnoreCase("gaussian-ppo")) {
+                throw new IllegalArgumentException("--preset paper covers GoRL (--decoder flow|diffusion) and"
+                        + " --baseline gaussian-ppo; FPO and DPPO have reference presets in the API"
+                        + " (Fpo.reference(), Dppo.reference()), got --baseline " + baseline);
+            }
+            method = PaperPreset.Method.GAUSSIAN_PPO;
+        } else {
+            method = switch (decoder.toLowerCase(Locale.ROOT)) {
+                case "flow" -> PaperPreset.Method.FLOW;
+                case "diffusion" -> PaperPreset.Method.DIFFUSION;
+                default -> throw new IllegalArgumentException("--preset paper trains GoRL with --decoder flow or"
+                        + " diffusion, got '" + decoder + "'");
+            };
+        }
+        PaperPreset paper = PaperPreset.of(task).method(method).scale(scale != null ? scale : 1.0);
+        if (envs != null) {
+            paper = paper.envs(envs);
+        }
+        String label = method == PaperPreset.Method.GAUSSIAN_PPO ? "gaussian-ppo" : decoder.toLowerCase(Locale.ROOT);
+        Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-paper-%s-s%d-%s",
+                paper.task().toLowerCase(Locale.ROOT), label, seed,
+                LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        System.out.println("Paper preset (the authors' settings; docs/fidelity.md):");
+        paper.describe().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", k, v));
+        try (VectorEnv train = Tasks.vector(paper.task(), paper.envs());
+                VectorEnv eval = Tasks.vector(paper.task(), paper.evalEpisodes())) {
+            GoRL.Builder builder = paper.builder().env(train).evalEnv(eval).seed(seed).runDirectory(runDir)
+                    .listener(Listeners.progressBar()).onNonFinite(AgentFactory.nonFinitePolicy(onNan));
+            if (evalEvery != null) {
+                builder.evalEvery(evalEvery);
+            }
+            if (checkpointEvery != null) {
+                builder.checkpointEvery(checkpointEvery);
+            }
+            try (GoRL agent = builder.build()) {
+                if (resuming) {
+                    agent.load(runDir.resolve("checkpoint"));
+                    System.out.printf(Locale.ROOT, "Resuming %s from env step %,d%n", runDir, agent.envSteps());
+                } else {
+                    TrainArguments.write(runDir, spec.commandLine().getParseResult());
+                }
+                TrainingResult result = agent.train();
+                System.out.printf(Locale.ROOT, "%nFinal eval return %.1f (target %.0f: %s), best %.1f, %,d env steps"
+                        + " in %.0f s%n", result.finalEvalReturn(), paper.targetReturn(),
+                        result.finalEvalReturn() >= paper.targetReturn() ? "met" : "not met",
+                        result.bestEvalReturn(), result.envSteps(), result.wallSeconds());
+                System.out.println("Run directory: " + runDir.toAbsolutePath());
             }
         }
         return 0;
