@@ -35,6 +35,7 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     boolean normalizeObservations = true;
     boolean normalizeAdvantages = true;
     double observationClip = 10;
+    double outputScale = 1;
 
     BaselineBuilder() {}
 
@@ -245,11 +246,28 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     /**
      * The global gradient-norm clip until a stage sets its own.
      *
-     * @param maxNorm {@code > 0}; default 0.5
+     * @param maxNorm {@code > 0}, or {@code Double.POSITIVE_INFINITY} for none (the reference's plain Adam; the
+     *     metrics still report {@code grad_norm}); default 0.5
      * @return this builder
      */
     public B gradNormClip(double maxNorm) {
-        gradNormClip = Validate.positive("gradNormClip", maxNorm);
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("gradNormClip must be > 0 (or +Infinity for none), got " + maxNorm);
+        }
+        gradNormClip = maxNorm;
+        return self();
+    }
+
+    /**
+     * The factor on the policy network's output: velocity (FPO) or denoiser (DPPO) is {@code scale * f(...)}, in
+     * sampling and in the statistic alike. The reference's {@code policy_mlp_output_scale} is 0.25, which keeps the
+     * freshly initialized network's output, and so the first policy, close to the noise it starts from.
+     *
+     * @param scale {@code > 0}; default 1
+     * @return this builder
+     */
+    public B outputScale(double scale) {
+        outputScale = Validate.positive("outputScale", scale);
         return self();
     }
 
@@ -286,11 +304,29 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
         return self();
     }
 
-    BaselineConfig config(String name, int mcSamples, double denoisingStd) {
+    /**
+     * Applies the PPO settings that the reference's {@code fpo.toml} and {@code dppo.toml} share (those that apply
+     * to a run on this machine's envs): critic 5 x 256, policy 4 x 32, 10 steps, time embedding 8, output scale
+     * 0.25, learning rate 3e-4, no gradient-norm clip, no dual clip or target KL, discount 0.995, GAE lambda 0.95,
+     * reward scaling 10, value loss 0.25, normalized observations and advantages, unroll 30, 32 minibatches, 16
+     * epochs.
+     */
+    B referencePpo() {
+        dualClip = Double.NaN;
+        targetKl = Double.POSITIVE_INFINITY;
+        return hiddenLayers(32, 32, 32, 32).criticLayers(256, 256, 256, 256, 256).steps(10).timeEmbeddingDim(8)
+                .outputScale(0.25).learningRate(3e-4).gradNormClip(Double.POSITIVE_INFINITY).gamma(0.995)
+                .gaeLambda(0.95).rewardScaling(10).valueLossCoefficient(0.25).normalizeObservations(true)
+                .normalizeAdvantages(true).unrollLength(30).minibatches(32).epochs(16);
+    }
+
+    BaselineConfig config(String name, int mcSamples, double denoisingStd, boolean perEntryRatios,
+            double logRatioClip, boolean gridTimes, boolean noiseSupervision) {
         return new BaselineConfig(name, policyLayers.clone(), criticLayers.clone(), steps, timeEmbeddingDim,
                 mcSamples, denoisingStd, unrollLength, minibatches, epochs, learningRate, gamma, gaeLambda,
                 rewardScaling, valueLossCoefficient, clip, dualClip, targetKl, gradNormClip, normalizeObservations,
-                normalizeAdvantages, observationClip);
+                normalizeAdvantages, observationClip, outputScale, perEntryRatios, logRatioClip, gridTimes,
+                noiseSupervision);
     }
 
     private static int[] widths(int... widths) {

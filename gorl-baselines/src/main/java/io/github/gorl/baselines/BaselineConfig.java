@@ -27,7 +27,12 @@ record BaselineConfig(
         double gradNormClip,
         boolean normalizeObservations,
         boolean normalizeAdvantages,
-        double observationClip) {
+        double observationClip,
+        double outputScale,
+        boolean perEntryRatios,
+        double logRatioClip,
+        boolean gridTimes,
+        boolean noiseSupervision) {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -60,6 +65,22 @@ record BaselineConfig(
         m.put("normalizeObservations", normalizeObservations);
         m.put("normalizeAdvantages", normalizeAdvantages);
         m.put("observationClip", observationClip);
+        // Named only when set, so that the configuration of a default builder reads as before.
+        if (outputScale != 1) {
+            m.put("outputScale", outputScale);
+        }
+        if (perEntryRatios) {
+            m.put(name.equals("fpo") ? "perSampleRatios" : "perStepRatios", true);
+        }
+        if (!Double.isNaN(logRatioClip)) {
+            m.put("logRatioClip", logRatioClip);
+        }
+        if (gridTimes) {
+            m.put("gridTimes", true);
+        }
+        if (noiseSupervision) {
+            m.put("noiseSupervision", true);
+        }
         return m;
     }
 }

@@ -53,10 +53,23 @@ public final class Dppo {
         return new Builder();
     }
 
+    /**
+     * A builder with the reference's DPPO settings (docs/fidelity-baselines.md lists each with
+     * its source): the shared PPO settings of {@code dppo.toml}, 10 denoising steps, a scalar {@code sde_sigma}
+     * 0.05 as the std of every step, one ratio per denoising step, output scale 0.25, clip 0.2, learning rate
+     * 3e-4, no gradient-norm clip. Not applied: the reference's {@code tanh} on the executed action.
+     *
+     * @return a new builder; its options can still be changed
+     */
+    public static Builder reference() {
+        return new Builder().referencePpo().denoisingStd(0.05).perStepRatios(true).clip(0.2);
+    }
+
     /** Options of DPPO; see {@link BaselineBuilder} for the shared ones. */
     public static final class Builder extends BaselineBuilder<Builder> {
 
         private double denoisingStd = 0.1;
+        private boolean perStepRatios;
 
         private Builder() {}
 
@@ -77,12 +90,27 @@ public final class Dppo {
         }
 
         /**
+         * One ratio per denoising step, {@code r_k = N(x_{k-1}; mu_theta, sigma^2) / N(x_{k-1}; mu_old, sigma^2)},
+         * each in the clipped surrogate with the row's advantage (the surrogate averages over rows and steps), as
+         * the reference does, instead of one ratio for the whole chain (their product), which moves {@code K}
+         * times as far per unit of log-ratio and so is clipped far sooner.
+         *
+         * @param enabled default false (one ratio per chain)
+         * @return this builder
+         */
+        public Builder perStepRatios(boolean enabled) {
+            perStepRatios = enabled;
+            return this;
+        }
+
+        /**
          * Builds DPPO, named {@code "dppo"}; call {@link LatentPolicyOptimizer#initialize} before use.
          *
          * @return the optimizer
          */
         public LatentPolicyOptimizer build() {
-            return new DenoisingChainPolicy(config("dppo", 0, denoisingStd)).optimizer();
+            return new DenoisingChainPolicy(config("dppo", 0, denoisingStd, perStepRatios, Double.NaN, false,
+                    false)).optimizer();
         }
     }
 
@@ -97,6 +125,12 @@ public final class Dppo {
         @Override
         public int extraWidth() {
             return config.steps() * spec.actionDim();
+        }
+
+        /** {@code K} with per-step ratios, else 1. */
+        @Override
+        public int statisticWidth() {
+            return config.perEntryRatios() ? config.steps() : 1;
         }
 
         private NDArray mean(NDArray normalizedObservations, NDArray x, NDArray t) {
@@ -122,7 +156,10 @@ public final class Dppo {
             return new Sample(x, deterministic ? null : NDArrays.concat(chain, 1), null);
         }
 
-        /** {@code sum_k log N(x_{k-1}; mu_theta(x_k, k; s), sigma^2 I)}, all steps in one batched pass. */
+        /**
+         * {@code sum_k log N(x_{k-1}; mu_theta(x_k, k; s), sigma^2 I)}, all steps in one batched pass: {@code [n]},
+         * or the per-step terms {@code [n, K]} (for {@code k = K..1}) with per-step ratios.
+         */
         @Override
         NDArray statistic(NDArray normalizedObservations, NDArray actions, NDArray extras) {
             long n = actions.getShape().get(0);
@@ -144,7 +181,8 @@ public final class Dppo {
             NDArray s = normalizedObservations.expandDims(1).broadcast(n, steps, obsDim).reshape(n * steps, obsDim);
             NDArray mu = mean(s, from, t);
             NDArray std = scope.full(new Shape(n * steps, actionDim), (float) config.denoisingStd());
-            return Gaussian.logProbability(to, mu, std).reshape(n, steps).sum(new int[] {1});
+            NDArray perStep = Gaussian.logProbability(to, mu, std).reshape(n, steps);
+            return config.perEntryRatios() ? perStep : perStep.sum(new int[] {1});
         }
 
         @Override

@@ -32,6 +32,13 @@ import java.util.SplittableRandom;
  * plain clipped surrogate. It also defaults to 32 Monte-Carlo draws and a learning rate of 1e-4, the settings with
  * which it trained stably on Pendulum.
  *
+ * <p><b>Reference settings.</b> {@link #reference()} is the authors' FPO (GoRL's {@code configs/methods/fpo.toml},
+ * run by the upstream FPO code): 8 draws with {@code t} on the sampler's grid {@code {1, (K-1)/K, ..., 1/K}}, one
+ * ratio per draw {@code r_i = exp(clip(L_old,i - L_theta,i, -3, 3))} (the surrogate averages over rows and draws),
+ * the per-draw loss {@code mean_d((1 - t_i)^2 (v_theta - (eps_i - a))^2)} ("u, supervised as eps"), a 4 x 32
+ * policy whose output is scaled by 0.25, clip 0.05, learning rate 3e-4 and no gradient-norm clip. It is not
+ * tuned for Pendulum, on which this class's defaults were tuned; see docs/baselines.md.
+ *
  * <p>Use with the {@code IdentityDecoder} and {@code StageSchedule.single(steps, 0)}:
  * <pre>{@code
  * LatentPolicyOptimizer fpo = Fpo.builder().mcSamples(32).steps(10).build();
@@ -55,10 +62,28 @@ public final class Fpo {
         return new Builder();
     }
 
+    /**
+     * A builder with the reference's FPO settings (docs/fidelity-baselines.md lists each with its
+     * source): the shared PPO settings of {@code fpo.toml}, 8 Monte-Carlo draws, {@code t} on the 10-step grid,
+     * per-draw ratios with the log-ratio clipped to {@code [-3, 3]}, noise supervision, output scale 0.25, clip
+     * 0.05, learning rate 3e-4, no gradient-norm clip, no dual clip. Not applied: the reference's {@code tanh} on
+     * the executed action (this library clips to the bounds) and its 2,048 envs with sequence minibatches.
+     *
+     * @return a new builder; its options can still be changed
+     */
+    public static Builder reference() {
+        return new Builder().referencePpo().mcSamples(8).perSampleRatios(true).logRatioClip(3).gridTimes(true)
+                .noiseSupervision(true).clip(0.05);
+    }
+
     /** Options of FPO; see {@link BaselineBuilder} for the shared ones. */
     public static final class Builder extends BaselineBuilder<Builder> {
 
         private int mcSamples = 32;
+        private boolean perSampleRatios;
+        private double logRatioClip = Double.NaN;
+        private boolean gridTimes;
+        private boolean noiseSupervision;
 
         private Builder() {
             dualClip = 3;
@@ -83,12 +108,69 @@ public final class Fpo {
         }
 
         /**
+         * One ratio per Monte-Carlo draw, {@code r_i = exp(L_old,i - L_theta,i)}, each in the clipped surrogate with
+         * the row's advantage (the surrogate averages over rows and draws), instead of one ratio of the mean loss
+         * difference per row. The reference does this, with {@link #logRatioClip} 3.
+         *
+         * @param enabled default false (one ratio per row)
+         * @return this builder
+         */
+        public Builder perSampleRatios(boolean enabled) {
+            perSampleRatios = enabled;
+            return this;
+        }
+
+        /**
+         * Bounds each log-ratio to {@code [-c, c]} before {@code exp}, so that one outlying draw cannot produce a
+         * huge ratio; entries at the bound get no gradient. The reference's per-draw ratio is
+         * {@code exp(clip(dL, -3, 3))}.
+         *
+         * @param c {@code > 0} and finite, or {@code Double.NaN} for none; default none
+         * @return this builder
+         */
+        public Builder logRatioClip(double c) {
+            if (!Double.isNaN(c) && !(c > 0 && c < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("logRatioClip must be > 0 and finite, or NaN for none, got " + c);
+            }
+            logRatioClip = c;
+            return this;
+        }
+
+        /**
+         * Draws each {@code t_i} uniformly from the sampler's {@code steps} start times
+         * {@code {1, (K-1)/K, ..., 1/K}} (never 0) instead of {@code U(0, 1)}, as the reference does, so that the
+         * loss is estimated where the Euler sampler queries the velocity.
+         *
+         * @param enabled default false ({@code t ~ U(0, 1)})
+         * @return this builder
+         */
+        public Builder gridTimes(boolean enabled) {
+            gridTimes = enabled;
+            return this;
+        }
+
+        /**
+         * The reference's per-draw loss ("u, supervised as eps"): the velocity's implied noise
+         * {@code x_t + (1 - t) v_theta} against {@code eps}, averaged over action dimensions,
+         * {@code mean_d((1 - t)^2 (v_theta - (eps - a))^2)}, instead of {@code sum_d (v_theta - (eps - a))^2}. The
+         * weight {@code (1 - t)^2} makes draws near the noise end count little.
+         *
+         * @param enabled default false
+         * @return this builder
+         */
+        public Builder noiseSupervision(boolean enabled) {
+            noiseSupervision = enabled;
+            return this;
+        }
+
+        /**
          * Builds FPO, named {@code "fpo"}; call {@link LatentPolicyOptimizer#initialize} before use.
          *
          * @return the optimizer
          */
         public LatentPolicyOptimizer build() {
-            return new FlowPolicy(config("fpo", mcSamples, Double.NaN)).optimizer();
+            return new FlowPolicy(config("fpo", mcSamples, Double.NaN, perSampleRatios, logRatioClip, gridTimes,
+                    noiseSupervision)).optimizer();
         }
     }
 
@@ -103,6 +185,17 @@ public final class Fpo {
         @Override
         public int extraWidth() {
             return config.mcSamples() * (spec.actionDim() + 1);
+        }
+
+        /** {@code N} with per-sample ratios, else 1. */
+        @Override
+        public int statisticWidth() {
+            return config.perEntryRatios() ? config.mcSamples() : 1;
+        }
+
+        @Override
+        public double logRatioClip() {
+            return config.logRatioClip();
         }
 
         @Override
@@ -132,16 +225,22 @@ public final class Fpo {
                     extras[base + k] = (float) random.nextGaussian();
                 }
                 for (int k = 0; k < samples; k++) {
-                    extras[base + samples * actionDim + k] = (float) random.nextDouble();
+                    // Grid: one of the sampler's start times 1, (K-1)/K, ..., 1/K, as the reference draws t.
+                    extras[base + samples * actionDim + k] = config.gridTimes()
+                            ? (float) (steps - random.nextInt(steps)) / steps : (float) random.nextDouble();
                 }
             }
             return new Sample(x, scope.create(extras, new Shape(n, width)), null);
         }
 
-        /** {@code -L_theta(s, a)}, so that {@code l_theta - l_old = L_old - L_theta}. */
+        /**
+         * {@code -L_theta(s, a)}, so that {@code l_theta - l_old = L_old - L_theta}: {@code [n]}, or per draw
+         * {@code [n, N]} with per-sample ratios.
+         */
         @Override
         NDArray statistic(NDArray normalizedObservations, NDArray actions, NDArray extras) {
-            return flowMatchingLoss(normalizedObservations, actions, extras).neg();
+            NDArray perDraw = perDrawLoss(normalizedObservations, actions, extras);
+            return (config.perEntryRatios() ? perDraw : perDraw.mean(new int[] {1})).neg();
         }
 
         /**
@@ -153,6 +252,19 @@ public final class Fpo {
          * @return {@code [n]}
          */
         NDArray flowMatchingLoss(NDArray normalizedObservations, NDArray actions, NDArray extras) {
+            return perDrawLoss(normalizedObservations, actions, extras).mean(new int[] {1});
+        }
+
+        /**
+         * The flow-matching loss of each stored draw: {@code ||v_theta(x_t, t; s) - (eps - a)||^2}, or with noise
+         * supervision {@code mean_d((1 - t)^2 (v_theta - (eps - a))^2)}.
+         *
+         * @param normalizedObservations {@code [n, observationDim]}
+         * @param actions {@code [n, actionDim]}
+         * @param extras {@code [n, mcSamples * (actionDim + 1)]}
+         * @return {@code [n, mcSamples]}
+         */
+        NDArray perDrawLoss(NDArray normalizedObservations, NDArray actions, NDArray extras) {
             long n = actions.getShape().get(0);
             int actionDim = spec.actionDim();
             int samples = config.mcSamples();
@@ -165,8 +277,15 @@ public final class Fpo {
             NDArray a = actions.expandDims(1).broadcast(n, samples, actionDim).reshape(n * samples, actionDim);
             NDArray target = eps.sub(a);
             NDArray xt = a.add(target.mul(t));
-            NDArray error = network(s, xt, t).sub(target).square().sum(new int[] {1});
-            return error.reshape(n, samples).mean(new int[] {1});
+            NDArray difference = network(s, xt, t).sub(target);
+            NDArray error;
+            if (config.noiseSupervision()) {
+                // eps - (x_t + (1 - t) v) = (1 - t) (eps - a - v); t is data, so (1 - t) holds no graph scalar.
+                error = difference.mul(t.neg().add(1f)).square().mean(new int[] {1});
+            } else {
+                error = difference.square().sum(new int[] {1});
+            }
+            return error.reshape(n, samples);
         }
 
         @Override

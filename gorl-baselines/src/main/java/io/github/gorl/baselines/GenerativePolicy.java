@@ -10,6 +10,7 @@ import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import io.github.gorl.core.optim.ppo.engine.PpoPolicy;
 import io.github.gorl.decoders.nn.Gaussian;
 import io.github.gorl.decoders.nn.Mlp;
+import io.github.gorl.decoders.nn.Scalars;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.decoders.nn.TimeEmbedding;
 import java.io.IOException;
@@ -73,7 +74,7 @@ abstract class GenerativePolicy implements PpoPolicy {
     }
 
     /**
-     * The policy network {@code f(normalize(s), x, embed(t))}.
+     * The policy network {@code outputScale * f(normalize(s), x, embed(t))}.
      *
      * @param normalizedObservations {@code [n, observationDim]}
      * @param x {@code [n, actionDim]}
@@ -81,7 +82,10 @@ abstract class GenerativePolicy implements PpoPolicy {
      * @return {@code [n, actionDim]}
      */
     NDArray network(NDArray normalizedObservations, NDArray x, NDArray t) {
-        return policy.forward(NDArrays.concat(new NDList(normalizedObservations, x, timeEmbedding.embed(t)), 1));
+        NDArray out = policy.forward(NDArrays.concat(new NDList(normalizedObservations, x, timeEmbedding.embed(t)),
+                1));
+        // Scalars.times, not mul(Number): inside the engine's gradient collector (see PpoLoss).
+        return config.outputScale() == 1 ? out : Scalars.times(out, config.outputScale());
     }
 
     /** {@code rows * cols} standard normal draws as a tensor. */
@@ -95,7 +99,7 @@ abstract class GenerativePolicy implements PpoPolicy {
      * @param normalizedObservations {@code [n, observationDim]}
      * @param actions {@code [n, actionDim]}
      * @param extras {@code [n, extraWidth]}
-     * @return {@code [n]}
+     * @return {@code [n]}, or {@code [n, statisticWidth]} when it is above 1
      */
     abstract NDArray statistic(NDArray normalizedObservations, NDArray actions, NDArray extras);
 

@@ -66,7 +66,7 @@ final class BaselineTesting {
         }
         batch.size = rows;
         float[] old = optimizer.statistics(batch.observations, batch.actions, batch.extras, rows);
-        System.arraycopy(old, 0, batch.oldStatistics, 0, rows);
+        System.arraycopy(old, 0, batch.oldStatistics, 0, old.length); // rows * statisticWidth
         return batch;
     }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import io.github.gorl.core.optim.ppo.engine.Minibatch;
 import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -72,6 +73,88 @@ class DppoTest {
             }
             assertThat((double) chainLogLikelihood(dppo)).isCloseTo(expected, within(1e-4));
         }
+    }
+
+    /** The per-step terms {@code log N(x_{k-1}; x_k - f(x_k, k/K) / K, sigma^2)} of a row, by hand: {@code [K]}. */
+    private static double[] perStepLogProbabilities(PpoEngine dppo, Minibatch batch, int row) {
+        int steps = 3;
+        int act = BaselineTesting.ACT;
+        double[] out = new double[steps];
+        try (NDManager scope = dppo.newScope()) {
+            float[] obs = new float[BaselineTesting.OBS];
+            System.arraycopy(batch.observations, row * obs.length, obs, 0, obs.length);
+            NDArray s = dppo.normalize(scope.create(obs, new Shape(1, obs.length)));
+            for (int k = 0; k < steps; k++) {
+                float[] from = new float[act];
+                float[] to = new float[act];
+                System.arraycopy(batch.extras, row * steps * act + k * act, from, 0, act);
+                if (k + 1 < steps) {
+                    System.arraycopy(batch.extras, row * steps * act + (k + 1) * act, to, 0, act);
+                } else {
+                    System.arraycopy(batch.actions, row * act, to, 0, act);
+                }
+                float[] f = BaselineTesting.policy(dppo).network(s, scope.create(from, new Shape(1, act)),
+                        scope.create(new float[] {(float) (steps - k) / steps}, new Shape(1, 1))).toFloatArray();
+                for (int d = 0; d < act; d++) {
+                    out[k] += logNormal(to[d], from[d] - f[d] / steps, SIGMA);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void perStepRatios_giveStepsRatiosPerRow_eachExpOfThatStepsLogProbabilityDifference() {
+        try (PpoEngine dppo = initialized(dppo().perStepRatios(true).build(), 5)) {
+            assertThat(dppo.policy().statisticWidth()).isEqualTo(3);
+            Minibatch batch = BaselineTesting.sampledBatch(dppo, 4, 6);
+            double[][] before = new double[4][];
+            for (int i = 0; i < 4; i++) {
+                before[i] = perStepLogProbabilities(dppo, batch, i);
+                for (int k = 0; k < 3; k++) {
+                    assertThat((double) batch.oldStatistics[3 * i + k]).isCloseTo(before[i][k], within(1e-4));
+                }
+            }
+            for (int i = 0; i < 4; i++) {
+                batch.advantages[i] = i % 2 == 0 ? 1 : -1;
+            }
+            dppo.update(batch, 0, 0, 0);
+            float[] r = dppo.ratios(batch);
+            assertThat(r).hasSize(12);
+            boolean moved = false;
+            for (int i = 0; i < 4; i++) {
+                double[] after = perStepLogProbabilities(dppo, batch, i);
+                for (int k = 0; k < 3; k++) {
+                    double expected = Math.exp(after[k] - before[i][k]);
+                    assertThat((double) r[3 * i + k]).isCloseTo(expected, within(1e-3 * expected));
+                    moved |= Math.abs(expected - 1) > 1e-4;
+                }
+            }
+            assertThat(moved).isTrue();
+        }
+    }
+
+    @Test
+    void reference_configCarriesEveryReferenceValue() {
+        try (var dppo = Dppo.reference().build()) {
+            assertThat(dppo.config()).containsEntry("policyLayers", "[32, 32, 32, 32]")
+                    .containsEntry("criticLayers", "[256, 256, 256, 256, 256]").containsEntry("steps", 10)
+                    .containsEntry("timeEmbeddingDim", 8).containsEntry("denoisingStd", 0.05)
+                    .containsEntry("perStepRatios", true).containsEntry("outputScale", 0.25)
+                    .containsEntry("learningRate", 3e-4).containsEntry("clip", 0.2)
+                    .containsEntry("gradNormClip", Double.POSITIVE_INFINITY).containsEntry("gamma", 0.995)
+                    .containsEntry("gaeLambda", 0.95).containsEntry("rewardScaling", 10.0)
+                    .containsEntry("valueLossCoefficient", 0.25).containsEntry("normalizeObservations", true)
+                    .containsEntry("normalizeAdvantages", true).containsEntry("unrollLength", 30)
+                    .containsEntry("minibatches", 32).containsEntry("epochs", 16).doesNotContainKey("dualClip")
+                    .doesNotContainKey("targetKl").doesNotContainKey("logRatioClip");
+        }
+    }
+
+    @Test
+    void reference_learnsOnPendulumWithFiniteMetrics() {
+        BaselineTesting.learnsOnPendulumWithFiniteMetrics(Dppo.reference().criticLayers(16).unrollLength(8)
+                .minibatches(2).epochs(2).build());
     }
 
     @Test

@@ -17,6 +17,8 @@ import io.github.gorl.core.optim.ppo.engine.PpoEngine;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +106,101 @@ class FpoTest {
             double second = 0.5 * 0.5 + 1 * 1;  // ||(0, -2) - (0.5, -1)||^2
             assertThat((double) loss.toFloatArray()[0]).isCloseTo((first + second) / 2, within(1e-6));
         }
+    }
+
+    @Test
+    void noiseSupervision_ofZeroVelocity_weighsEachDrawByOneMinusTSquared_andAveragesOverDimensions() {
+        try (PpoEngine engine = initialized(fpo().mcSamples(2).noiseSupervision(true).build(), 4);
+                NDManager scope = NDManager.newBaseManager()) {
+            engine.resetToPrior(); // v = 0
+            FlowPolicy fpo = (FlowPolicy) engine.policy();
+            float[] a = {0.5f, -1f};
+            float[] extras = {1f, 1f, 0f, -2f, 0.3f, 0.9f};
+            NDArray loss = fpo.perDrawLoss(scope.zeros(new Shape(1, 3)), scope.create(a, new Shape(1, ACT)),
+                    scope.create(extras, new Shape(1, 6)));
+            // eps - x1_pred = (1 - t)(eps - a - v); mean over the 2 action dimensions.
+            double first = 0.7 * 0.7 * (0.5 * 0.5 + 2 * 2) / 2;
+            double second = 0.1 * 0.1 * (0.5 * 0.5 + 1 * 1) / 2;
+            assertThat(loss.getShape()).isEqualTo(new Shape(1, 2));
+            assertThat(loss.toFloatArray()).containsExactly(new float[] {(float) first, (float) second},
+                    within(1e-6f));
+        }
+    }
+
+    @Test
+    void perSampleRatios_giveOneStatisticPerDraw_whoseMeanIsTheRowStatistic() {
+        try (PpoEngine perRow = initialized(fpo().build(), 6);
+                PpoEngine perDraw = initialized(fpo().perSampleRatios(true).build(), 6)) {
+            Minibatch batch = BaselineTesting.sampledBatch(perDraw, 3, 7);
+            assertThat(perDraw.policy().statisticWidth()).isEqualTo(4);
+            float[] draws = perDraw.statistics(batch.observations, batch.actions, batch.extras, 3);
+            float[] rows = perRow.statistics(batch.observations, batch.actions, batch.extras, 3);
+            assertThat(draws).hasSize(12);
+            for (int i = 0; i < 3; i++) {
+                double mean = (draws[4 * i] + draws[4 * i + 1] + draws[4 * i + 2] + draws[4 * i + 3]) / 4.0;
+                assertThat(mean).isCloseTo(rows[i], within(1e-5));
+            }
+        }
+    }
+
+    @Test
+    void perSampleLogRatio_isClippedAtPlusMinusThree_inTheRatiosAndInTheUpdate() {
+        // No dual clip (the builder's default 3 would bound the A < 0 entry's loss at 3 before the ratio showed).
+        try (PpoEngine fpo = initialized(fpo().perSampleRatios(true).logRatioClip(3).dualClip(Double.NaN).build(), 8)) {
+            Minibatch batch = BaselineTesting.sampledBatch(fpo, 1, 3);
+            // Draw 0: L_old - L_theta = 10 (r would be e^10); draw 1: -10; draws 2, 3 unchanged.
+            batch.oldStatistics[0] -= 10;
+            batch.oldStatistics[1] += 10;
+            float[] r = fpo.ratios(batch);
+            assertThat((double) r[0]).isCloseTo(Math.exp(3), within(1e-4));
+            assertThat((double) r[1]).isCloseTo(Math.exp(-3), within(1e-7));
+            assertThat((double) r[2]).isCloseTo(1, within(1e-6));
+            // A = -1: the entries' losses are max(r, clip(r, 0.8, 1.2)) = e^3, 0.8, 1, 1; the surrogate is their mean.
+            batch.advantages[0] = -1;
+            float[] stats = fpo.update(batch, 0, 0, 0);
+            assertThat((double) stats[1]).isCloseTo((Math.exp(3) + 0.8 + 1 + 1) / 4, within(1e-4));
+        }
+        assertThatThrownBy(() -> Fpo.builder().logRatioClip(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("logRatioClip").hasMessageContaining("0.0");
+    }
+
+    @Test
+    void gridTimes_drawEveryTFromTheSamplersStartTimes() {
+        try (PpoEngine fpo = initialized(fpo().gridTimes(true).build(), 2)) { // steps 3: t in {1, 2/3, 1/3}
+            Minibatch batch = BaselineTesting.sampledBatch(fpo, 16, 4);
+            int width = 4 * (ACT + 1);
+            Set<Float> seen = new TreeSet<>();
+            for (int i = 0; i < 16; i++) {
+                for (int k = 0; k < 4; k++) {
+                    seen.add(batch.extras[i * width + 4 * ACT + k]);
+                }
+            }
+            assertThat(seen).containsExactlyInAnyOrder(1f / 3, 2f / 3, 1f);
+        }
+    }
+
+    @Test
+    void reference_configCarriesEveryReferenceValue() {
+        try (var fpo = Fpo.reference().build()) {
+            assertThat(fpo.config()).containsEntry("policyLayers", "[32, 32, 32, 32]")
+                    .containsEntry("criticLayers", "[256, 256, 256, 256, 256]").containsEntry("steps", 10)
+                    .containsEntry("timeEmbeddingDim", 8).containsEntry("mcSamples", 8)
+                    .containsEntry("perSampleRatios", true).containsEntry("logRatioClip", 3.0)
+                    .containsEntry("gridTimes", true).containsEntry("noiseSupervision", true)
+                    .containsEntry("outputScale", 0.25).containsEntry("learningRate", 3e-4)
+                    .containsEntry("clip", 0.05).containsEntry("gradNormClip", Double.POSITIVE_INFINITY)
+                    .containsEntry("gamma", 0.995).containsEntry("gaeLambda", 0.95)
+                    .containsEntry("rewardScaling", 10.0).containsEntry("valueLossCoefficient", 0.25)
+                    .containsEntry("normalizeObservations", true).containsEntry("normalizeAdvantages", true)
+                    .containsEntry("unrollLength", 30).containsEntry("minibatches", 32).containsEntry("epochs", 16)
+                    .doesNotContainKey("dualClip").doesNotContainKey("targetKl");
+        }
+    }
+
+    @Test
+    void reference_learnsOnPendulumWithFiniteMetrics() {
+        BaselineTesting.learnsOnPendulumWithFiniteMetrics(Fpo.reference().criticLayers(16).unrollLength(8)
+                .minibatches(2).epochs(2).mcSamples(4).build());
     }
 
     @Test

@@ -11,13 +11,14 @@ public final class Minibatch {
     private final int observationDim;
     private final int actionDim;
     private final int extraWidth;
+    private final int statisticWidth;
     /** Raw observations {@code [size, observationDim]}. */
     public final float[] observations;
     /** Actions {@code [size, actionDim]}. */
     public final float[] actions;
     /** The policy's extras {@code [size, extraWidth]}. */
     public final float[] extras;
-    /** {@code l_old(s, a)} {@code [size]}. */
+    /** {@code l_old(s, a)} {@code [size, statisticWidth]} ({@link PpoPolicy#statisticWidth()}). */
     public final float[] oldStatistics;
     /** Advantages {@code [size]}, normalized per minibatch when the engine says so. */
     public final float[] advantages;
@@ -53,14 +54,15 @@ public final class Minibatch {
      */
     final int[] nextValueRows;
 
-    Minibatch(int capacity, int observationDim, int actionDim, int extraWidth) {
+    Minibatch(int capacity, int observationDim, int actionDim, int extraWidth, int statisticWidth) {
         this.observationDim = observationDim;
         this.actionDim = actionDim;
         this.extraWidth = extraWidth;
+        this.statisticWidth = statisticWidth;
         observations = new float[capacity * observationDim];
         actions = new float[capacity * actionDim];
         extras = new float[capacity * extraWidth];
-        oldStatistics = new float[capacity];
+        oldStatistics = new float[capacity * statisticWidth];
         advantages = new float[capacity];
         returns = new float[capacity];
         values = new float[capacity];
@@ -110,7 +112,8 @@ public final class Minibatch {
                         observationDim);
                 System.arraycopy(rollout.actions, j * actionDim, actions, k * actionDim, actionDim);
                 System.arraycopy(rollout.extras, j * extraWidth, extras, k * extraWidth, extraWidth);
-                oldStatistics[k] = rollout.statistics[j];
+                System.arraycopy(rollout.statistics, j * statisticWidth, oldStatistics, k * statisticWidth,
+                        statisticWidth);
                 rewards[k] = rollout.rewards[j];
                 terminated[k] = rollout.terminated[j];
                 truncated[k] = rollout.truncated[j];
@@ -148,7 +151,8 @@ public final class Minibatch {
                     observationDim);
             System.arraycopy(rollout.actions, j * actionDim, actions, k * actionDim, actionDim);
             System.arraycopy(rollout.extras, j * extraWidth, extras, k * extraWidth, extraWidth);
-            oldStatistics[k] = rollout.statistics[j];
+            System.arraycopy(rollout.statistics, j * statisticWidth, oldStatistics, k * statisticWidth,
+                    statisticWidth);
             advantages[k] = rollout.advantages[j];
             returns[k] = rollout.returns[j];
             values[k] = rollout.values[j];

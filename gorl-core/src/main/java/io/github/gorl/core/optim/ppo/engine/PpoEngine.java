@@ -58,9 +58,13 @@ import org.slf4j.LoggerFactory;
  *   + the policy's own terms (latent PPO: - c_e * mean(H[pi_theta(.|s)]) + beta * mean(KL(pi_theta(.|s) || N(0, I))))
  * </pre>
  *
- * with two named switches: {@code dualClip} (Ye et al., 2020; NaN = off) bounds a negative-advantage row's loss by
- * {@code -c A} and clamps the log-ratio to {@code [-20, 20]}; {@code targetKl} (+infinity = off) ends an update's
- * epochs once an epoch's mean {@code approx_kl} exceeds it. Value clipping is a third, optional switch.
+ * With a policy's {@link PpoPolicy#statisticWidth()} {@code k > 1}, {@code r} is {@code [n, k]} (one ratio per FPO
+ * draw or DPPO denoising step), each entry takes its row's advantage, and the first mean is over all {@code n * k}
+ * entries; a policy's {@link PpoPolicy#logRatioClip()} {@code c} bounds the log-ratio to {@code [-c, c]} before
+ * {@code exp}. There are two named switches: {@code dualClip} (Ye et al., 2020; NaN = off) bounds a
+ * negative-advantage row's loss by {@code -c A} and clamps the log-ratio to {@code [-20, 20]}; {@code targetKl}
+ * (+infinity = off) ends an update's epochs once an epoch's mean {@code approx_kl} exceeds it. Value clipping is
+ * a third, optional switch.
  *
  * <p>Randomness (initialization, sampling noise, minibatch order, env reset seeds) comes from Java
  * {@link SplittableRandom}s split from the seed given to {@link #initialize} ({@link RandomStreams}), so a run with
@@ -113,7 +117,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      * @param observationClip the bound on normalized observations
      * @param klBeta the prior penalty's weight until a stage sets its own (used when the policy has one)
      * @param clip the PPO clip {@code eps} until a stage sets its own
-     * @param gradNormClip the global gradient-norm clip until a stage sets its own
+     * @param gradNormClip the global gradient-norm clip until a stage sets its own; +infinity for none
      * @param dualClip the dual clip {@code c > 1}, or NaN for none
      * @param targetKl the epoch-mean {@code approx_kl} that stops an update, or +infinity for none
      * @param reportUpdateEpochs whether the metrics report {@code update_epochs} (the builders that offer
@@ -371,7 +375,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             }
             if (!policy.recordsStatisticAtSampling()) {
                 float[] old = statistics(rollout.observations, rollout.actions, rollout.extras, rollout.size);
-                System.arraycopy(old, 0, rollout.statistics, 0, rollout.size);
+                System.arraycopy(old, 0, rollout.statistics, 0, old.length);
             }
             // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + the policy's terms.
             Map<String, Double> metrics = sequences ? optimizeSequences(taken) : optimize(taken);
@@ -419,7 +423,8 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         int obsDim = spec.observationDim();
         int actionDim = spec.actionDim();
         if (rollout == null || rollout.numEnvs != numEnvs || rollout.steps != rolloutSteps) {
-            rollout = new Rollout(rolloutSteps, numEnvs, obsDim, actionDim, policy.extraWidth());
+            rollout = new Rollout(rolloutSteps, numEnvs, obsDim, actionDim, policy.extraWidth(),
+                    policy.statisticWidth());
             envStep = new VectorStep(numEnvs, obsDim);
             observations = new float[numEnvs * obsDim];
             actions = new float[numEnvs * actionDim];
@@ -493,6 +498,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         int actionDim = rollout.actionDim;
         int width = rollout.extraWidth;
         boolean recorded = policy.recordsStatisticAtSampling();
+        int recordedWidth = recorded ? rollout.statisticWidth : 0;
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(observations, new Shape(numEnvs, spec.observationDim()));
             PpoPolicy.Sample sample = policy.sample(normalize(obs), random.noise(), false);
@@ -502,18 +508,17 @@ public final class PpoEngine implements LatentPolicyOptimizer {
                 parts.add(sample.extras());
             }
             if (recorded) {
-                parts.add(sample.statistic().reshape(numEnvs, 1));
+                parts.add(sample.statistic().reshape(numEnvs, recordedWidth));
             }
             float[] out = (parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 1)).toFloatArray();
-            int stride = actionDim + width + (recorded ? 1 : 0);
+            int stride = actionDim + width + recordedWidth;
             for (int i = 0; i < numEnvs; i++) {
                 int src = i * stride;
                 System.arraycopy(out, src, actions, i * actionDim, actionDim);
                 System.arraycopy(out, src, rollout.actions, (row + i) * actionDim, actionDim);
                 System.arraycopy(out, src + actionDim, rollout.extras, (row + i) * width, width);
-                if (recorded) {
-                    rollout.statistics[row + i] = out[src + actionDim + width];
-                }
+                System.arraycopy(out, src + actionDim + width, rollout.statistics, (row + i) * recordedWidth,
+                        recordedWidth);
             }
         }
         for (int k = 0; k < actions.length; k++) {
@@ -587,21 +592,23 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      * @param actions {@code [rows, actionDim]}
      * @param extras {@code [rows, extraWidth]}
      * @param rows the number of rows
-     * @return {@code [rows]}
+     * @return {@code [rows, statisticWidth]}
      */
     public float[] statistics(float[] rawObservations, float[] actions, float[] extras, int rows) {
         requireInitialized();
         int obsDim = spec.observationDim();
         int actionDim = spec.actionDim();
         int width = policy.extraWidth();
-        float[] out = new float[rows];
+        int k = policy.statisticWidth();
+        float[] out = new float[rows * k];
         for (int from = 0; from < rows; from += STATISTIC_CHUNK_ROWS) {
             int n = Math.min(STATISTIC_CHUNK_ROWS, rows - from);
             try (NDManager scope = manager.newSubManager()) {
                 NDArray obs = matrix(scope, rawObservations, from, n, obsDim);
                 NDArray a = matrix(scope, actions, from, n, actionDim);
                 NDArray e = width == 0 ? null : matrix(scope, extras, from, n, width);
-                System.arraycopy(policy.evaluate(normalize(obs), a, e).statistic().toFloatArray(), 0, out, from, n);
+                float[] chunk = policy.evaluate(normalize(obs), a, e).statistic().toFloatArray();
+                System.arraycopy(chunk, 0, out, from * k, n * k);
             }
         }
         return out;
@@ -615,8 +622,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         for (int j = 0; j < size; j++) {
             order[j] = j;
         }
-        Minibatch minibatch = new Minibatch((size + minibatches - 1) / minibatches, spec.observationDim(),
-                spec.actionDim(), policy.extraWidth());
+        Minibatch minibatch = newMinibatch((size + minibatches - 1) / minibatches);
         double[] sums = new double[statNames.length];
         int count = 0;
         int epochs = 0;
@@ -665,8 +671,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         for (int q = 0; q < sequences; q++) {
             order[q] = q;
         }
-        Minibatch minibatch = new Minibatch(perMinibatch * unroll, spec.observationDim(), spec.actionDim(),
-                policy.extraWidth());
+        Minibatch minibatch = newMinibatch(perMinibatch * unroll);
         double[] sums = new double[statNames.length];
         int count = 0;
         int epochs = 0;
@@ -744,12 +749,14 @@ public final class PpoEngine implements LatentPolicyOptimizer {
         int obsDim = spec.observationDim();
         int actionDim = spec.actionDim();
         int width = policy.extraWidth();
+        int statWidth = policy.statisticWidth();
         float[] stats = new float[statNames.length];
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = matrix(scope, mb.observations, 0, n, obsDim);
             NDArray actions = matrix(scope, mb.actions, 0, n, actionDim);
             NDArray extras = width == 0 ? null : matrix(scope, mb.extras, 0, n, width);
-            NDArray oldStatistics = vector(scope, mb.oldStatistics, n);
+            NDArray oldStatistics = statWidth == 1 ? vector(scope, mb.oldStatistics, n)
+                    : matrix(scope, mb.oldStatistics, 0, n, statWidth);
             NDArray x = normalize(obs);
             NDArray extraX = mb.sequences ? normalize(matrix(scope, mb.extraObservations, 0, mb.extraRows, obsDim))
                     : null;
@@ -774,11 +781,19 @@ public final class PpoEngine implements LatentPolicyOptimizer {
                 } else {
                     values = critic.forward(x).reshape(n);
                 }
-                advantages = vector(scope, mb.advantages, n);
+                // k > 1: every entry of a row takes the row's advantage, so the surrogate is the mean over n * k
+                // entries.
+                advantages = statWidth == 1 ? vector(scope, mb.advantages, n)
+                        : vector(scope, mb.advantages, n).reshape(n, 1).broadcast(n, statWidth);
                 returns = vector(scope, mb.returns, n);
                 oldValues = vector(scope, mb.values, n);
                 evaluation = policy.evaluate(x, actions, extras, random.noise());
                 logRatio = evaluation.statistic().sub(oldStatistics);
+                double bound = policy.logRatioClip();
+                if (!Double.isNaN(bound)) {
+                    // Reference FPO: exp(clip(dL, -c, c)), so one outlying Monte-Carlo draw cannot blow up the loss.
+                    logRatio = logRatio.clip((float) -bound, (float) bound);
+                }
                 if (Double.isNaN(settings.dualClip())) {
                     ratio = logRatio.exp();
                     policyLoss = PpoLoss.clippedSurrogate(ratio, advantages, clip);
@@ -814,7 +829,9 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             }
         }
         // Global gradient-norm clip (the stage's): one bad minibatch cannot throw the policy far.
-        double gradNorm = adam.clipGradientNorm(gradNormClip);
+        // +infinity: no clip (reference FPO and DPPO use plain Adam); the norm is still reported.
+        double gradNorm = gradNormClip == Double.POSITIVE_INFINITY ? adam.gradientNorm()
+                : adam.clipGradientNorm(gradNormClip);
         if (!Double.isFinite(gradNorm)) {
             adam.zeroGradients();
             throw nonFinite("grad_norm", gradNorm, stepsAfter, epoch, index);
@@ -839,13 +856,16 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      * <p>Internal: for tests.
      *
      * @param mb the rows
-     * @return {@code [mb.size]}
+     * @return {@code [mb.size, statisticWidth]}, each {@code exp} of the log-ratio clipped by
+     *     {@link PpoPolicy#logRatioClip()}, as the update uses it
      */
     public float[] ratios(Minibatch mb) {
         float[] current = statistics(mb.observations, mb.actions, mb.extras, mb.size);
-        float[] r = new float[mb.size];
-        for (int k = 0; k < mb.size; k++) {
-            r[k] = (float) Math.exp(current[k] - mb.oldStatistics[k]);
+        double bound = policy.logRatioClip();
+        float[] r = new float[current.length];
+        for (int k = 0; k < r.length; k++) {
+            double logRatio = current[k] - mb.oldStatistics[k];
+            r[k] = (float) Math.exp(Double.isNaN(bound) ? logRatio : Math.max(-bound, Math.min(bound, logRatio)));
         }
         return r;
     }
@@ -860,7 +880,8 @@ public final class PpoEngine implements LatentPolicyOptimizer {
      */
     public Minibatch newMinibatch(int capacity) {
         requireInitialized();
-        return new Minibatch(capacity, spec.observationDim(), spec.actionDim(), policy.extraWidth());
+        return new Minibatch(capacity, spec.observationDim(), spec.actionDim(), policy.extraWidth(),
+                policy.statisticWidth());
     }
 
     private static NDArray vector(NDManager scope, float[] values, int n) {

@@ -21,6 +21,11 @@ import java.util.SplittableRandom;
  * {@code [n, actionDim]} (latents for latent PPO); extras are the {@link #extraWidth()} floats per row that the
  * statistic needs besides the action (FPO's fixed {@code (eps, t)} draws, DPPO's chain), stored in the rollout.
  *
+ * <p>The statistic is one float per row ({@code [n]}) unless {@link #statisticWidth()} {@code k > 1}: then it is
+ * {@code [n, k]}, one log-ratio per entry (FPO's per-draw ratios, DPPO's per-step ratios), each entry enters the
+ * clipped surrogate with its row's advantage, and the surrogate, {@code approx_kl} and {@code clip_fraction} are
+ * means over all {@code n * k} entries.
+ *
  * <p>Internal: public so that the baselines can plug in; not part of the stable API.
  */
 public interface PpoPolicy {
@@ -30,7 +35,8 @@ public interface PpoPolicy {
      *
      * @param actions {@code [n, actionDim]}
      * @param extras {@code [n, extraWidth]}, or null when {@code extraWidth} is 0 or the call was deterministic
-     * @param statistic {@code l_old(s, a)} {@code [n]} when {@link #recordsStatisticAtSampling()}, else null
+     * @param statistic {@code l_old(s, a)} {@code [n]} (or {@code [n, statisticWidth]}) when
+     *     {@link #recordsStatisticAtSampling()}, else null
      */
     record Sample(NDArray actions, NDArray extras, NDArray statistic) {}
 
@@ -42,7 +48,8 @@ public interface PpoPolicy {
         /**
          * The statistic {@code l_theta(s, a)}.
          *
-         * @return {@code [n]}, with gradients
+         * @return {@code [n]}, or {@code [n, statisticWidth]} when {@link PpoPolicy#statisticWidth()} is above 1,
+         *     with gradients
          */
         NDArray statistic();
 
@@ -98,6 +105,26 @@ public interface PpoPolicy {
      * @return {@code >= 0}
      */
     int extraWidth();
+
+    /**
+     * Log-ratios per row: 1 (the default) for one ratio per row; {@code k > 1} for a statistic of shape
+     * {@code [n, k]} whose entries each get their own ratio (FPO's per-draw ratios, DPPO's per-step ratios).
+     *
+     * @return {@code >= 1}
+     */
+    default int statisticWidth() {
+        return 1;
+    }
+
+    /**
+     * The bound {@code c} of the log-ratio: {@code r = exp(clip(l_theta - l_old, -c, c))}, as reference FPO bounds
+     * each per-draw ratio at {@code exp(+-3)}. Entries beyond the bound get no gradient from the surrogate.
+     *
+     * @return {@code c > 0}, or NaN (the default) for none
+     */
+    default double logRatioClip() {
+        return Double.NaN;
+    }
 
     /**
      * Samples actions for a batch of observations.

@@ -15,6 +15,8 @@ public final class Rollout {
     public final int actionDim;
     /** Floats per row that the policy's statistic needs besides the action ({@link PpoPolicy#extraWidth()}). */
     public final int extraWidth;
+    /** Floats of {@code l_old} per row ({@link PpoPolicy#statisticWidth()}). */
+    public final int statisticWidth;
     public final int size;
 
     /** {@code s_t}, raw, {@code [size, observationDim]}. */
@@ -25,7 +27,7 @@ public final class Rollout {
     public final float[] extras;
     /**
      * {@code l_old(s_t, a_t)}, the statistic of the log-ratio (latent PPO: {@code log pi_old(eps_t | s_t)} at sampling
-     * time), {@code [size]}.
+     * time), {@code [size, statisticWidth]}.
      */
     public final float[] statistics;
     /** Raw rewards {@code [size]} (scaled only when advantages are computed). */
@@ -43,17 +45,18 @@ public final class Rollout {
     public final float[] advantages;
     public final float[] returns;
 
-    Rollout(int steps, int numEnvs, int observationDim, int actionDim, int extraWidth) {
+    Rollout(int steps, int numEnvs, int observationDim, int actionDim, int extraWidth, int statisticWidth) {
         this.steps = steps;
         this.numEnvs = numEnvs;
         this.observationDim = observationDim;
         this.actionDim = actionDim;
         this.extraWidth = extraWidth;
+        this.statisticWidth = statisticWidth;
         this.size = Math.multiplyExact(steps, numEnvs);
         observations = new float[Math.multiplyExact(size, observationDim)];
         actions = new float[Math.multiplyExact(size, actionDim)];
         extras = new float[Math.multiplyExact(size, extraWidth)];
-        statistics = new float[size];
+        statistics = new float[Math.multiplyExact(size, statisticWidth)];
         rewards = new float[size];
         terminated = new boolean[size];
         truncated = new boolean[size];

@@ -11,7 +11,7 @@ class SequenceMinibatchTest {
     @Test
     void gatherSequences_laysOutWholeSequencesTimeMajor_withBootstrapAndFinalRows() {
         // 4 steps x 2 envs, one observation value per row: row j = t * 2 + env holds j.
-        Rollout rollout = new Rollout(4, 2, 1, 1, 0);
+        Rollout rollout = new Rollout(4, 2, 1, 1, 0, 1);
         for (int j = 0; j < rollout.size; j++) {
             rollout.observations[j] = j;
             rollout.actions[j] = 10 + j;
@@ -22,7 +22,7 @@ class SequenceMinibatchTest {
         rollout.truncated[3] = true; // env 1, step 1: a time limit, bootstrapped from its final observation
         rollout.finalObservations[3] = 100;
         // Sequences of 2 steps: q = chunk * numEnvs + env; take q = 3 (env 1, steps 2-3) and q = 1 (env 1, steps 0-1).
-        Minibatch mb = new Minibatch(4, 1, 1, 0);
+        Minibatch mb = new Minibatch(4, 1, 1, 0, 1);
         mb.gatherSequences(rollout, new int[] {3, 1, 0, 2}, 0, 2, 2);
 
         assertThat(mb.size).isEqualTo(4);
