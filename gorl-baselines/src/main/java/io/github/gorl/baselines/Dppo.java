@@ -54,7 +54,7 @@ public final class Dppo {
     }
 
     /**
-     * A builder with the reference's DPPO settings (docs/fidelity-baselines.md lists each with
+     * A builder with the reference's DPPO settings (docs/fidelity.md lists each with
      * its source): the shared PPO settings of {@code dppo.toml}, 10 denoising steps, a scalar {@code sde_sigma}
      * 0.05 as the std of every step, one ratio per denoising step, output scale 0.25, clip 0.2, learning rate
      * 3e-4, no gradient-norm clip. Not applied: the reference's {@code tanh} on the executed action.

@@ -63,7 +63,7 @@ public final class Fpo {
     }
 
     /**
-     * A builder with the reference's FPO settings (docs/fidelity-baselines.md lists each with its
+     * A builder with the reference's FPO settings (docs/fidelity.md lists each with its
      * source): the shared PPO settings of {@code fpo.toml}, 8 Monte-Carlo draws, {@code t} on the 10-step grid,
      * per-draw ratios with the log-ratio clipped to {@code [-3, 3]}, noise supervision, output scale 0.25, clip
      * 0.05, learning rate 3e-4, no gradient-norm clip, no dual clip. Not applied: the reference's {@code tanh} on
