@@ -32,6 +32,8 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     double dualClip = Double.NaN;
     double targetKl = Double.POSITIVE_INFINITY;
     double gradNormClip = 0.5;
+    int batchSize;
+    boolean clipActions = true;
     boolean normalizeObservations = true;
     boolean normalizeAdvantages = true;
     double observationClip = 10;
@@ -311,8 +313,34 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
      * reward scaling 10, value loss 0.25, normalized observations and advantages, unroll 30, 32 minibatches, 16
      * epochs.
      */
+    /**
+     * The reference's (Brax's) update shape: minibatches of {@code sequences} whole sequences of {@code unrollLength}
+     * steps, GAE per minibatch (see {@code Ppo.Builder.batchSize}).
+     *
+     * @param sequences sequences per minibatch, {@code >= 0}; 0 (the default) keeps shuffled transitions
+     * @return this builder
+     */
+    public B batchSize(int sequences) {
+        batchSize = (int) Validate.nonNegative("batchSize", (long) sequences);
+        return self();
+    }
+
+    /**
+     * Whether the sampled action is clipped to the bounds before it is stored and executed (the default, so that the
+     * ratio is estimated at the executed action). The reference stores the unclipped action and executes
+     * {@code tanh} of it: turn this off and give the trainer {@code actionSquashing(ActionSquashing.TANH)}.
+     *
+     * @param enabled default true
+     * @return this builder
+     */
+    public B clipActions(boolean enabled) {
+        clipActions = enabled;
+        return self();
+    }
+
     B referencePpo() {
         dualClip = Double.NaN;
+        clipActions = false;
         targetKl = Double.POSITIVE_INFINITY;
         return hiddenLayers(32, 32, 32, 32).criticLayers(256, 256, 256, 256, 256).steps(10).timeEmbeddingDim(8)
                 .outputScale(0.25).learningRate(3e-4).gradNormClip(Double.POSITIVE_INFINITY).gamma(0.995)
@@ -326,7 +354,7 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
                 mcSamples, denoisingStd, unrollLength, minibatches, epochs, learningRate, gamma, gaeLambda,
                 rewardScaling, valueLossCoefficient, clip, dualClip, targetKl, gradNormClip, normalizeObservations,
                 normalizeAdvantages, observationClip, outputScale, perEntryRatios, logRatioClip, gridTimes,
-                noiseSupervision);
+                noiseSupervision, batchSize, clipActions);
     }
 
     private static int[] widths(int... widths) {

@@ -32,7 +32,9 @@ record BaselineConfig(
         boolean perEntryRatios,
         double logRatioClip,
         boolean gridTimes,
-        boolean noiseSupervision) {
+        boolean noiseSupervision,
+        int batchSize,
+        boolean clipActions) {
 
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -68,6 +70,12 @@ record BaselineConfig(
         // Named only when set, so that the configuration of a default builder reads as before.
         if (outputScale != 1) {
             m.put("outputScale", outputScale);
+        }
+        if (batchSize > 0) {
+            m.put("batchSize", batchSize);
+        }
+        if (!clipActions) {
+            m.put("clipActions", false);
         }
         if (perEntryRatios) {
             m.put(name.equals("fpo") ? "perSampleRatios" : "perStepRatios", true);

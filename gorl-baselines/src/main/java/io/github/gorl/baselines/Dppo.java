@@ -57,7 +57,9 @@ public final class Dppo {
      * A builder with the reference's DPPO settings (docs/fidelity.md lists each with
      * its source): the shared PPO settings of {@code dppo.toml}, 10 denoising steps, a scalar {@code sde_sigma}
      * 0.05 as the std of every step, one ratio per denoising step, output scale 0.25, clip 0.2, learning rate
-     * 3e-4, no gradient-norm clip. Not applied: the reference's {@code tanh} on the executed action.
+     * 3e-4, no gradient-norm clip, unclipped stored actions. For the reference's {@code tanh} on the executed action
+     * give the trainer {@code actionSquashing(ActionSquashing.TANH)}, and {@code batchSize(numEnvs / 2)} for its update
+     * shape ({@code gorl train --preset paper --baseline dppo} does both).
      *
      * @return a new builder; its options can still be changed
      */

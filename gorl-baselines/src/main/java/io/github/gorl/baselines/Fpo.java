@@ -66,8 +66,10 @@ public final class Fpo {
      * A builder with the reference's FPO settings (docs/fidelity.md lists each with its
      * source): the shared PPO settings of {@code fpo.toml}, 8 Monte-Carlo draws, {@code t} on the 10-step grid,
      * per-draw ratios with the log-ratio clipped to {@code [-3, 3]}, noise supervision, output scale 0.25, clip
-     * 0.05, learning rate 3e-4, no gradient-norm clip, no dual clip. Not applied: the reference's {@code tanh} on
-     * the executed action (this library clips to the bounds) and its 2,048 envs with sequence minibatches.
+     * 0.05, learning rate 3e-4, no gradient-norm clip, no dual clip, unclipped stored actions. For the reference's
+     * {@code tanh} on the executed action give the trainer {@code actionSquashing(ActionSquashing.TANH)}; for its
+     * update shape {@code batchSize(numEnvs / 2)} (sequence minibatches); the stage must carry the clip
+     * ({@code gorl train --preset paper --baseline fpo} does both).
      *
      * @return a new builder; its options can still be changed
      */
@@ -212,7 +214,9 @@ public final class Fpo {
             }
             // The executed action: the env clips to its bounds, and the ratio is estimated at the clipped action,
             // so that an action outside the bounds never becomes a flow-matching target.
-            x = x.maximum(scope.create(spec.actionLow())).minimum(scope.create(spec.actionHigh()));
+            if (config.clipActions()) {
+                x = x.maximum(scope.create(spec.actionLow())).minimum(scope.create(spec.actionHigh()));
+            }
             if (deterministic) {
                 return new Sample(x, null, null);
             }

@@ -55,7 +55,7 @@ abstract class GenerativePolicy implements PpoPolicy {
                 config.learningRate(), config.gamma(), config.gaeLambda(), config.rewardScaling(),
                 config.valueLossCoefficient(), false, config.normalizeAdvantages(), config.normalizeObservations(),
                 config.observationClip(), 0, config.clip(), config.gradNormClip(), config.dualClip(),
-                config.targetKl(), true, true, false);
+                config.targetKl(), true, true, false, config.batchSize());
         return new PpoEngine(settings, this);
     }
 

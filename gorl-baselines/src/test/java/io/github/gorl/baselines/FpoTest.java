@@ -193,7 +193,38 @@ class FpoTest {
                     .containsEntry("rewardScaling", 10.0).containsEntry("valueLossCoefficient", 0.25)
                     .containsEntry("normalizeObservations", true).containsEntry("normalizeAdvantages", true)
                     .containsEntry("unrollLength", 30).containsEntry("minibatches", 32).containsEntry("epochs", 16)
-                    .doesNotContainKey("dualClip").doesNotContainKey("targetKl");
+                    .doesNotContainKey("dualClip").doesNotContainKey("targetKl")
+                    .containsEntry("clipActions", false);
+        }
+    }
+
+    @Test
+    void clipActions_off_storesTheUnclippedSample_forTheTrainersTanh() {
+        // A stochastic sample starts from eps ~ N(0, I): of 128 draws some leave the bounds [-1, 1].
+        try (PpoEngine clipped = BaselineTesting.initialized(BaselineTesting.small(Fpo.builder()).build(), 3);
+                PpoEngine raw = BaselineTesting.initialized(BaselineTesting.small(Fpo.builder()).clipActions(false)
+                        .build(), 3);
+                ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+            ai.djl.ndarray.NDArray obs = manager.randomNormal(new ai.djl.ndarray.types.Shape(64, BaselineTesting.OBS));
+            float[] bounded = clipped.act(obs, false).toFloatArray();
+            float[] unbounded = raw.act(obs, false).toFloatArray();
+            for (float a : bounded) {
+                assertThat(Math.abs(a)).isLessThanOrEqualTo(1f);
+            }
+            float largest = 0;
+            for (float a : unbounded) {
+                largest = Math.max(largest, Math.abs(a));
+            }
+            assertThat(largest).isGreaterThan(1f);
+            assertThat(raw.config()).containsEntry("clipActions", false);
+            assertThat(clipped.config()).doesNotContainKey("clipActions");
+        }
+    }
+
+    @Test
+    void batchSize_takesSequenceMinibatches() {
+        try (var fpo = Fpo.reference().batchSize(16).build()) {
+            assertThat(fpo.config()).containsEntry("batchSize", 16);
         }
     }
 

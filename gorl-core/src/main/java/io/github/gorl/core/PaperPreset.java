@@ -170,6 +170,11 @@ public final class PaperPreset {
         return PAPER_EVAL_EPISODES;
     }
 
+    /** @return the task's discount, for every method (FingerSpin 0.95, else 0.995) */
+    public double gamma() {
+        return settings.gamma;
+    }
+
     /** @return the return the reference's summary compares the final return with ({@code target_return}) */
     public double targetReturn() {
         return settings.targetReturn;

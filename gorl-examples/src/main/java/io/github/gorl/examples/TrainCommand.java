@@ -2,9 +2,12 @@ package io.github.gorl.examples;
 
 import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.PlateauSchedule;
+import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.baselines.Dppo;
+import io.github.gorl.baselines.Fpo;
 import io.github.gorl.core.DecoderRefit;
 import io.github.gorl.core.GoRL;
 import io.github.gorl.core.PaperPreset;
@@ -15,6 +18,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -116,7 +120,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--preset", paramLabel = "cpu|paper", defaultValue = "cpu",
             description = "cpu (default): budgets sized for a CPU (docs/training.md); paper: the authors' settings for"
                     + " the six DMControl tasks (docs/fidelity.md), with --decoder flow|diffusion or --baseline"
-                    + " gaussian-ppo; combine with --scale.")
+                    + " gaussian-ppo|fpo|dppo; combine with --scale.")
     String preset;
 
     @Option(names = "--scale", paramLabel = "F", description = "With --preset paper: multiply env steps, collected"
@@ -303,12 +307,15 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         PaperPreset.Method method;
+        String generative = null;
         if (baseline != null) {
-            if (!baseline.equalsIgnoreCase("gaussian-ppo")) {
-                throw new IllegalArgumentException("--preset paper covers GoRL (--decoder flow|diffusion) and"
-                        + " --baseline gaussian-ppo; FPO and DPPO have reference presets in the API"
-                        + " (Fpo.reference(), Dppo.reference()), got --baseline " + baseline);
-            }
+            generative = switch (baseline.toLowerCase(Locale.ROOT)) {
+                case "gaussian-ppo" -> null;
+                case "fpo", "dppo" -> baseline.toLowerCase(Locale.ROOT);
+                default -> throw new IllegalArgumentException("--baseline must be one of gaussian-ppo, fpo, dppo, got '"
+                        + baseline + "'");
+            };
+            // FPO and DPPO take Gaussian PPO's budget: one stage of 180M env steps times the scale.
             method = PaperPreset.Method.GAUSSIAN_PPO;
         } else {
             method = switch (decoder.toLowerCase(Locale.ROOT)) {
@@ -322,7 +329,8 @@ final class TrainCommand implements Callable<Integer> {
         if (envs != null) {
             paper = paper.envs(envs);
         }
-        String label = method == PaperPreset.Method.GAUSSIAN_PPO ? "gaussian-ppo" : decoder.toLowerCase(Locale.ROOT);
+        String label = generative != null ? generative
+                : method == PaperPreset.Method.GAUSSIAN_PPO ? "gaussian-ppo" : decoder.toLowerCase(Locale.ROOT);
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-paper-%s-s%d-%s",
                 paper.task().toLowerCase(Locale.ROOT), label, seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
@@ -332,6 +340,16 @@ final class TrainCommand implements Callable<Integer> {
                 VectorEnv eval = Tasks.vector(paper.task(), paper.evalEpisodes())) {
             GoRL.Builder builder = paper.builder().env(train).evalEnv(eval).seed(seed).runDirectory(runDir)
                     .listener(Listeners.progressBar()).onNonFinite(AgentFactory.nonFinitePolicy(onNan));
+            if (generative != null) {
+                // The reference's FPO and DPPO (fpo.toml, dppo.toml) on the preset's update shape, with their clip
+                // carried by the one stage; tanh on the executed action comes from the preset's squashing.
+                int sequences = paper.envs() * 16 / 32;
+                boolean fpo = generative.equals("fpo");
+                builder.optimizer(fpo ? Fpo.reference().batchSize(sequences).gamma(paper.gamma()).build()
+                        : Dppo.reference().batchSize(sequences).gamma(paper.gamma()).build())
+                        .schedule(StageSchedule.of(List.of(new Stage(paper.stageSteps()[0], 0, 0, fpo ? 0.05 : 0.2,
+                                1e6))));
+            }
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }
