@@ -1141,6 +1141,10 @@ public final class GoRL implements AutoCloseable {
                     }
                 }
             }
+            if (decoderRefit.fitOptions(1, 0).splitByEpisode() && decoderRefit.episodes() == 0) {
+                throw new IllegalArgumentException("decoderRefit splitByEpisode(true) needs episodes(N) > 0, which"
+                        + " records each pair's episode; got dataSize " + decoderRefit.dataSize() + " pairs");
+            }
             if (checkpointEvery > 0 && runDirectory == null) {
                 throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"
                         + " to write checkpoints into: call runDirectory(Path)");

@@ -166,6 +166,15 @@ class ReferenceFidelityTest {
     }
 
     @Test
+    void splittingByEpisode_withoutEpisodes_isRefusedAtBuild() {
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2)) {
+            assertThatThrownBy(() -> GoRL.builder().env(train).evalEnv(eval).optimizer(new ScriptedOptimizer())
+                    .decoder(new CapturingDecoder()).decoderRefit(DecoderRefit.builder().splitByEpisode(true).build())
+                    .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("episodes(N)");
+        }
+    }
+
+    @Test
     void summaryJson_reportsTheTargetReturn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws Exception {
         try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
