@@ -152,6 +152,41 @@ class ReferenceFidelityTest {
     }
 
     @Test
+    void theBestEncoderSnapshot_survivesACheckpointAndResume(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path run = dir.resolve("run");
+        ScriptedOptimizer first = new ScriptedOptimizer();
+        first.latent = 5f;
+        first.script = new float[] {BEST, 3f, 3f, 3f};
+        first.failOnLearnCall = 2; // crashes after the checkpoint at step 4 (evaluations at 2: best, 4: worse)
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = resumable(train, eval, first, new CapturingDecoder(), run).build()) {
+            assertThatThrownBy(agent::train).hasMessageContaining("scripted crash");
+        }
+        assertThat(run.resolve("checkpoint/" + EncoderSnapshot.FOLDER)).isDirectory();
+        ScriptedOptimizer second = new ScriptedOptimizer();
+        second.latent = 3f; // its config records the latent, which was 3 at the checkpoint
+        second.script = new float[] {3f, 3f, 3f};
+        CapturingDecoder decoder = new CapturingDecoder();
+        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                GoRL agent = resumable(train, eval, second, decoder, dir.resolve("resumed")).build()) {
+            agent.load(run.resolve("checkpoint"));
+            agent.train();
+            for (float a : decoder.datasets.get(0).actions()) {
+                assertThat(a).isCloseTo(BEST, within(1e-6f));
+            }
+        }
+    }
+
+    private static GoRL.Builder resumable(VectorEnv train, VectorEnv eval, ScriptedOptimizer optimizer,
+            CapturingDecoder decoder, java.nio.file.Path run) {
+        return GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(decoder)
+                .schedule(StageSchedule.of(List.of(new Stage(8, 0, 0, 0.2, 1), new Stage(2, 1, 0, 0.2, 1))))
+                .decoderRefit(DecoderRefit.builder().episodes(4).collectFromBest(true).targetClip(3).build())
+                .actionSquashing(ActionSquashing.TANH).evalEvery(2).checkpointEvery(4).runDirectory(run);
+    }
+
+    @Test
     void anOptimizerWithoutAStageStart_isRefusedClearly() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);

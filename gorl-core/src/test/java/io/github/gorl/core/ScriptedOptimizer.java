@@ -32,6 +32,8 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     float latent = 0.5f;
     /** When set, learn call {@code i} first sets {@link #latent} to {@code script[i]} (while the script lasts). */
     float[] script;
+    /** The learn call (0-based) that throws, simulating a crash; -1 for none. */
+    int failOnLearnCall = -1;
     private int learnCalls;
     boolean closed;
     private EnvSpec spec;
@@ -64,6 +66,9 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     @Override
     public long learn(VectorEnv env, long envSteps, TrainingListener listener) {
         calls.add("learn");
+        if (learnCalls == failOnLearnCall) {
+            throw new IllegalStateException("scripted crash at learn call " + learnCalls);
+        }
         if (script != null && learnCalls < script.length) {
             latent = script[learnCalls];
         }
