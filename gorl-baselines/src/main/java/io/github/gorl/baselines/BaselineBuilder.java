@@ -307,13 +307,6 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
     }
 
     /**
-     * Applies the PPO settings that the reference's {@code fpo.toml} and {@code dppo.toml} share (those that apply
-     * to a run on this machine's envs): critic 5 x 256, policy 4 x 32, 10 steps, time embedding 8, output scale
-     * 0.25, learning rate 3e-4, no gradient-norm clip, no dual clip or target KL, discount 0.995, GAE lambda 0.95,
-     * reward scaling 10, value loss 0.25, normalized observations and advantages, unroll 30, 32 minibatches, 16
-     * epochs.
-     */
-    /**
      * The reference's (Brax's) update shape: minibatches of {@code sequences} whole sequences of {@code unrollLength}
      * steps, GAE per minibatch (see {@code Ppo.Builder.batchSize}).
      *
@@ -338,6 +331,13 @@ public abstract class BaselineBuilder<B extends BaselineBuilder<B>> {
         return self();
     }
 
+    /*
+     * Applies the PPO settings that the reference's {@code fpo.toml} and {@code dppo.toml} share (those that apply
+     * to a run on this machine's envs): critic 5 x 256, policy 4 x 32, 10 steps, time embedding 8, output scale
+     * 0.25, learning rate 3e-4, no gradient-norm clip, no dual clip or target KL, discount 0.995, GAE lambda 0.95,
+     * reward scaling 10, value loss 0.25, normalized observations and advantages, unroll 30, 32 minibatches, 16
+     * epochs.
+     */
     B referencePpo() {
         dualClip = Double.NaN;
         clipActions = false;
