@@ -9,13 +9,18 @@ import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The configuration, seed and versions that make a run traceable and reproducible. */
 final class Provenance {
@@ -61,6 +66,9 @@ final class Provenance {
         v.put("engine", engine.getEngineName() + " " + engine.getVersion());
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        v.put("allocator", allocator());
+        v.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
+        v.put("cpus", Runtime.getRuntime().availableProcessors());
         String git = gitRevision();
         if (git != null) {
             v.put("gitRevision", git);
@@ -79,6 +87,26 @@ final class Provenance {
             // Fall through: the version is informative, never required.
         }
         return "unknown";
+    }
+
+    /**
+     * The native memory allocator this process runs on: {@code "tcmalloc"} or {@code "jemalloc"} when one is
+     * mapped into the process (the launcher preloads tcmalloc), else {@code "glibc"} on Linux and {@code "system"}
+     * elsewhere. It decides the speed of PyTorch's CPU kernels on large tensors (docs/benchmarks.md, "Memory
+     * allocator"), so a run records it beside the versions.
+     */
+    static String allocator() {
+        Path maps = Path.of("/proc/self/maps");
+        if (!Files.isReadable(maps)) {
+            return "system";
+        }
+        try (Stream<String> lines = Files.lines(maps)) {
+            return lines.map(line -> line.contains("libtcmalloc") ? "tcmalloc"
+                    : line.contains("libjemalloc") ? "jemalloc" : null)
+                    .filter(Objects::nonNull).findFirst().orElse("glibc");
+        } catch (IOException | UncheckedIOException e) {
+            return "unknown";
+        }
     }
 
     /** The git revision of the working directory, when it is a git checkout and git is installed. */

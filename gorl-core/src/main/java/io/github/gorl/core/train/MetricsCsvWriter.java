@@ -27,7 +27,8 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             "kl_to_prior", "approx_kl", "clip_fraction", "grad_norm", "explained_variance", "train_episode_return",
             "steps_per_second", "q_loss", "actor_loss", "alpha", "epoch", "train_loss", "validation_loss",
             "decoder_train_loss", "decoder_validation_loss", "decoder_data_size", "skipped_batches",
-            "skipped_transitions", "update_epochs", "prior_nll");
+            "skipped_transitions", "update_epochs", "prior_nll", "decoder_step", "validation_endpoint_mse",
+            "pairwise_loss", "decoder_data_encoder_return");
 
     private final Path path;
     private final BufferedWriter out;
@@ -81,7 +82,8 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
         StringBuilder row = prefix(m.step(), m.stage(), m.phase());
         for (String c : columns) {
             row.append(',');
-            Double v = m.values().get(c);
+            // A step-mode refit counts its steps as "step": its own column, apart from the row's env step.
+            Double v = m.values().get(c.equals("decoder_step") && m.phase() == Phase.DECODER ? "step" : c);
             if (v != null) {
                 row.append(format(v));
             }

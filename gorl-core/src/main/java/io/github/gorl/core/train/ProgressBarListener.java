@@ -42,7 +42,8 @@ final class ProgressBarListener implements TrainingListener {
     public void onPhaseStart(int stageIndex, Phase newPhase, long step) {
         stage = stageIndex;
         phase = newPhase;
-        decoderProgress = "";
+        // A refit starts by collecting the decoder's data, which takes as long as its rollouts.
+        decoderProgress = newPhase == Phase.DECODER ? ": collecting" : "";
         if (bar != null) {
             bar.stepTo(Math.min(step, bar.getMax()));
         }
@@ -60,9 +61,11 @@ final class ProgressBarListener implements TrainingListener {
             if (!Double.isNaN(sps)) {
                 stepsPerSecond = sps;
             }
-        } else if (m.phase() == Phase.DECODER && !Double.isNaN(m.get("epoch"))) {
-            decoderProgress = String.format(Locale.ROOT, " epoch %.0f loss %.4f", m.get("epoch"),
-                    m.get("validation_loss"));
+        } else if (m.phase() == Phase.DECODER) {
+            String progress = decoderProgress(m);
+            if (!progress.isEmpty()) {
+                decoderProgress = progress;
+            }
         }
         refresh();
     }
@@ -81,6 +84,18 @@ final class ProgressBarListener implements TrainingListener {
             bar.close();
             bar = null;
         }
+    }
+
+    /** The refit's counter and its latest loss: validation when the fit validates, else training. */
+    static String decoderProgress(Metrics m) {
+        String counter = !Double.isNaN(m.get("epoch")) ? "epoch" : !Double.isNaN(m.get("step")) ? "step" : null;
+        if (counter == null) {
+            return "";
+        }
+        double validation = m.get("validation_loss");
+        double loss = Double.isNaN(validation) ? m.get("train_loss") : validation;
+        String kind = Double.isNaN(validation) ? "train loss" : "loss";
+        return String.format(Locale.ROOT, " %s %.0f %s %.4f", counter, m.get(counter), kind, loss);
     }
 
     private void refresh() {

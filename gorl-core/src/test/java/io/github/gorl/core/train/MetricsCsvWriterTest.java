@@ -61,4 +61,20 @@ class MetricsCsvWriterTest {
                 .hasRootCauseMessage("cannot append to " + file + ": its first line is not a metrics.csv header"
                         + " (hello,world)");
     }
+
+    @Test
+    void aStepModeRefit_writesItsStepAndEndpointErrorInTheirOwnColumns() throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        MetricsCsvWriter csv = (MetricsCsvWriter) Listeners.csv(file);
+        csv.onMetrics(new Metrics(583_680, 1, Phase.DECODER, Map.of("step", 300.0, "train_loss", 1.25,
+                "validation_loss", 1.5, "validation_endpoint_mse", 0.75)));
+        csv.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        List<String> header = List.of(lines.get(0).split(",", -1));
+        String[] row = lines.get(1).split(",", -1);
+        assertThat(row[header.indexOf("step")]).isEqualTo("583680");
+        assertThat(row[header.indexOf("decoder_step")]).isEqualTo("300.000");
+        assertThat(row[header.indexOf("validation_endpoint_mse")]).isEqualTo("0.750000");
+        assertThat(row[header.indexOf("validation_loss")]).isEqualTo("1.50000");
+    }
 }
