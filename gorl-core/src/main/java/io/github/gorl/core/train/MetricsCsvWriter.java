@@ -53,7 +53,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path, e);
+            throw new UncheckedIOException("cannot write " + path + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -118,7 +118,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + path, e);
+            throw new UncheckedIOException("cannot append to " + path + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -127,7 +127,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + path, e);
+            throw new UncheckedIOException("cannot close " + path + ": " + FileErrors.reason(e), e);
         }
     }
 }
