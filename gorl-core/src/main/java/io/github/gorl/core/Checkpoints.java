@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
-import io.github.gorl.decoders.nn.TensorFile;
+import io.github.gorl.core.train.JsonFile;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * ({@code checkpoint.json} last), then swapped in: the old folder is renamed to {@code <name>.old-<n>}, the new one
  * renamed to {@code <name>}, the old one deleted. A process killed at any moment leaves either {@code <name>}
  * complete, or (between the two renames) no {@code <name>} but a complete {@code .old-} and {@code .tmp-} sibling,
- * which {@link #resolve} finds.
+ * which {@link #resolve} finds. A write that fails (a full disk, a read-only folder) removes its {@code .tmp-} folder
+ * and leaves the previous checkpoint as it was.
  */
 final class Checkpoints {
 
@@ -61,22 +62,32 @@ final class Checkpoints {
         Path old = parent.resolve(name + ".old-" + sequence);
         deleteTree(fresh);
         deleteTree(old);
-        Files.createDirectories(fresh.resolve("optimizer"));
-        Files.createDirectories(fresh.resolve("decoder"));
-        optimizer.save(fresh.resolve("optimizer"));
-        decoder.save(fresh.resolve("decoder"));
-        if (best != null) {
-            Path folder = fresh.resolve(EncoderSnapshot.FOLDER);
-            Files.createDirectories(folder);
-            best.writeTo(folder);
+        try {
+            Files.createDirectories(fresh.resolve("optimizer"));
+            Files.createDirectories(fresh.resolve("decoder"));
+            optimizer.save(fresh.resolve("optimizer"));
+            decoder.save(fresh.resolve("decoder"));
+            if (best != null) {
+                Path folder = fresh.resolve(EncoderSnapshot.FOLDER);
+                Files.createDirectories(folder);
+                best.writeTo(folder);
+            }
+            Map<String, Object> json = new LinkedHashMap<>(description);
+            json.put("envSteps", envSteps);
+            if (progress != null) {
+                json.put("progress", progress);
+            }
+            // Written last: a folder without checkpoint.json is incomplete and never loaded.
+            JsonFile.write(fresh.resolve(DESCRIPTION), json);
+        } catch (IOException | RuntimeException e) {
+            // A half-written checkpoint is never swapped in; do not leave it taking the space a retry needs.
+            try {
+                deleteTree(fresh);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
         }
-        Map<String, Object> json = new LinkedHashMap<>(description);
-        json.put("envSteps", envSteps);
-        if (progress != null) {
-            json.put("progress", progress);
-        }
-        // Written last: a folder without checkpoint.json is incomplete and never loaded.
-        TensorFile.writeAtomically(fresh.resolve(DESCRIPTION), JSON.writeValueAsBytes(json));
         if (Files.exists(target)) {
             Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
         }
@@ -108,7 +119,7 @@ final class Checkpoints {
                     continue;
                 }
                 try {
-                    long steps = JSON.readTree(Files.readAllBytes(file)).path("envSteps").asLong(-1);
+                    long steps = JsonFile.read(file).path("envSteps").asLong(-1);
                     if (steps > bestSteps) {
                         bestSteps = steps;
                         best = p;
@@ -133,11 +144,11 @@ final class Checkpoints {
         Path file = from.resolve(DESCRIPTION);
         JsonNode saved;
         try {
-            saved = JSON.readTree(Files.readAllBytes(file));
+            // The format version first: a file of another version may not even have a checksum.
+            saved = JsonFile.parse(file);
         } catch (NoSuchFileException e) {
-            throw new IOException("no checkpoint in " + directory + ": " + file + " is missing", e);
-        } catch (IOException e) {
-            throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new IOException("no checkpoint in " + directory + ": " + file + " is missing (the checkpoint's"
+                    + " description: configuration and progress)", e);
         }
         // Through the same JSON text as the saved side: valueToTree keeps Java types (a float config value becomes a
         // FloatNode), while the file reads back as doubles and ints, and JsonNode equality compares node types.
@@ -147,12 +158,33 @@ final class Checkpoints {
             throw new IOException(file + " has format version " + version + ", this library reads version "
                     + Provenance.FORMAT_VERSION);
         }
+        saved = JsonFile.read(file);
         requireSame(file, "task", saved, want);
         requireSame(file, "optimizer", saved, want);
         requireSame(file, "decoder", saved, want);
-        optimizer.load(from.resolve("optimizer"));
-        decoder.load(from.resolve("decoder"));
+        try {
+            optimizer.load(from.resolve("optimizer"));
+        } catch (NoSuchFileException e) {
+            throw missing(from, e, "the state of optimizer '" + optimizer.name() + "': its parameters, optimizer"
+                    + " moments and normalizer statistics");
+        }
+        try {
+            decoder.load(from.resolve("decoder"));
+        } catch (NoSuchFileException e) {
+            throw missing(from, e, "the parameters of decoder '" + decoder.name() + "'");
+        }
         return saved;
+    }
+
+    /** A file a checkpoint should have and lacks, named relative to the checkpoint, with what it should hold. */
+    static IOException missing(Path checkpoint, NoSuchFileException e, String holds) {
+        String file = e.getFile();
+        String relative = file == null ? "a file" : checkpoint.toAbsolutePath().normalize()
+                .relativize(Path.of(file).toAbsolutePath().normalize()).toString();
+        if (relative.endsWith("replay-buffer.tensors")) {
+            holds = "SAC's replay buffer, which an exact resume needs";
+        }
+        return new IOException("checkpoint " + checkpoint + " is missing " + relative + " (" + holds + ")", e);
     }
 
     private static void requireSame(Path file, String field, JsonNode saved, JsonNode want) throws IOException {

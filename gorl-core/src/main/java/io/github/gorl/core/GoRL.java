@@ -29,6 +29,7 @@ import io.github.gorl.api.TrainingProgress;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.train.FileErrors;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
 import java.io.IOException;
@@ -41,6 +42,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.concurrent.CancellationException;
 import java.util.function.Supplier;
 
 /**
@@ -104,6 +106,8 @@ public final class GoRL implements AutoCloseable {
     // The stage's best-evaluated encoder and its return, when the refit collects from it.
     private EncoderSnapshot bestEncoder;
     private double bestReturn = Double.NaN;
+    // Set by requestStop() from any thread (a signal handler's); read at the safe points of train().
+    private volatile boolean stopRequested;
 
     /**
      * The training progress a checkpoint records. {@code stage} is the stage in progress ({@code stageEnd >= 0}: its
@@ -156,7 +160,10 @@ public final class GoRL implements AutoCloseable {
     }
 
     private void closeQuietly(RuntimeException cause) {
-        for (AutoCloseable part : new AutoCloseable[] {optimizer, decoder, manager}) {
+        for (AutoCloseable part : new AutoCloseable[] {optimizer, decoder, manager, runDirectory}) {
+            if (part == null) {
+                continue;
+            }
             try {
                 part.close();
             } catch (Exception e) {
@@ -262,6 +269,11 @@ public final class GoRL implements AutoCloseable {
      *     {@link NonFiniteException} with the global env step and the sub-env; the message names the env step, the
      *     sub-env where known and the last good checkpoint, or says that none was written yet), or if the schedule
      *     answers an invalid stage (the message names the stage and the value)
+     * @throws CancellationException if training stopped at a safe point after {@link #requestStop()}, having written
+     *     a checkpoint into the run directory (the message names it and the env step); {@link #load} of it and
+     *     {@code train()} continue the run
+     * @throws java.io.UncheckedIOException if the run directory cannot be written (a full disk): the message gives the
+     *     operating system's reason; the previous checkpoint is intact and no temporary file is left
      */
     public TrainingResult train() {
         requireOpen();
@@ -399,16 +411,56 @@ public final class GoRL implements AutoCloseable {
             if (evaluated && schedule.endEncoderPhase(run.view(k))) {
                 break;
             }
+            boolean checkpointed = false;
             if (run.clock.checkpointDue(envSteps) && inside) {
                 checkpoint(run.snapshot());
                 reseed();
+                checkpointed = true;
             }
             run.clock.passCheckpoints(envSteps);
+            stopIfRequested(run, checkpointed);
             if (evaluated) {
                 listener.onPhaseStart(k, Phase.ENCODER, envSteps);
             }
         }
         run.endEncoderPhase();
+    }
+
+    /**
+     * Asks training to stop at its next safe point, write a checkpoint there and throw a
+     * {@link CancellationException} from {@link #train()}; safe to call from any thread, such as a signal handler's.
+     * A request made before {@code train()} is honoured at its first safe point.
+     *
+     * <p>The safe points are where a resumed run can continue exactly as the uninterrupted one: with
+     * {@code checkpointEvery(N)}, the run's own next checkpoint (at most {@code N} env steps away, or the next stage
+     * boundary), so that {@link #load} and {@code train()} then give, bit for bit, what the uninterrupted run gives.
+     * Without it, the end of the current learn chunk (the next evaluation or stage boundary), where one extra
+     * checkpoint is written: the continued run is then that of a run which checkpointed there too (a checkpoint
+     * restarts episodes and random streams, see {@code docs/checkpoints.md}). Without a run directory nothing is
+     * saved. The trainer does not interrupt a learn chunk or a decoder refit in progress.
+     */
+    public void requestStop() {
+        stopRequested = true;
+    }
+
+    /**
+     * At a safe point: stops as {@link #requestStop()} asked, when this is a point where the run checkpoints anyway
+     * ({@code checkpointed}) or where it checkpoints never on its own ({@code checkpointEvery} 0).
+     */
+    private void stopIfRequested(Run run, boolean checkpointed) {
+        if (!stopRequested || (!checkpointed && config.checkpointEvery() > 0)) {
+            return;
+        }
+        stopRequested = false;
+        if (runDirectory == null) {
+            throw new CancellationException("training stopped on request at env step " + envSteps
+                    + "; nothing was saved (no run directory)");
+        }
+        if (!checkpointed) {
+            checkpoint(run.snapshot());
+        }
+        throw new CancellationException("training stopped on request at env step " + envSteps
+                + "; checkpoint written: " + runDirectory.checkpoint().toAbsolutePath().normalize());
     }
 
     private TrainingResult finish(Run run, long start) {
@@ -423,7 +475,8 @@ public final class GoRL implements AutoCloseable {
                 save(runDirectory.checkpoint());
                 runDirectory.finish(result, env.spec().id(), config.targetReturn());
             } catch (IOException e) {
-                throw new UncheckedIOException("could not write the run directory " + runDirectory.path(), e);
+                throw new UncheckedIOException("could not write the run directory " + runDirectory.path() + ": "
+                        + FileErrors.reason(e) + "; " + lastGoodCheckpoint(), e);
             }
         }
         listener.onTrainingEnd(result);
@@ -498,9 +551,14 @@ public final class GoRL implements AutoCloseable {
         Stage nextStage() {
             stageIndex++;
             Stage next = ask();
+            boolean checkpointed = false;
             if (next != null && config.checkpointEvery() > 0) {
                 checkpoint(snapshot());
                 reseed();
+                checkpointed = true;
+            }
+            if (next != null) {
+                stopIfRequested(this, checkpointed);
             }
             return record(next);
         }
@@ -644,7 +702,8 @@ public final class GoRL implements AutoCloseable {
             save(runDirectory.checkpoint());
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the checkpoint " + runDirectory.checkpoint()
-                    + " at env step " + envSteps, e);
+                    + " at env step " + envSteps + ": " + FileErrors.reason(e) + "; training stopped, "
+                    + lastGoodCheckpoint(), e);
         }
     }
 
@@ -856,14 +915,23 @@ public final class GoRL implements AutoCloseable {
         }
     }
 
-    /** Closes the optimizer, the decoder and the tensors of this agent; the environments belong to the caller. */
+    /**
+     * Closes the optimizer, the decoder and the tensors of this agent, and releases its run directory's lock; the
+     * environments belong to the caller.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            optimizer.close();
-            decoder.close();
-            manager.close();
+            try {
+                optimizer.close();
+                decoder.close();
+                manager.close();
+            } finally {
+                if (runDirectory != null) {
+                    runDirectory.close();
+                }
+            }
         }
     }
 
@@ -1062,7 +1130,10 @@ public final class GoRL implements AutoCloseable {
 
         /**
          * Writes a run directory: {@code run.json}, {@code metrics.csv}, {@code learning_curve.png} (when XChart is
-         * present), {@code summary.json} and the final checkpoint. Checked for writability when the agent is built.
+         * present), {@code summary.json} and the final checkpoint. Checked for writability when the agent is built,
+         * and locked for the agent's life ({@code run.lock}, an operating-system lock released by {@link #close()} or
+         * the process's end): building a second agent on a directory another run holds throws an
+         * {@link IllegalStateException} naming the holder's pid and start time.
          *
          * @param directory the folder, created if missing
          * @return this builder

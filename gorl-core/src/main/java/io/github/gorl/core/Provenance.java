@@ -25,8 +25,8 @@ import java.util.stream.Stream;
 /** The configuration, seed and versions that make a run traceable and reproducible. */
 final class Provenance {
 
-    /** The format version of run.json and checkpoint.json. */
-    static final int FORMAT_VERSION = 1;
+    /** The format version of run.json and checkpoint.json; 2 added their {@code crc32} checksum. */
+    static final int FORMAT_VERSION = 2;
 
     private Provenance() {}
 

@@ -3,9 +3,11 @@ package io.github.gorl.core;
 import io.github.gorl.api.Evaluation;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
+import io.github.gorl.core.train.FileErrors;
+import io.github.gorl.core.train.JsonFile;
 import io.github.gorl.core.train.LearningCurves;
 import io.github.gorl.core.train.Listeners;
-import io.github.gorl.decoders.nn.TensorFile;
+import io.github.gorl.core.train.RunLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,28 +18,49 @@ import java.util.Map;
 
 /**
  * The run directory every training run writes: {@code run.json} (configuration, seed, versions),
- * {@code metrics.csv}, {@code learning_curve.png}, {@code summary.json} and {@code checkpoint/}.
+ * {@code metrics.csv}, {@code learning_curve.png}, {@code summary.json} and {@code checkpoint/}, under the run's
+ * exclusive {@link RunLock} ({@code run.lock}) from {@link #create} to {@link #close}.
  */
-final class RunDirectory {
+final class RunDirectory implements AutoCloseable {
 
     private final Path path;
+    private final RunLock lock;
     // Opened when training starts, so that a resumed run appends to the file rather than replacing it.
     private TrainingListener metrics = TrainingListener.NONE;
 
-    private RunDirectory(Path path) {
+    private RunDirectory(Path path, RunLock lock) {
         this.path = path;
+        this.lock = lock;
     }
 
-    /** Creates the folder and proves it writable now, not after hours of training. */
+    /**
+     * Creates the folder, locks it for this run, and proves it writable now, not after hours of training.
+     *
+     * @throws IllegalStateException if another run holds the folder (the message names its pid and start time)
+     */
     static RunDirectory create(Path path) {
+        RunLock lock;
         try {
-            Files.createDirectories(path);
+            lock = RunLock.acquire(path);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("run directory " + path + " is not writable: "
+                    + FileErrors.reason(e), e);
+        }
+        try {
             Path probe = Files.createTempFile(path, ".write-check", ".tmp");
             Files.delete(probe);
         } catch (IOException e) {
-            throw new IllegalArgumentException("run directory " + path + " is not writable: " + e, e);
+            lock.close();
+            throw new IllegalArgumentException("run directory " + path + " is not writable: "
+                    + FileErrors.reason(e), e);
         }
-        return new RunDirectory(path);
+        return new RunDirectory(path, lock);
+    }
+
+    /** Releases the run's lock. */
+    @Override
+    public void close() {
+        lock.close();
     }
 
     Path path() {
@@ -87,7 +110,7 @@ final class RunDirectory {
                 }
                 Files.write(file, kept);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot continue " + file + ": " + e, e);
+                throw new IllegalStateException("cannot continue " + file + ": " + FileErrors.reason(e), e);
             }
             metrics = Listeners.csvAppend(file);
         } else {
@@ -97,9 +120,10 @@ final class RunDirectory {
 
     void writeRunJson(Map<String, Object> description) {
         try {
-            TensorFile.writeAtomically(path.resolve("run.json"), Checkpoints.JSON.writeValueAsBytes(description));
+            JsonFile.write(path.resolve("run.json"), description);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path.resolve("run.json"), e);
+            throw new UncheckedIOException("cannot write " + path.resolve("run.json") + ": " + FileErrors.reason(e),
+                    e);
         }
     }
 
@@ -131,7 +155,7 @@ final class RunDirectory {
         summary.put("env_steps", result.envSteps());
         summary.put("wall_seconds", result.wallSeconds());
         summary.put("evaluations", result.evaluations().size());
-        TensorFile.writeAtomically(path.resolve("summary.json"), Checkpoints.JSON.writeValueAsBytes(summary));
+        JsonFile.write(path.resolve("summary.json"), summary);
         if (Listeners.learningCurvesAvailable()) {
             LearningCurves.plot(path.resolve("learning_curve.png"), "GoRL on " + task,
                     Map.of("GoRL", List.<Evaluation>copyOf(result.evaluations())));

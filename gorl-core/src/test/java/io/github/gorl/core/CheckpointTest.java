@@ -12,6 +12,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.optim.ppo.Ppo;
+import io.github.gorl.core.train.JsonFile;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
@@ -128,9 +129,17 @@ class CheckpointTest {
         ObjectNode otherVersion = (ObjectNode) mapper.readTree(json);
         otherVersion.put("formatVersion", 99);
         expectLoadFailure(checkpoint, tensors, good, mapper.writeValueAsBytes(otherVersion), "format version 99");
-        ObjectNode otherTask = (ObjectNode) mapper.readTree(json);
+        // A genuine checkpoint of another task (its checksum matches its content) is refused naming the task...
+        Files.write(checkpoint.resolve("checkpoint.json"), json);
+        ObjectNode otherTask = JsonFile.read(checkpoint.resolve("checkpoint.json"));
         ((ObjectNode) otherTask.get("task")).put("id", "Hopper");
-        expectLoadFailure(checkpoint, tensors, good, mapper.writeValueAsBytes(otherTask), "Hopper");
+        Path foreign = temp.resolve("foreign.json");
+        JsonFile.write(foreign, otherTask);
+        expectLoadFailure(checkpoint, tensors, good, Files.readAllBytes(foreign), "Hopper");
+        // ...and the same edit made by hand is refused by the checksum, before anything trusts the content.
+        ObjectNode edited = (ObjectNode) mapper.readTree(json);
+        ((ObjectNode) edited.get("task")).put("id", "Hopper");
+        expectLoadFailure(checkpoint, tensors, good, mapper.writeValueAsBytes(edited), "was edited");
     }
 
     private void expectLoadFailure(Path checkpoint, Path tensors, byte[] tensorBytes, byte[] jsonBytes,

@@ -153,7 +153,9 @@ final class SubEnvs {
             StepResult result;
             try {
                 result = envs[i].step(action, observation);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError | AssertionError e) {
+                // Errors too (a native library that fails to load, an assertion): the caller learns which sub-env
+                // and step; a VirtualMachineError (out of memory) passes as it is.
                 throw new IllegalStateException(where(i) + " threw from step: " + e, e);
             }
             if (result == null) {
@@ -187,7 +189,7 @@ final class SubEnvs {
         Arrays.fill(observation, Float.NaN);
         try {
             envs[i].reset(seed, observation);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             throw new IllegalStateException("sub-env " + i + " threw from reset(seed=" + seed + "): " + e, e);
         }
         episodeSteps[i] = 0;

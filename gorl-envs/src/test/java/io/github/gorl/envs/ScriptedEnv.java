@@ -23,6 +23,8 @@ final class ScriptedEnv implements Env {
     int nanRewardAt;
     int infiniteRewardAt;
     int throwAt;
+    /** Throw an AssertionError (an Error, not an exception) at {@link #throwAt}. */
+    boolean throwError;
     /** How many observation values step and reset write; OBSERVATION_DIM unless testing a broken env. */
     int written = OBSERVATION_DIM;
     boolean nondeterministic;
@@ -55,6 +57,9 @@ final class ScriptedEnv implements Env {
         steps++;
         lastAction = action.clone();
         if (steps == throwAt) {
+            if (throwError) {
+                throw new AssertionError("scripted error at step " + steps);
+            }
             throw new UnsupportedOperationException("scripted failure at step " + steps);
         }
         write(observation, action[0]);

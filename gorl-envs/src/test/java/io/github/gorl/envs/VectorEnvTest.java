@@ -237,6 +237,39 @@ class VectorEnvTest {
         }
     }
 
+    @Test
+    void threaded_subEnvThrowingInAWorker_namesSubEnvAndStep_noWorkerHangs_andCloseReturns() throws Exception {
+        // Sub-env 5 sits in a worker's slice (3 threads over 6 envs: the caller steps 0 and 1); it throws an Error,
+        // not only an exception, at its third step.
+        Scripted factory = new Scripted((env, i) -> {
+            if (i == 5) {
+                env.throwAt = 3;
+                env.throwError = true;
+            }
+        });
+        VectorEnv vector = Envs.threaded(factory, 6, 3);
+        Thread[] workers = ((ThreadedVectorEnv) vector).workerThreads();
+        vector.reset(0, new float[18]);
+        VectorStep out = new VectorStep(6, 3);
+        vector.step(new float[6], out);
+        vector.step(new float[6], out);
+
+        assertThatThrownBy(() -> vector.step(new float[6], out))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("sub-env 5").hasMessageContaining("vector step 3")
+                .hasRootCauseInstanceOf(AssertionError.class);
+        // The workers are alive and answer the next dispatch: a reset and steps work again.
+        assertThat(workers).allSatisfy(thread -> assertThat(thread.isAlive()).isTrue());
+        vector.reset(1, new float[18]);
+        vector.step(new float[6], out);
+
+        Thread closer = new Thread(vector::close);
+        closer.start();
+        closer.join(60_000);
+        assertThat(closer.isAlive()).as("close() returned").isFalse();
+        assertThat(workers).allSatisfy(thread -> assertThat(thread.isAlive()).isFalse());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"sync", "threaded"})
     void step_envNeverTruncating_isTruncatedAtMaxEpisodeSteps(String kind) {

@@ -1,7 +1,6 @@
 package io.github.gorl.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.StageSchedule;
@@ -15,8 +14,8 @@ import io.github.gorl.baselines.Fpo;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.diffusion.DiffusionDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
+import io.github.gorl.core.train.JsonFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -99,7 +98,7 @@ final class AgentFactory {
         Path runJson = runDirectory.resolve("run.json");
         JsonNode run;
         try {
-            run = new ObjectMapper().readTree(Files.readAllBytes(runJson));
+            run = JsonFile.read(runJson);
         } catch (NoSuchFileException e) {
             throw new IOException(runDirectory + " is not a run directory: " + runJson + " is missing", e);
         }

@@ -1,5 +1,8 @@
 package io.github.gorl.examples;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gorl.core.train.JsonFile;
+import io.github.gorl.core.train.RunLock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,6 +32,8 @@ import java.util.stream.Stream;
  * A grid of {@code gorl train} runs (tasks x algorithms x seeds), each an independent JVM writing its run directory
  * under {@code <out>/runs/<task>/<algo>/seed-<S>}. A run is finished when its {@code summary.json} exists (the
  * trainer writes it last, atomically): a second invocation skips finished runs and reruns the others from scratch.
+ * Each run's folder is locked ({@link RunLock}) while the grid prepares it and while its {@code gorl train} trains in
+ * it, so two grids, or a grid and a {@code gorl train}, never write one run's folder at once.
  */
 final class ExperimentGrid {
 
@@ -82,6 +87,15 @@ final class ExperimentGrid {
 
         boolean finished() {
             return Files.isRegularFile(summary());
+        }
+
+        /**
+         * The run's verified {@code summary.json}: the grid's record that the run finished and how.
+         *
+         * @throws IOException if it is missing, damaged or edited (the message names it)
+         */
+        JsonNode readSummary() throws IOException {
+            return JsonFile.read(summary());
         }
     }
 
@@ -227,6 +241,13 @@ final class ExperimentGrid {
                 String recorded = recordedArgs(run);
                 String note = recorded != null && !recorded.equals(commandLine(run.trainArgs()))
                         ? "finished with other options (" + recorded + "); delete its folder to rerun it" : "";
+                try {
+                    run.readSummary();
+                } catch (IOException e) {
+                    // Not rerun on its own: the folder holds a whole run's metrics and checkpoint.
+                    note = "cannot be read (" + e.getMessage() + "); it is left out of the report; delete its folder"
+                            + " to rerun it";
+                }
                 plan.add(new Planned(run, Action.SKIP, note));
             } else {
                 plan.add(new Planned(run, Files.exists(run.dir()) ? Action.RERUN : Action.RUN, ""));
@@ -301,11 +322,18 @@ final class ExperimentGrid {
     private Outcome execute(Planned p, Set<Process> live, PrintStream log, String counter)
             throws IOException, InterruptedException {
         Run run = p.run();
-        if (p.action() == Action.RERUN) {
-            deleteRecursively(run.dir());
+        // Prepared under the run's lock: a folder another process trains in is neither deleted nor written. The lock
+        // passes to the run's own gorl train, which takes it again as it starts.
+        try (RunLock lock = RunLock.acquire(run.dir())) {
+            if (p.action() == Action.RERUN) {
+                deleteRecursively(run.dir());
+            }
+            Files.writeString(run.log(), "# " + commandLine(run.trainArgs()) + "\n", StandardCharsets.UTF_8);
+        } catch (IllegalStateException inUse) {
+            String why = inUse.getMessage();
+            log.printf(Locale.ROOT, "%s FAILED %s: %s%n", counter, run.id(), why);
+            return new Outcome(run, Result.FAILED, -1, 0, why);
         }
-        Files.createDirectories(run.dir());
-        Files.writeString(run.log(), "# " + commandLine(run.trainArgs()) + "\n", StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(javaCommand);
         command.addAll(run.trainArgs());
         log.println(counter + " start  " + run.id() + (p.action() == Action.RERUN ? " (rerun: partial folder deleted)"
@@ -410,10 +438,14 @@ final class ExperimentGrid {
         return why == null ? "" : " (" + why.replaceFirst("^gorl: error: ", "") + ")";
     }
 
+    /** Empties a run folder whose lock this process holds: everything but the lock file, which must stay put. */
     private static void deleteRecursively(Path dir) throws IOException {
+        Path lockFile = dir.resolve(RunLock.FILE);
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                if (!p.equals(dir) && !p.equals(lockFile)) {
+                    Files.delete(p);
+                }
             }
         }
     }

@@ -1,7 +1,6 @@
 package io.github.gorl.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.examples.ExperimentGrid.Outcome;
 import io.github.gorl.examples.ExperimentGrid.Result;
@@ -54,7 +53,6 @@ final class ExperimentReport {
             new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
             new Color(0xbcbd22), new Color(0x17becf)};
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ExperimentReport() {}
 
@@ -101,7 +99,7 @@ final class ExperimentReport {
                 continue;
             }
             try {
-                JsonNode summary = JSON.readTree(run.summary().toFile());
+                JsonNode summary = run.readSummary();
                 data.add(new RunData(run, evaluations(run.dir().resolve("metrics.csv")),
                         summary.path("final_eval_return").asDouble(Double.NaN),
                         summary.path("best_eval_return").asDouble(Double.NaN)));

@@ -1,10 +1,8 @@
 package io.github.gorl.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.gorl.decoders.nn.TensorFile;
+import io.github.gorl.core.train.JsonFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,12 +23,12 @@ final class TrainArguments {
 
     private TrainArguments() {}
 
-    /** Writes the options given on the command line, except {@code --out} and {@code --resume}. */
+    /** Writes the options given on the command line, except {@code --out}, {@code --resume} and {@code --overwrite}. */
     static void write(Path runDirectory, CommandLine.ParseResult parsed) throws IOException {
         List<String> args = new ArrayList<>();
         for (OptionSpec o : parsed.matchedOptions()) {
             String name = o.longestName();
-            if (name.equals("--out") || name.equals("--resume")) {
+            if (name.equals("--out") || name.equals("--resume") || name.equals("--overwrite")) {
                 continue;
             }
             if (o.arity().max() == 0) {
@@ -45,7 +43,7 @@ final class TrainArguments {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("command", "train");
         json.put("args", args);
-        TensorFile.writeAtomically(runDirectory.resolve(FILE), new ObjectMapper().writeValueAsBytes(json));
+        JsonFile.write(runDirectory.resolve(FILE), json);
     }
 
     /**
@@ -57,15 +55,20 @@ final class TrainArguments {
         Path file = runDirectory.resolve(FILE);
         JsonNode json;
         try {
-            json = new ObjectMapper().readTree(Files.readAllBytes(file));
+            json = JsonFile.read(file);
         } catch (NoSuchFileException e) {
-            throw new IOException("cannot resume " + runDirectory + ": " + file + " is missing; was it written by"
-                    + " gorl train?", e);
-        } catch (IOException e) {
-            throw new IOException(file + " is not valid JSON: " + e.getMessage(), e);
+            throw new IOException("cannot resume " + runDirectory + ": " + file + " is missing (the options the run"
+                    + " was started with); was it written by gorl train?", e);
+        }
+        if (!json.path("command").asText().equals("train") || !json.path("args").isArray()) {
+            throw new IOException(file + " does not hold the options of a gorl train run (command \"train\" and"
+                    + " an args array)");
         }
         List<String> args = new ArrayList<>();
         for (JsonNode a : json.path("args")) {
+            if (!a.isTextual()) {
+                throw new IOException(file + " holds a non-text argument " + a);
+            }
             args.add(a.asText());
         }
         TrainCommand command = new TrainCommand();

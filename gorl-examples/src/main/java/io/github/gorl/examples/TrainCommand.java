@@ -13,14 +13,21 @@ import io.github.gorl.core.GoRL;
 import io.github.gorl.core.PaperPreset;
 import io.github.gorl.core.Preset;
 import io.github.gorl.core.train.Listeners;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -130,8 +137,14 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", description = "Run directory (default: runs/<task>-<decoder>-s<seed>-<time>).")
+    @Option(names = "--out", description = "Run directory (default: runs/<task>-<decoder>-s<seed>-<time>). A"
+            + " directory that already holds a run is refused unless --overwrite (or --resume DIR) is given; a"
+            + " directory another gorl process is training in is always refused.")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace the run in --out: its metrics.csv, summary.json,"
+            + " learning_curve.png, train-args.json and checkpoint/ are deleted once this run holds the directory.")
+    boolean overwrite;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -148,7 +161,9 @@ final class TrainCommand implements Callable<Integer> {
     String onNan;
 
     @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run in DIR from its checkpoint/,"
-            + " with the options it was started with (other options are ignored); metrics.csv is continued.")
+            + " with the options it was started with (other options are ignored); metrics.csv is continued. Ctrl-C"
+            + " or SIGTERM during a run writes a checkpoint at the next safe point and exits with 130 or 143; a"
+            + " second Ctrl-C exits at once.")
     Path resume;
 
     @Spec
@@ -160,6 +175,10 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (resume != null) {
+            if (overwrite) {
+                throw new IllegalArgumentException("--overwrite starts a run anew and --resume continues one: give"
+                        + " one of them");
+            }
             TrainCommand original = TrainArguments.read(resume);
             original.out = resume;
             original.resuming = true;
@@ -236,6 +255,7 @@ final class TrainCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-%s-s%d-%s",
                 task.toLowerCase(Locale.ROOT), (baseline != null ? baseline : decoder).toLowerCase(Locale.ROOT), seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        refuseExistingRun(runDir);
         DecoderRefit.Builder refit = DecoderRefit.builder()
                 .dataSize(decoderData != null ? decoderData : preset.decoderData())
                 .batchSize(preset.decoderBatch());
@@ -265,29 +285,99 @@ final class TrainCommand implements Callable<Integer> {
                 builder.checkpointEvery(checkpointEvery);
             }
             builder.onNonFinite(AgentFactory.nonFinitePolicy(onNan));
-            try (GoRL agent = builder.build()) {
-                if (resuming) {
-                    agent.load(runDir.resolve("checkpoint"));
-                    System.out.printf(Locale.ROOT, "Resuming %s from env step %,d%n", runDir, agent.envSteps());
-                } else {
-                    TrainArguments.write(runDir, spec.commandLine().getParseResult());
+            return train(builder, runDir, () -> System.out.printf(Locale.ROOT,
+                    "Training %s on %s: %,d env steps, %s stage(s), %d envs, seed %d%n",
+                    baseline != null ? baseline.toUpperCase(Locale.ROOT)
+                            : identity ? "Gaussian " + optimizer.toUpperCase(Locale.ROOT)
+                            : "GoRL(" + optimizer + "+" + decoder + ")", task, budget,
+                    (plateau != null ? "at most " : "") + schedule.maxStages(), numEnvs, seed), result -> {
+                        System.out.printf(Locale.ROOT, "%nFinal eval return %.1f, best %.1f, %,d env steps in %.0f s%n",
+                                result.finalEvalReturn(), result.bestEvalReturn(), result.envSteps(),
+                                result.wallSeconds());
+                        System.out.println("Run directory: " + runDir.toAbsolutePath());
+                        for (String f : new String[] {"run.json", "metrics.csv", "learning_curve.png", "summary.json",
+                                "checkpoint"}) {
+                            System.out.println("  " + f + (Files.exists(runDir.resolve(f)) ? "" : " (missing!)"));
+                        }
+                    });
+        }
+    }
+
+    /**
+     * Builds the agent, which locks {@code runDir} for this process (refused, naming the holder, if another run has
+     * it); then, holding it, loads the checkpoint ({@code --resume}) or starts the run (clearing the previous one with
+     * {@code --overwrite}), and trains with Ctrl-C and SIGTERM asking for a checkpointed stop.
+     *
+     * @return 0, or 130 / 143 when a signal stopped the run at a checkpoint
+     */
+    private int train(GoRL.Builder builder, Path runDir, Runnable announce, Consumer<TrainingResult> report)
+            throws Exception {
+        try (GoRL agent = builder.build()) {
+            if (resuming) {
+                agent.load(runDir.resolve("checkpoint"));
+                System.out.printf(Locale.ROOT, "Resuming %s from env step %,d%n", runDir, agent.envSteps());
+            } else {
+                if (overwrite) {
+                    clearPreviousRun(runDir);
                 }
-                System.out.printf(Locale.ROOT, "Training %s on %s: %,d env steps, %s stage(s), %d envs, seed %d%n",
-                        baseline != null ? baseline.toUpperCase(Locale.ROOT)
-                                : identity ? "Gaussian " + optimizer.toUpperCase(Locale.ROOT)
-                                : "GoRL(" + optimizer + "+" + decoder + ")", task, budget,
-                        (plateau != null ? "at most " : "") + schedule.maxStages(), numEnvs, seed);
-                TrainingResult result = agent.train();
-                System.out.printf(Locale.ROOT, "%nFinal eval return %.1f, best %.1f, %,d env steps in %.0f s%n",
-                        result.finalEvalReturn(), result.bestEvalReturn(), result.envSteps(), result.wallSeconds());
-                System.out.println("Run directory: " + runDir.toAbsolutePath());
-                for (String f : new String[] {"run.json", "metrics.csv", "learning_curve.png", "summary.json",
-                        "checkpoint"}) {
-                    System.out.println("  " + f + (Files.exists(runDir.resolve(f)) ? "" : " (missing!)"));
+                TrainArguments.write(runDir, spec.commandLine().getParseResult());
+            }
+            TrainingResult result;
+            try (StopOnSignal signals = new StopOnSignal(agent::requestStop, System.err)) {
+                announce.run();
+                try {
+                    result = agent.train();
+                } catch (CancellationException stopped) {
+                    System.out.flush();
+                    System.err.println("gorl: " + stopped.getMessage());
+                    System.err.println("gorl: continue it with: gorl train --resume " + runDir);
+                    return StopOnSignal.exitCode(signals.received() != null ? signals.received() : "INT");
+                }
+            }
+            report.accept(result);
+        }
+        return 0;
+    }
+
+    /** What a finished or interrupted run leaves in its directory, besides {@code run.json} and {@code run.lock}. */
+    private static final List<String> RUN_FILES = List.of("metrics.csv", "summary.json", "learning_curve.png",
+            TrainArguments.FILE);
+
+    /**
+     * Refuses an {@code --out} that holds a run, unless {@code --overwrite}: a second run would interleave its rows
+     * with the first one's and replace its checkpoints.
+     */
+    private void refuseExistingRun(Path runDir) throws IOException {
+        if (resuming || overwrite || !Files.isDirectory(runDir)) {
+            return;
+        }
+        List<String> found = new ArrayList<>();
+        for (String f : List.of("run.json", TrainArguments.FILE, "metrics.csv", "summary.json", "checkpoint")) {
+            if (Files.exists(runDir.resolve(f))) {
+                found.add(f);
+            }
+        }
+        if (!found.isEmpty()) {
+            throw new IllegalArgumentException("--out " + runDir + " already holds a run (" + String.join(", ", found)
+                    + "): continue it with --resume " + runDir + ", replace it with --overwrite, or choose another"
+                    + " --out");
+        }
+    }
+
+    /** {@code --overwrite}, with the directory locked: removes the previous run's files and checkpoints. */
+    private static void clearPreviousRun(Path runDir) throws IOException {
+        for (String f : RUN_FILES) {
+            Files.deleteIfExists(runDir.resolve(f));
+        }
+        try (DirectoryStream<Path> checkpoints = Files.newDirectoryStream(runDir, "checkpoint{,.tmp-*,.old-*}")) {
+            for (Path c : checkpoints) {
+                try (Stream<Path> all = Files.walk(c)) {
+                    for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
                 }
             }
         }
-        return 0;
     }
 
     /**
@@ -334,6 +424,7 @@ final class TrainCommand implements Callable<Integer> {
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-paper-%s-s%d-%s",
                 paper.task().toLowerCase(Locale.ROOT), label, seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
+        refuseExistingRun(runDir);
         System.out.println("Paper preset (the authors' settings; docs/fidelity.md):");
         paper.describe().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", k, v));
         try (VectorEnv train = Tasks.vector(paper.task(), paper.envs());
@@ -356,22 +447,15 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpointEvery != null) {
                 builder.checkpointEvery(checkpointEvery);
             }
-            try (GoRL agent = builder.build()) {
-                if (resuming) {
-                    agent.load(runDir.resolve("checkpoint"));
-                    System.out.printf(Locale.ROOT, "Resuming %s from env step %,d%n", runDir, agent.envSteps());
-                } else {
-                    TrainArguments.write(runDir, spec.commandLine().getParseResult());
-                }
-                TrainingResult result = agent.train();
+            PaperPreset preset = paper;
+            return train(builder, runDir, () -> { }, result -> {
                 System.out.printf(Locale.ROOT, "%nFinal eval return %.1f (target %.0f: %s), best %.1f, %,d env steps"
-                        + " in %.0f s%n", result.finalEvalReturn(), paper.targetReturn(),
-                        result.finalEvalReturn() >= paper.targetReturn() ? "met" : "not met",
+                        + " in %.0f s%n", result.finalEvalReturn(), preset.targetReturn(),
+                        result.finalEvalReturn() >= preset.targetReturn() ? "met" : "not met",
                         result.bestEvalReturn(), result.envSteps(), result.wallSeconds());
                 System.out.println("Run directory: " + runDir.toAbsolutePath());
-            }
+            });
         }
-        return 0;
     }
 
     private static FixedSchedule evenStages(long budget, int n) {

@@ -54,7 +54,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             }
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + path, e);
+            throw new UncheckedIOException("cannot write " + path + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -120,7 +120,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             out.newLine();
             out.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + path, e);
+            throw new UncheckedIOException("cannot append to " + path + ": " + FileErrors.reason(e), e);
         }
     }
 
@@ -129,7 +129,7 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
         try {
             out.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot close " + path, e);
+            throw new UncheckedIOException("cannot close " + path + ": " + FileErrors.reason(e), e);
         }
     }
 }

@@ -646,7 +646,8 @@ final class LatentSac implements LatentPolicyOptimizer {
 
     /**
      * Restores what {@link #save} wrote. The replay buffer is restored, slot for slot, when the checkpoint holds
-     * one ({@code saveReplayBuffer}, the default); otherwise it is emptied, and learning resumes after
+     * one ({@code saveReplayBuffer}, the default, whose checkpoints must hold it: a missing buffer file is refused);
+     * otherwise it is emptied, and learning resumes after
      * {@code learningStarts} new transitions, so the resumed run differs from an uninterrupted one.
      */
     @Override
@@ -655,8 +656,9 @@ final class LatentSac implements LatentPolicyOptimizer {
         Path file = directory.resolve(FILE_NAME);
         TensorFile.Content content = TensorFile.read(file, FILE_KIND, FILE_VERSION);
         Path replay = directory.resolve(REPLAY_FILE_NAME);
-        // Read (and verified) before anything changes, like the main file.
-        TensorFile.Content replayContent = Files.exists(replay)
+        // Read (and verified) before anything changes, like the main file. A checkpoint of this configuration has
+        // the buffer: without it the resume would silently stop being exact, so its absence is reported.
+        TensorFile.Content replayContent = config.saveReplayBuffer() || Files.exists(replay)
                 ? TensorFile.read(replay, REPLAY_FILE_KIND, REPLAY_FILE_VERSION) : null;
         float[] dims = content.require("dims", 2);
         requireSame(file, "observationDim", (int) dims[0], spec.observationDim());
