@@ -69,7 +69,7 @@ final class Provenance {
         v.put("allocator", allocator());
         v.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         v.put("cpus", Runtime.getRuntime().availableProcessors());
-        String git = gitRevision();
+        String git = GitRevision.VALUE;
         if (git != null) {
             v.put("gitRevision", git);
         }
@@ -107,6 +107,11 @@ final class Provenance {
         } catch (IOException | UncheckedIOException e) {
             return "unknown";
         }
+    }
+
+    /** The working directory's revision, asked of git once per JVM (a process start costs about 9 ms). */
+    private static final class GitRevision {
+        static final String VALUE = gitRevision();
     }
 
     /** The git revision of the working directory, when it is a git checkout and git is installed. */

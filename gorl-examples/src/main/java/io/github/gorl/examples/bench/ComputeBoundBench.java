@@ -81,7 +81,7 @@ public final class ComputeBoundBench {
      * envs step on it too, so the work measured here is the work done, whatever other processes on a shared
      * machine take; wall-clock figures are printed beside it.
      */
-    private static long cpuNanos() {
+    static long cpuNanos() {
         return THREADS.getCurrentThreadCpuTime();
     }
 
@@ -434,7 +434,7 @@ public final class ComputeBoundBench {
     }
 
     /** Best-of-3 FLOP per CPU-second of {@code [m,k] x [k,n]} repeated {@code reps} times. */
-    private static double matmulFlops(int m, int k, int n, int reps) {
+    static double matmulFlops(int m, int k, int n, int reps) {
         double best = 0;
         try (NDManager manager = NDManager.newBaseManager()) {
             NDArray a = manager.randomUniform(-1f, 1f, new Shape(m, k));
