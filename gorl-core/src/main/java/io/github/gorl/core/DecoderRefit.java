@@ -109,6 +109,16 @@ public final class DecoderRefit {
     }
 
     /**
+     * The rows of one refit train step: the minibatch of {@code (s, a)} pairs times the prior draws per pair. Its size
+     * decides whether more compute threads pay ({@link GoRL.Builder#computeThreads}).
+     *
+     * @return {@code batchSize x samplesPerAction}
+     */
+    public long rowsPerStep() {
+        return (long) batchSize * samplesPerAction;
+    }
+
+    /**
      * Whole stochastic episodes collected per refit instead of {@link #dataSize()} pairs.
      *
      * @return {@code > 0}, or 0 to collect {@code dataSize} pairs

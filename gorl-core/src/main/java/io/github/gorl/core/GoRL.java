@@ -87,7 +87,7 @@ public final class GoRL implements AutoCloseable {
     private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
             long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
             NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners, ActionSquashing squashing,
-            double targetReturn) {}
+            double targetReturn, int encoderThreads, int refitThreads) {}
 
     private final Config config;
     private final VectorEnv env;
@@ -283,6 +283,7 @@ public final class GoRL implements AutoCloseable {
             runDirectory.openMetrics(run.resumed(), envSteps);
         }
         listener.onTrainingStart(env.spec(), schedule);
+        ComputeThreads.use(config.encoderThreads());
         if (run.resumed()) {
             reseed();
         }
@@ -293,7 +294,12 @@ public final class GoRL implements AutoCloseable {
             listener.onStageStart(k, stage, envSteps);
             if (!run.inEncoderPhase()) {
                 if (k > 0 && stage.decoderEpochs() > 0) {
-                    run.lastRefit = refitDecoder(k, stage, run);
+                    ComputeThreads.use(config.refitThreads());
+                    try {
+                        run.lastRefit = refitDecoder(k, stage, run);
+                    } finally {
+                        ComputeThreads.use(config.encoderThreads());
+                    }
                     startEncoder(stage);
                     run.evaluate(k);
                 } else if (k == 0) {
@@ -906,6 +912,10 @@ public final class GoRL implements AutoCloseable {
         m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery());
         m.put("onNonFinite", config.nonFinitePolicy().name());
+        if (config.encoderThreads() > 0 || config.refitThreads() > 0) {
+            m.put("encoderThreads", config.encoderThreads());
+            m.put("refitThreads", config.refitThreads());
+        }
         return m;
     }
 
@@ -958,6 +968,8 @@ public final class GoRL implements AutoCloseable {
         private DecoderSource decoderSource = DecoderSource.PRIOR;
         private ActionSquashing squashing = ActionSquashing.CLIP;
         private double targetReturn = Double.NaN;
+        private int encoderThreads;
+        private int refitThreads;
         private Path runDirectory;
         private long checkpointEvery;
         private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
@@ -1115,6 +1127,23 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
+         * PyTorch's intra-op threads during the encoder phases and evaluations, and during decoder refits. A refit's
+         * minibatch (batch x draws rows) is usually far larger than PPO's, and more threads pay only on large
+         * tensors: on 2 cores two threads ran a 65,536-row refit step 1.9x faster and a 960-row PPO minibatch 1.58x
+         * faster, but a 60-row one at 0.65x (docs/benchmarks.md). The command line picks these per preset.
+         *
+         * @param encoder threads for the encoder phases and evaluations, {@code >= 0}; 0 (the default) leaves the
+         *     engine's setting
+         * @param refit threads for decoder refits, {@code >= 0}; 0 (the default) uses the encoder's
+         * @return this builder
+         */
+        public Builder computeThreads(int encoder, int refit) {
+            this.encoderThreads = (int) Validate.nonNegative("computeThreads encoder", (long) encoder);
+            this.refitThreads = (int) Validate.nonNegative("computeThreads refit", (long) refit);
+            return this;
+        }
+
+        /**
          * How decoded actions become executed ones, on every path: the training env, the evaluation, the decoder's
          * data and {@link Policy#actInBounds}. {@link ActionSquashing#TANH} is the paper's setting (the decoder then
          * learns the pre-{@code tanh} actions, see {@link DecoderRefit.Builder#targetClip}); the default,
@@ -1226,7 +1255,7 @@ public final class GoRL implements AutoCloseable {
             Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
                     : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
                     decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners), squashing,
-                    targetReturn);
+                    targetReturn, encoderThreads, refitThreads);
             owned.add(optimizer);
             owned.add(parts);
             return new GoRL(config, optimizer, parts);

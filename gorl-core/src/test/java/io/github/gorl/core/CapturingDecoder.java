@@ -22,6 +22,8 @@ final class CapturingDecoder implements GenerativeDecoder {
     final List<DecoderDataset> datasets = new ArrayList<>();
     /** {@code "reinitialize"} and {@code "fit"} in call order. */
     final List<String> calls = new ArrayList<>();
+    /** PyTorch's intra-op threads during each fit. */
+    final List<Integer> fitThreads = new ArrayList<>();
     boolean failNextFit;
     private final IdentityDecoder identity = new IdentityDecoder();
 
@@ -53,6 +55,7 @@ final class CapturingDecoder implements GenerativeDecoder {
         }
         datasets.add(data);
         calls.add("fit");
+        fitThreads.add(ComputeThreads.current());
         return new FitResult(options.epochs(), 0, 0, 0, false);
     }
 

@@ -26,6 +26,8 @@ import java.util.SplittableRandom;
  * can be checked without learning; with {@link #sampling} its stochastic actions are Gaussian draws it remembers.
  */
 final class ScriptedOptimizer implements LatentPolicyOptimizer {
+    /** PyTorch's intra-op threads during each learn call. */
+    final java.util.List<Integer> learnThreads = new java.util.ArrayList<>();
 
     final List<String> calls = new ArrayList<>();
     final List<Stage> stages = new ArrayList<>();
@@ -66,6 +68,7 @@ final class ScriptedOptimizer implements LatentPolicyOptimizer {
     @Override
     public long learn(VectorEnv env, long envSteps, TrainingListener listener) {
         calls.add("learn");
+        learnThreads.add(ComputeThreads.current());
         if (learnCalls == failOnLearnCall) {
             throw new IllegalStateException("scripted crash at learn call " + learnCalls);
         }

@@ -179,7 +179,7 @@ final class ExperimentGrid {
         this.trainOptions = List.copyOf(b.trainOptions);
         this.out = Objects.requireNonNull(b.out, "--out is required");
         this.parallel = b.parallel;
-        this.javaCommand = b.javaCommand != null ? List.copyOf(b.javaCommand) : currentJvm();
+        this.javaCommand = b.javaCommand != null ? List.copyOf(b.javaCommand) : threadsPerRun(currentJvm(), parallel);
         this.algorithmOrder = List.copyOf(b.algorithms.keySet());
     }
 
@@ -384,6 +384,28 @@ final class ExperimentGrid {
         command.add(System.getProperty("java.class.path"));
         command.add(GorlCli.class.getName());
         return command;
+    }
+
+    /**
+     * Runs side by side share the cores: with more than one at a time each run's PyTorch gets
+     * {@code max(1, cores / parallel)} threads in every phase, instead of the per-phase choice of a lone
+     * {@code gorl train}, so that runs do not oversubscribe the machine.
+     */
+    static List<String> threadsPerRun(List<String> command, int parallel) {
+        if (parallel <= 1) {
+            return command;
+        }
+        int each = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+        List<String> out = new ArrayList<>();
+        for (String arg : command) {
+            if (!arg.startsWith("-Dgorl.torchThreads=") && !arg.startsWith("-Dai.djl.pytorch.num_threads=")) {
+                out.add(arg);
+            }
+        }
+        int main = out.indexOf("-cp");
+        out.addAll(main < 0 ? out.size() : main, List.of("-Dai.djl.pytorch.num_threads=" + each,
+                "-Dgorl.torchThreads=" + each));
+        return out;
     }
 
     private static boolean inheritable(String arg) {

@@ -275,9 +275,11 @@ final class TrainCommand implements Callable<Integer> {
                     .decoderSource(AgentFactory.decoderSource(decoderSource))
                     .schedule(schedule)
                     .seed(seed)
-                    .decoderRefit(refit.build())
                     .runDirectory(runDir)
                     .listener(Listeners.progressBar());
+            DecoderRefit built = refit.build();
+            int[] threads = computeThreads(false, built.rowsPerStep() >= LARGE_REFIT_ROWS);
+            builder.decoderRefit(built).computeThreads(threads[0], threads[1]);
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }
@@ -310,6 +312,35 @@ final class TrainCommand implements Callable<Integer> {
      *
      * @return 0, or 130 / 143 when a signal stopped the run at a checkpoint
      */
+    /** Refit minibatches of at least this many rows (batch x draws) run faster on two threads than on one. */
+    static final long LARGE_REFIT_ROWS = 32_768;
+
+    /**
+     * PyTorch's intra-op threads for the encoder phases and the refits. The launcher's {@code GORL_TORCH_THREADS}
+     * (passed as {@code -Dgorl.torchThreads}) fixes both; otherwise ({@code auto}) a phase whose tensors are large
+     * gets {@code min(2, cores)} threads and the rest one. Measured on 2 cores with tcmalloc (docs/benchmarks.md):
+     * two threads run 960-row PPO minibatches 1.58x and 32,768- to 65,536-row refit steps 1.6-1.9x faster, but
+     * 60-row minibatches at 0.65x and 8,192-row refit steps at 0.8x.
+     */
+    static int[] computeThreads(boolean largeEncoderBatches, boolean largeRefitBatches) {
+        String fixed = System.getProperty("gorl.torchThreads", "auto").trim();
+        if (!fixed.isEmpty() && !fixed.equalsIgnoreCase("auto")) {
+            int n;
+            try {
+                n = Integer.parseInt(fixed);
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new IllegalArgumentException("GORL_TORCH_THREADS must be a positive count or auto, got '"
+                        + fixed + "'");
+            }
+            return new int[] {n, n};
+        }
+        int many = Math.min(2, Runtime.getRuntime().availableProcessors());
+        return new int[] {largeEncoderBatches ? many : 1, largeRefitBatches ? many : 1};
+    }
+
     private int train(GoRL.Builder builder, Path runDir, Runnable announce, Consumer<TrainingResult> report)
             throws Exception {
         try (GoRL agent = builder.build()) {
@@ -441,6 +472,10 @@ final class TrainCommand implements Callable<Integer> {
                         .schedule(StageSchedule.of(List.of(new Stage(paper.stageSteps()[0], 0, 0, fpo ? 0.05 : 0.2,
                                 1e6))));
             }
+            // The preset's minibatches hold envs / 2 sequences of 30 steps (960 rows at 64 envs) and its refit step
+            // 65,536 rows: both faster on every core (up to 2, the measured count).
+            int[] threads = computeThreads(true, true);
+            builder.computeThreads(threads[0], threads[1]);
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }

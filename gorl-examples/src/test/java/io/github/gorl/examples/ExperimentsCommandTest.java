@@ -226,6 +226,17 @@ class ExperimentsCommandTest {
     }
 
     @Test
+    void runsSideBySide_shareTheCores_insteadOfEachTakingThePerPhaseChoice() {
+        List<String> jvm = List.of("java", "-Dai.djl.pytorch.num_threads=1", "-Dgorl.torchThreads=auto", "-cp", "x",
+                "Main");
+        assertThat(ExperimentGrid.threadsPerRun(jvm, 1)).isEqualTo(jvm);
+        int each = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        assertThat(ExperimentGrid.threadsPerRun(jvm, 2)).containsExactly("java",
+                "-Dai.djl.pytorch.num_threads=" + each, "-Dgorl.torchThreads=" + each, "-cp", "x", "Main");
+        assertThat(ExperimentGrid.threadsPerRun(jvm, 1000)).contains("-Dgorl.torchThreads=1");
+    }
+
+    @Test
     void dryRun_printsThePlan_andStartsNothing() throws Exception {
         Path dry = temp.resolve("dry");
         String printed = Console.printedBy(() -> assertThat(GorlCli.run("experiments", "--tasks", "Pendulum", "--algos",
