@@ -29,6 +29,7 @@ import io.github.gorl.api.TrainingProgress;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.optim.ComputeThreads;
 import io.github.gorl.core.train.FileErrors;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
@@ -87,7 +88,7 @@ public final class GoRL implements AutoCloseable {
     private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
             long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
             NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners, ActionSquashing squashing,
-            double targetReturn, int encoderThreads, int refitThreads) {}
+            double targetReturn, int rolloutThreads, int updateThreads, int refitThreads) {}
 
     private final Config config;
     private final VectorEnv env;
@@ -283,7 +284,8 @@ public final class GoRL implements AutoCloseable {
             runDirectory.openMetrics(run.resumed(), envSteps);
         }
         listener.onTrainingStart(env.spec(), schedule);
-        ComputeThreads.use(config.encoderThreads());
+        ComputeThreads.use(config.rolloutThreads());
+        ComputeThreads.configureUpdates(config.updateThreads());
         if (run.resumed()) {
             reseed();
         }
@@ -298,7 +300,7 @@ public final class GoRL implements AutoCloseable {
                     try {
                         run.lastRefit = refitDecoder(k, stage, run);
                     } finally {
-                        ComputeThreads.use(config.encoderThreads());
+                        ComputeThreads.use(config.rolloutThreads());
                     }
                     startEncoder(stage);
                     run.evaluate(k);
@@ -912,8 +914,9 @@ public final class GoRL implements AutoCloseable {
         m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery());
         m.put("onNonFinite", config.nonFinitePolicy().name());
-        if (config.encoderThreads() > 0 || config.refitThreads() > 0) {
-            m.put("encoderThreads", config.encoderThreads());
+        if (config.rolloutThreads() > 0 || config.updateThreads() > 0 || config.refitThreads() > 0) {
+            m.put("rolloutThreads", config.rolloutThreads());
+            m.put("updateThreads", config.updateThreads());
             m.put("refitThreads", config.refitThreads());
         }
         return m;
@@ -968,7 +971,8 @@ public final class GoRL implements AutoCloseable {
         private DecoderSource decoderSource = DecoderSource.PRIOR;
         private ActionSquashing squashing = ActionSquashing.CLIP;
         private double targetReturn = Double.NaN;
-        private int encoderThreads;
+        private int rolloutThreads;
+        private int updateThreads;
         private int refitThreads;
         private Path runDirectory;
         private long checkpointEvery;
@@ -1127,18 +1131,21 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
-         * PyTorch's intra-op threads during the encoder phases and evaluations, and during decoder refits. A refit's
-         * minibatch (batch x draws rows) is usually far larger than PPO's, and more threads pay only on large
-         * tensors: on 2 cores two threads ran a 65,536-row refit step 1.9x faster and a 960-row PPO minibatch 1.58x
-         * faster, but a 60-row one at 0.65x (docs/benchmarks.md). The command line picks these per preset.
+         * PyTorch's intra-op threads in the three kinds of work of a run. More threads pay only on large tensors: on
+         * 2 cores two threads ran a 960-row PPO minibatch 1.58x and a 65,536-row refit step 1.9x faster, but a 60-row
+         * minibatch, and so the per-step inference on 64 envs, at 0.65x (docs/benchmarks.md). PyTorch's count is one
+         * per process, so the trainer switches it around each kind of work. The command line picks these per preset.
          *
-         * @param encoder threads for the encoder phases and evaluations, {@code >= 0}; 0 (the default) leaves the
-         *     engine's setting
-         * @param refit threads for decoder refits, {@code >= 0}; 0 (the default) uses the encoder's
+         * @param rollout threads for rollouts, evaluations and refit data collection (one forward per env step),
+         *     {@code >= 0}; 0 (the default) leaves the engine's setting
+         * @param update threads for the optimizer's minibatch updates (latent PPO and the PPO baselines), {@code >= 0};
+         *     0 uses the rollout's
+         * @param refit threads for decoder refits, {@code >= 0}; 0 uses the rollout's
          * @return this builder
          */
-        public Builder computeThreads(int encoder, int refit) {
-            this.encoderThreads = (int) Validate.nonNegative("computeThreads encoder", (long) encoder);
+        public Builder computeThreads(int rollout, int update, int refit) {
+            this.rolloutThreads = (int) Validate.nonNegative("computeThreads rollout", (long) rollout);
+            this.updateThreads = (int) Validate.nonNegative("computeThreads update", (long) update);
             this.refitThreads = (int) Validate.nonNegative("computeThreads refit", (long) refit);
             return this;
         }
@@ -1255,7 +1262,7 @@ public final class GoRL implements AutoCloseable {
             Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
                     : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
                     decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners), squashing,
-                    targetReturn, encoderThreads, refitThreads);
+                    targetReturn, rolloutThreads, updateThreads, refitThreads);
             owned.add(optimizer);
             owned.add(parts);
             return new GoRL(config, optimizer, parts);

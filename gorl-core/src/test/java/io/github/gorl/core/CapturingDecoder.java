@@ -8,6 +8,7 @@ import io.github.gorl.api.FitOptions;
 import io.github.gorl.api.FitResult;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.TrainingListener;
+import io.github.gorl.core.optim.ComputeThreads;
 import io.github.gorl.decoders.IdentityDecoder;
 import java.io.IOException;
 import java.nio.file.Files;

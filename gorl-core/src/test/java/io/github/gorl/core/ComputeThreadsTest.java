@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.optim.ComputeThreads;
 import io.github.gorl.envs.classic.BimodalBandit;
 import io.github.gorl.envs.Envs;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ class ComputeThreadsTest {
     Path dir;
 
     @Test
-    void encoderPhasesAndRefitsRunOnTheirOwnThreadCounts_andRunJsonRecordsThem() throws Exception {
+    void rolloutsAndRefitsRunOnTheirOwnThreadCounts_andRunJsonRecordsThem() throws Exception {
         int before = ComputeThreads.current();
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         CapturingDecoder decoder = new CapturingDecoder();
@@ -30,14 +31,34 @@ class ComputeThreadsTest {
                 GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(decoder)
                         .schedule(StageSchedule.of(List.of(new Stage(4, 0, 0, 0.2, 1), new Stage(4, 1, 0, 0.2, 1),
                                 new Stage(4, 1, 0, 0.2, 1))))
-                        .computeThreads(1, 2).runDirectory(dir.resolve("run")).evalEvery(100).build()) {
+                        .computeThreads(1, 2, 2).runDirectory(dir.resolve("run")).evalEvery(100).build()) {
             agent.train();
             assertThat(optimizer.learnThreads).isNotEmpty().containsOnly(1);
             assertThat(decoder.fitThreads).containsExactly(2, 2);
-            assertThat(ComputeThreads.current()).as("back to the encoder's after the last refit").isEqualTo(1);
+            assertThat(ComputeThreads.current()).as("back to the rollout's after the last refit").isEqualTo(1);
             assertThat(Files.readString(dir.resolve("run").resolve("run.json")))
-                    .contains("\"encoderThreads\" : 1").contains("\"refitThreads\" : 2");
+                    .contains("\"rolloutThreads\" : 1").contains("\"updateThreads\" : 2")
+                    .contains("\"refitThreads\" : 2");
         } finally {
+            ComputeThreads.use(before);
+        }
+    }
+
+    @Test
+    void anUpdateRunsOnTheUpdateThreads_andTheRolloutContinuesOnItsOwn() {
+        int before = ComputeThreads.current();
+        try {
+            ComputeThreads.use(1);
+            ComputeThreads.configureUpdates(2);
+            int restore = ComputeThreads.beginUpdate();
+            assertThat(ComputeThreads.current()).isEqualTo(2);
+            ComputeThreads.endUpdate(restore);
+            assertThat(ComputeThreads.current()).isEqualTo(1);
+            ComputeThreads.configureUpdates(0);
+            assertThat(ComputeThreads.beginUpdate()).as("nothing configured: nothing changes").isZero();
+            assertThat(ComputeThreads.current()).isEqualTo(1);
+        } finally {
+            ComputeThreads.configureUpdates(0);
             ComputeThreads.use(before);
         }
     }
@@ -56,7 +77,8 @@ class ComputeThreadsTest {
             assertThat(optimizer.learnThreads).containsOnly(before);
             assertThat(decoder.fitThreads).containsExactly(before);
         }
-        assertThatThrownBy(() -> GoRL.builder().computeThreads(-1, 2)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("computeThreads encoder").hasMessageContaining("-1");
+        assertThatThrownBy(() -> GoRL.builder().computeThreads(1, -1, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("computeThreads update")
+                .hasMessageContaining("-1");
     }
 }

@@ -11,6 +11,7 @@ import io.github.gorl.api.Stage;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.optim.ComputeThreads;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

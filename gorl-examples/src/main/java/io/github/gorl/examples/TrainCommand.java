@@ -279,7 +279,7 @@ final class TrainCommand implements Callable<Integer> {
                     .listener(Listeners.progressBar());
             DecoderRefit built = refit.build();
             int[] threads = computeThreads(false, built.rowsPerStep() >= LARGE_REFIT_ROWS);
-            builder.decoderRefit(built).computeThreads(threads[0], threads[1]);
+            builder.decoderRefit(built).computeThreads(threads[0], threads[1], threads[2]);
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }
@@ -316,13 +316,14 @@ final class TrainCommand implements Callable<Integer> {
     static final long LARGE_REFIT_ROWS = 32_768;
 
     /**
-     * PyTorch's intra-op threads for the encoder phases and the refits. The launcher's {@code GORL_TORCH_THREADS}
-     * (passed as {@code -Dgorl.torchThreads}) fixes both; otherwise ({@code auto}) a phase whose tensors are large
-     * gets {@code min(2, cores)} threads and the rest one. Measured on 2 cores with tcmalloc (docs/benchmarks.md):
-     * two threads run 960-row PPO minibatches 1.58x and 32,768- to 65,536-row refit steps 1.6-1.9x faster, but
-     * 60-row minibatches at 0.65x and 8,192-row refit steps at 0.8x.
+     * PyTorch's intra-op threads for rollouts, PPO updates and refits ({@code GoRL.Builder.computeThreads}). The
+     * launcher's {@code GORL_TORCH_THREADS} (passed as {@code -Dgorl.torchThreads}) fixes all three; otherwise
+     * ({@code auto}) rollouts get one thread and updates and refits {@code min(2, cores)} when their tensors are
+     * large. Measured on 2 cores with tcmalloc (docs/benchmarks.md): two threads run 960-row PPO minibatches 1.58x
+     * and 32,768- to 65,536-row refit steps 1.6-1.9x faster, but 60-row minibatches (and so per-step inference on
+     * tens of envs) at 0.65x and 8,192-row refit steps at 0.8x.
      */
-    static int[] computeThreads(boolean largeEncoderBatches, boolean largeRefitBatches) {
+    static int[] computeThreads(boolean largeUpdates, boolean largeRefits) {
         String fixed = System.getProperty("gorl.torchThreads", "auto").trim();
         if (!fixed.isEmpty() && !fixed.equalsIgnoreCase("auto")) {
             int n;
@@ -335,10 +336,10 @@ final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("GORL_TORCH_THREADS must be a positive count or auto, got '"
                         + fixed + "'");
             }
-            return new int[] {n, n};
+            return new int[] {n, n, n};
         }
         int many = Math.min(2, Runtime.getRuntime().availableProcessors());
-        return new int[] {largeEncoderBatches ? many : 1, largeRefitBatches ? many : 1};
+        return new int[] {1, largeUpdates ? many : 1, largeRefits ? many : 1};
     }
 
     private int train(GoRL.Builder builder, Path runDir, Runnable announce, Consumer<TrainingResult> report)
@@ -473,9 +474,9 @@ final class TrainCommand implements Callable<Integer> {
                                 1e6))));
             }
             // The preset's minibatches hold envs / 2 sequences of 30 steps (960 rows at 64 envs) and its refit step
-            // 65,536 rows: both faster on every core (up to 2, the measured count).
+            // 65,536 rows: both faster on every core (up to 2, the measured count); its rollouts are not.
             int[] threads = computeThreads(true, true);
-            builder.computeThreads(threads[0], threads[1]);
+            builder.computeThreads(threads[0], threads[1], threads[2]);
             if (evalEvery != null) {
                 builder.evalEvery(evalEvery);
             }

@@ -21,20 +21,20 @@ class ComputeThreadsChoiceTest {
     }
 
     @Test
-    void auto_givesLargePhasesUpToTwoThreads_andSmallOnesOne() {
+    void auto_givesLargeUpdatesAndRefitsUpToTwoThreads_andRolloutsOne() {
         System.setProperty("gorl.torchThreads", "auto");
         int many = Math.min(2, Runtime.getRuntime().availableProcessors());
-        assertThat(TrainCommand.computeThreads(false, false)).containsExactly(1, 1);
-        assertThat(TrainCommand.computeThreads(false, true)).containsExactly(1, many);
-        assertThat(TrainCommand.computeThreads(true, true)).containsExactly(many, many);
+        assertThat(TrainCommand.computeThreads(false, false)).containsExactly(1, 1, 1);
+        assertThat(TrainCommand.computeThreads(false, true)).containsExactly(1, 1, many);
+        assertThat(TrainCommand.computeThreads(true, true)).containsExactly(1, many, many);
         System.clearProperty("gorl.torchThreads");
-        assertThat(TrainCommand.computeThreads(true, false)).containsExactly(many, 1);
+        assertThat(TrainCommand.computeThreads(true, false)).containsExactly(1, many, 1);
     }
 
     @Test
     void aFixedCount_appliesToEveryPhase_andABadOneIsRefusedByName() {
         System.setProperty("gorl.torchThreads", "3");
-        assertThat(TrainCommand.computeThreads(false, false)).containsExactly(3, 3);
+        assertThat(TrainCommand.computeThreads(false, false)).containsExactly(3, 3, 3);
         System.setProperty("gorl.torchThreads", "0");
         assertThatThrownBy(() -> TrainCommand.computeThreads(true, true))
                 .hasMessage("GORL_TORCH_THREADS must be a positive count or auto, got '0'");

@@ -21,6 +21,7 @@ import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
+import io.github.gorl.core.optim.ComputeThreads;
 import io.github.gorl.core.optim.NonFiniteValues;
 import io.github.gorl.core.optim.PolicyInference;
 import io.github.gorl.core.optim.RandomStreams;
@@ -370,15 +371,22 @@ public final class PpoEngine implements LatentPolicyOptimizer {
             // 3. Values and GAE advantages, with the rewards scaled (the reference's shape computes them per
             //    minibatch with the current critic instead); l_old unless recorded at sampling time, with the
             //    statistics the update uses, so that r = 1 exactly before the first gradient step.
-            if (!sequences) {
-                computeAdvantages();
+            // Whole-rollout tensors from here on: the update's thread count (ComputeThreads), not the rollout's.
+            Map<String, Double> metrics;
+            int threadsBefore = ComputeThreads.beginUpdate();
+            try {
+                if (!sequences) {
+                    computeAdvantages();
+                }
+                if (!policy.recordsStatisticAtSampling()) {
+                    float[] old = statistics(rollout.observations, rollout.actions, rollout.extras, rollout.size);
+                    System.arraycopy(old, 0, rollout.statistics, 0, old.length);
+                }
+                // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + the policy's terms.
+                metrics = sequences ? optimizeSequences(taken) : optimize(taken);
+            } finally {
+                ComputeThreads.endUpdate(threadsBefore);
             }
-            if (!policy.recordsStatisticAtSampling()) {
-                float[] old = statistics(rollout.observations, rollout.actions, rollout.extras, rollout.size);
-                System.arraycopy(old, 0, rollout.statistics, 0, old.length);
-            }
-            // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + the policy's terms.
-            Map<String, Double> metrics = sequences ? optimizeSequences(taken) : optimize(taken);
             if (settings.normalizeObservations() && sequences) {
                 normalizer.update(rollout.observations, rollout.size);
             }

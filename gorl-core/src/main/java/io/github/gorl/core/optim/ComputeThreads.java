@@ -1,4 +1,4 @@
-package io.github.gorl.core;
+package io.github.gorl.core.optim;
 
 import ai.djl.engine.Engine;
 import java.lang.invoke.MethodHandle;
@@ -6,7 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * PyTorch's intra-op thread count, set per training phase ({@link GoRL.Builder#computeThreads}). Large minibatches
+ * Internal. PyTorch's intra-op thread count, set per training phase ({@code GoRL.Builder#computeThreads}). Large minibatches
  * run faster on more threads and small ones slower (docs/benchmarks.md: on 2 cores, 960-row PPO minibatches 1.58x
  * faster on two threads, 60-row ones 0.65x; a 65,536-row refit step 1.9x, an 8,192-row one 0.8x), so one setting
  * for the whole run is wrong for one of its phases.
@@ -15,19 +15,54 @@ import java.lang.invoke.MethodType;
  * ({@code at::set_num_threads}), reached here by reflection so that gorl-core needs the engine only at run time,
  * as before.
  */
-final class ComputeThreads {
+public final class ComputeThreads {
 
     private static MethodHandle getter;
     private static MethodHandle setter;
+    /** Threads for optimizer updates on a whole rollout's minibatches; 0 leaves the count alone. */
+    private static volatile int update;
 
     private ComputeThreads() {}
+
+    /**
+     * Sets the thread count that {@link #beginUpdate()} switches to; the trainer sets it from
+     * {@code GoRL.Builder#computeThreads}, since PyTorch's count is one per process.
+     */
+    public static void configureUpdates(int threads) {
+        update = Math.max(0, threads);
+    }
+
+    /**
+     * Switches to the update threads (when configured) for an optimizer's minibatch updates, whose tensors are far
+     * larger than those of per-step inference.
+     *
+     * @return the count to restore with {@link #endUpdate}, or 0 when nothing changed
+     */
+    public static int beginUpdate() {
+        int threads = update;
+        if (threads <= 0) {
+            return 0;
+        }
+        int before = current();
+        use(threads);
+        return before;
+    }
+
+    /**
+     * Restores the count {@link #beginUpdate()} returned.
+     *
+     * @param before its return value (0: nothing to restore)
+     */
+    public static void endUpdate(int before) {
+        use(before);
+    }
 
     /**
      * Sets the engine's intra-op threads to {@code threads} unless it is 0 (leave the engine's setting).
      *
      * @throws IllegalStateException if threads are asked for and the engine is not DJL's PyTorch engine
      */
-    static synchronized void use(int threads) {
+    public static synchronized void use(int threads) {
         if (threads <= 0) {
             return;
         }
@@ -49,7 +84,7 @@ final class ComputeThreads {
      * @return the count
      * @throws IllegalStateException if the engine is not DJL's PyTorch engine
      */
-    static synchronized int current() {
+    public static synchronized int current() {
         try {
             bind();
             return (int) getter.invokeExact();
