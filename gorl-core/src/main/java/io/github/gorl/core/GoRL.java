@@ -284,8 +284,18 @@ public final class GoRL implements AutoCloseable {
             runDirectory.openMetrics(run.resumed(), envSteps);
         }
         listener.onTrainingStart(env.spec(), schedule);
-        ComputeThreads.use(config.rolloutThreads());
-        ComputeThreads.configureUpdates(config.updateThreads());
+        // PyTorch's thread count is one per process: set for this run's kinds of work, restored when it ends.
+        int updatesBefore = ComputeThreads.configureUpdates(config.updateThreads());
+        int threadsBefore = ComputeThreads.switchTo(config.rolloutThreads());
+        try {
+            return stages(run, start);
+        } finally {
+            ComputeThreads.use(threadsBefore);
+            ComputeThreads.configureUpdates(updatesBefore);
+        }
+    }
+
+    private TrainingResult stages(Run run, long start) {
         if (run.resumed()) {
             reseed();
         }
@@ -296,11 +306,11 @@ public final class GoRL implements AutoCloseable {
             listener.onStageStart(k, stage, envSteps);
             if (!run.inEncoderPhase()) {
                 if (k > 0 && stage.decoderEpochs() > 0) {
-                    ComputeThreads.use(config.refitThreads());
+                    int rolloutCount = ComputeThreads.switchTo(config.refitThreads());
                     try {
                         run.lastRefit = refitDecoder(k, stage, run);
                     } finally {
-                        ComputeThreads.use(config.rolloutThreads());
+                        ComputeThreads.use(rolloutCount);
                     }
                     startEncoder(stage);
                     run.evaluate(k);

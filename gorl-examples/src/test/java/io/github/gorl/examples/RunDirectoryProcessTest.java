@@ -36,11 +36,11 @@ class RunDirectoryProcessTest {
     @Test
     void sigterm_writesACheckpointAtTheNextSafePoint_exits143_andResumeEndsAsTheUninterruptedRun() throws Exception {
         Path whole = temp.resolve("whole");
-        assertThat(GorlCli.run(with(TRAIN, "--out", whole.toString()))).isZero();
+        assertThat(GorlCli.run(CliProcess.with(TRAIN, "--out", whole.toString()))).isZero();
 
         Path run = temp.resolve("stopped");
         Path log = temp.resolve("stopped.log");
-        Process p = gorl(log, with(TRAIN, "--out", run.toString()));
+        Process p = CliProcess.start(log, CliProcess.with(TRAIN, "--out", run.toString()));
         awaitLine(p, log, "Training ");
         signal(p, "TERM");
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -55,7 +55,7 @@ class RunDirectoryProcessTest {
         // A quiet start: no DJL log line (its CUDA probe warned twice on every CPU-only start).
         assertThat(printed).doesNotContain("CudaUtils").doesNotContain(" WARN ").doesNotContain(" INFO ");
 
-        Process resumed = gorl(temp.resolve("resumed.log"), "train", "--resume", run.toString());
+        Process resumed = CliProcess.start(temp.resolve("resumed.log"), "train", "--resume", run.toString());
         assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(Files.readString(temp.resolve("resumed.log"))).isZero();
         JsonNode expected = JsonFile.read(whole.resolve("summary.json"));
@@ -66,7 +66,7 @@ class RunDirectoryProcessTest {
         assertThat(actual.path("best_eval_return").asDouble()).isEqualTo(expected.path("best_eval_return").asDouble());
 
         // --out naming an existing run is refused; --overwrite replaces it, nothing of the old run left in it.
-        assertThat(Console.errorOf(with(TRAIN, "--out", whole.toString()))).contains("already holds a run")
+        assertThat(Console.errorOf(CliProcess.with(TRAIN, "--out", whole.toString()))).contains("already holds a run")
                 .contains("--resume " + whole).contains("--overwrite");
         assertThat(GorlCli.run("train", "--task", "Pendulum", "--decoder", "identity", "--steps", "512", "--envs",
                 "4", "--eval-episodes", "2", "--seed", "4", "--out", whole.toString(), "--overwrite")).isZero();
@@ -82,13 +82,13 @@ class RunDirectoryProcessTest {
     void secondRunOnALockedDirectory_isRefusedNamingTheHolder_andASecondCtrlCExitsAtOnce() throws Exception {
         Path run = temp.resolve("busy");
         Path log = temp.resolve("busy.log");
-        Process p = gorl(log, with(ENDLESS, "--out", run.toString()));
+        Process p = CliProcess.start(log, CliProcess.with(ENDLESS, "--out", run.toString()));
         try {
             awaitLine(p, log, "Training ");
             String holder = "pid " + p.pid() + ", started ";
             assertThat(Console.errorOf("train", "--resume", run.toString())).contains("is in use by another run")
                     .contains(holder);
-            assertThat(Console.errorOf(with(ENDLESS, "--out", run.toString(), "--overwrite")))
+            assertThat(Console.errorOf(CliProcess.with(ENDLESS, "--out", run.toString(), "--overwrite")))
                     .contains("is in use by another run").contains(holder);
             assertThat(run.resolve("metrics.csv")).exists(); // the holder's, untouched
 
@@ -123,7 +123,7 @@ class RunDirectoryProcessTest {
         try {
             Path run = disk.resolve("run");
             Path log = temp.resolve("full.log");
-            Process p = gorl(log, with(TRAIN, "--out", run.toString()));
+            Process p = CliProcess.start(log, CliProcess.with(TRAIN, "--out", run.toString()));
             assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
             String printed = Files.readString(log);
             assertThat(p.exitValue()).as(printed).isEqualTo(1);
@@ -163,22 +163,5 @@ class RunDirectoryProcessTest {
             Thread.sleep(20);
         }
         throw new AssertionError("no '" + text + "' in 2 minutes: " + Files.readString(log));
-    }
-
-    /** Runs the CLI in a new JVM on this test's classpath, as a user's process would run. */
-    private static Process gorl(Path log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), GorlCli.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
     }
 }

@@ -62,10 +62,10 @@ class TrainResumeTest {
      */
     private Path killAndResume(String[] train, String name, long budget) throws Exception {
         Path whole = temp.resolve(name + "-whole");
-        assertThat(GorlCli.run(with(train, "--out", whole.toString()))).isZero();
+        assertThat(GorlCli.run(CliProcess.with(train, "--out", whole.toString()))).isZero();
 
         Path run = temp.resolve(name + "-killed");
-        Process p = gorl(run.resolveSibling("killed.log"), with(train, "--out", run.toString()));
+        Process p = CliProcess.start(run.resolveSibling("killed.log"), CliProcess.with(train, "--out", run.toString()));
         Path description = run.resolve("checkpoint/checkpoint.json");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(description) && p.isAlive() && System.nanoTime() < deadline) {
@@ -75,7 +75,7 @@ class TrainResumeTest {
         assertThat(Files.exists(run.resolve("summary.json"))).as("killed before the end").isFalse();
         assertThat(json(description).path("envSteps").asLong()).isLessThan(budget);
 
-        Process resumed = gorl(run.resolveSibling("resumed.log"), "train", "--resume", run.toString());
+        Process resumed = CliProcess.start(run.resolveSibling("resumed.log"), "train", "--resume", run.toString());
         assertThat(resumed.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(Files.readString(run.resolveSibling("resumed.log"))).isZero();
 
@@ -99,23 +99,6 @@ class TrainResumeTest {
             }
         }
         return rows;
-    }
-
-    /** Runs the CLI in a new JVM on this test's classpath, as a user's process would run. */
-    private static Process gorl(Path log, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1",
-                "-cp", System.getProperty("java.class.path"), GorlCli.class.getName()));
-        command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static String[] with(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
     }
 
     private static JsonNode json(Path file) throws Exception {

@@ -26,10 +26,15 @@ public final class ComputeThreads {
 
     /**
      * Sets the thread count that {@link #beginUpdate()} switches to; the trainer sets it from
-     * {@code GoRL.Builder#computeThreads}, since PyTorch's count is one per process.
+     * {@code GoRL.Builder#computeThreads} for the length of a {@code train()}, since PyTorch's count is one per process.
+     *
+     * @param threads the count, 0 for none
+     * @return the previous setting, to restore afterwards
      */
-    public static void configureUpdates(int threads) {
+    public static int configureUpdates(int threads) {
+        int before = update;
         update = Math.max(0, threads);
+        return before;
     }
 
     /**
@@ -39,7 +44,16 @@ public final class ComputeThreads {
      * @return the count to restore with {@link #endUpdate}, or 0 when nothing changed
      */
     public static int beginUpdate() {
-        int threads = update;
+        return switchTo(update);
+    }
+
+    /**
+     * Switches to {@code threads} unless it is 0.
+     *
+     * @param threads the count, 0 to leave the engine alone
+     * @return the count before, to restore with {@link #use}, or 0 when nothing changed
+     */
+    public static synchronized int switchTo(int threads) {
         if (threads <= 0) {
             return 0;
         }
