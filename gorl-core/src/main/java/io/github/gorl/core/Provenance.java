@@ -66,10 +66,10 @@ final class Provenance {
         v.put("engine", engine.getEngineName() + " " + engine.getVersion());
         v.put("java", System.getProperty("java.version"));
         v.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        v.put("allocator", allocator());
+        v.put("allocator", Cached.ALLOCATOR);
         v.put("torchThreads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
         v.put("cpus", Runtime.getRuntime().availableProcessors());
-        String git = GitRevision.VALUE;
+        String git = Cached.GIT_REVISION;
         if (git != null) {
             v.put("gitRevision", git);
         }
@@ -109,9 +109,13 @@ final class Provenance {
         }
     }
 
-    /** The working directory's revision, asked of git once per JVM (a process start costs about 9 ms). */
-    private static final class GitRevision {
-        static final String VALUE = gitRevision();
+    /**
+     * What cannot change while the JVM lives, looked up once: git's answer costs a process start (about 9 ms) and the
+     * allocator a read of the process's memory map, and run.json is described at every checkpoint.
+     */
+    private static final class Cached {
+        static final String GIT_REVISION = gitRevision();
+        static final String ALLOCATOR = allocator();
     }
 
     /** The git revision of the working directory, when it is a git checkout and git is installed. */

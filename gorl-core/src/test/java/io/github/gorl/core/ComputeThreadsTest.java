@@ -50,7 +50,7 @@ class ComputeThreadsTest {
             ComputeThreads.configureUpdates(2);
             int restore = ComputeThreads.beginUpdate();
             assertThat(ComputeThreads.current()).isEqualTo(2);
-            ComputeThreads.endUpdate(restore);
+            ComputeThreads.use(restore);
             assertThat(ComputeThreads.current()).isEqualTo(1);
             ComputeThreads.configureUpdates(0);
             assertThat(ComputeThreads.beginUpdate()).as("nothing configured: nothing changes").isZero();

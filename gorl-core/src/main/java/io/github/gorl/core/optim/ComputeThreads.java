@@ -6,10 +6,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Internal. PyTorch's intra-op thread count, set per training phase ({@code GoRL.Builder#computeThreads}). Large minibatches
- * run faster on more threads and small ones slower (docs/benchmarks.md: on 2 cores, 960-row PPO minibatches 1.58x
- * faster on two threads, 60-row ones 0.65x; a 65,536-row refit step 1.9x, an 8,192-row one 0.8x), so one setting
- * for the whole run is wrong for one of its phases.
+ * Internal. PyTorch's intra-op thread count, set per kind of work ({@code GoRL.Builder#computeThreads}). Large
+ * minibatches run faster on more threads and small ones slower (docs/benchmarks.md: on 2 cores, 960-row PPO
+ * minibatches 1.58x faster on two threads, 60-row ones 0.65x; a 65,536-row refit step 1.9x, an 8,192-row one
+ * 0.8x), so one setting for the whole run is wrong for one of its kinds of work.
  *
  * <p>DJL's engine-neutral API has no thread setter; PyTorch's engine has {@code JniUtils.setNumThreads}
  * ({@code at::set_num_threads}), reached here by reflection so that gorl-core needs the engine only at run time,
@@ -26,7 +26,8 @@ public final class ComputeThreads {
 
     /**
      * Sets the thread count that {@link #beginUpdate()} switches to; the trainer sets it from
-     * {@code GoRL.Builder#computeThreads} for the length of a {@code train()}, since PyTorch's count is one per process.
+     * {@code GoRL.Builder#computeThreads} for the length of a {@code train()}, since PyTorch's count is one per
+     * process.
      *
      * @param threads the count, 0 for none
      * @return the previous setting, to restore afterwards
@@ -41,7 +42,7 @@ public final class ComputeThreads {
      * Switches to the update threads (when configured) for an optimizer's minibatch updates, whose tensors are far
      * larger than those of per-step inference.
      *
-     * @return the count to restore with {@link #endUpdate}, or 0 when nothing changed
+     * @return the count to restore with {@link #use}, or 0 when nothing changed
      */
     public static int beginUpdate() {
         return switchTo(update);
@@ -60,15 +61,6 @@ public final class ComputeThreads {
         int before = current();
         use(threads);
         return before;
-    }
-
-    /**
-     * Restores the count {@link #beginUpdate()} returned.
-     *
-     * @param before its return value (0: nothing to restore)
-     */
-    public static void endUpdate(int before) {
-        use(before);
     }
 
     /**

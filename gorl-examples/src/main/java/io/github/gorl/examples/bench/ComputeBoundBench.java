@@ -348,7 +348,7 @@ public final class ComputeBoundBench {
         }
     }
 
-    private static float[] gaussian(SplittableRandom random, int n) {
+    static float[] gaussian(SplittableRandom random, int n) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
             values[i] = (float) random.nextGaussian();

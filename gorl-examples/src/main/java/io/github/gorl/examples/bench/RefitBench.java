@@ -99,21 +99,13 @@ public final class RefitBench {
     private static DecoderDataset dataset(int episodes, int length) {
         SplittableRandom random = new SplittableRandom(3);
         int n = episodes * length;
-        float[] observations = gaussian(random, n * OBS);
-        float[] actions = gaussian(random, n * ACT);
+        float[] observations = ComputeBoundBench.gaussian(random, n * OBS);
+        float[] actions = ComputeBoundBench.gaussian(random, n * ACT);
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) {
             ids[i] = i / length;
         }
         return DecoderDataset.of(OBS, ACT, observations, actions).withEpisodes(ids)
-                .withEncoderLatents(gaussian(random, n * ACT));
-    }
-
-    private static float[] gaussian(SplittableRandom random, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = (float) random.nextGaussian();
-        }
-        return x;
+                .withEncoderLatents(ComputeBoundBench.gaussian(random, n * ACT));
     }
 }

@@ -385,7 +385,7 @@ public final class PpoEngine implements LatentPolicyOptimizer {
                 // 4. Optimize: epochs x minibatches of the clipped surrogate + value loss + the policy's terms.
                 metrics = sequences ? optimizeSequences(taken) : optimize(taken);
             } finally {
-                ComputeThreads.endUpdate(threadsBefore);
+                ComputeThreads.use(threadsBefore);
             }
             if (settings.normalizeObservations() && sequences) {
                 normalizer.update(rollout.observations, rollout.size);
