@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gorl.api.Stage;
+import io.github.gorl.api.StageSchedule;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +21,9 @@ class PresetTest {
                 .containsEntry("gamma", 0.99).containsEntry("resetCriticOnStage", false);
         assertThat(preset.schedule().stages()).extracting(Stage::decoderEpochs).containsExactly(0, 30, 30, 30);
         assertThat(preset.schedule().totalEncoderSteps()).isEqualTo(300_000);
+        assertThat(preset.schedule().stages()).extracting(Stage::klBeta).containsOnly(0.01);
+        assertThat(preset.schedule(20_000).totalEncoderSteps()).isEqualTo(20_000);
+        assertThat(preset.schedule(20_000).stages()).extracting(Stage::klBeta).containsOnly(0.01);
         assertThat(preset.decoderRefit().dataSize()).isEqualTo(40_000);
     }
 
@@ -28,6 +32,8 @@ class PresetTest {
         Preset preset = Preset.cpu("CheetahRun");
         assertThat(preset.ppo().build().config()).containsEntry("rewardScaling", 10.0).containsEntry("gamma", 0.995)
                 .containsEntry("resetCriticOnStage", true);
+        assertThat(preset.klBeta()).isEmpty();
+        assertThat(preset.schedule()).isEqualTo(StageSchedule.scaled(1_000_000).decoderEpochs(20));
         assertThat(Preset.cpuSac("CheetahRun").steps()).isEqualTo(200_000);
         assertThat(Preset.cpu("BimodalBandit").unrollLength()).isEqualTo(4);
     }

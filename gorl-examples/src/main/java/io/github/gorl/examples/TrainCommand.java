@@ -101,7 +101,8 @@ final class TrainCommand implements Callable<Integer> {
             + " a refit's epochs are raised to reach it (default: 2000; 0: exactly --decoder-epochs).")
     Integer decoderMinUpdates;
 
-    @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: the paper's per stage).")
+    @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
+            + " paper's per-stage weights elsewhere).")
     Double beta;
 
     @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder|learned-prior",
@@ -237,6 +238,8 @@ final class TrainCommand implements Callable<Integer> {
             fixed = fixed.decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs());
             if (beta != null) {
                 fixed = fixed.klBeta(beta);
+            } else if (preset.klBeta().isPresent()) {
+                fixed = fixed.klBeta(preset.klBeta().getAsDouble());
             }
             if (freezeDecoderAfter != null) {
                 if (freezeDecoderAfter < 0) {
