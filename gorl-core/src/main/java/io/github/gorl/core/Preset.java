@@ -33,8 +33,13 @@ import java.util.OptionalDouble;
  * @param decoderEpochs epochs per decoder refit
  * @param decoderData {@code (s, a)} pairs collected per decoder refit
  * @param decoderBatch decoder minibatch size
+ * @param decoderMinUpdates fewest Adam updates per decoder refit ({@link DecoderRefit.Builder#minUpdates})
  */
-public record Preset(String task, long steps, int envs, int decoderEpochs, int decoderData, int decoderBatch) {
+public record Preset(String task, long steps, int envs, int decoderEpochs, int decoderData, int decoderBatch,
+        int decoderMinUpdates) {
+
+    /** The refit floor of every task's own budget: {@link DecoderRefit}'s default. */
+    static final int MIN_UPDATES = 2_000;
 
     /** Validates the fields. */
     public Preset {
@@ -44,6 +49,44 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
         Validate.nonNegative("decoderEpochs", decoderEpochs);
         Validate.positive("decoderData", decoderData);
         Validate.positive("decoderBatch", decoderBatch);
+        Validate.nonNegative("decoderMinUpdates", decoderMinUpdates);
+    }
+
+    /**
+     * A preset with the refit floor of {@link DecoderRefit}'s default, 2,000 updates.
+     *
+     * @param task the task name
+     * @param steps total encoder env steps
+     * @param envs parallel training envs
+     * @param decoderEpochs epochs per decoder refit
+     * @param decoderData {@code (s, a)} pairs collected per decoder refit
+     * @param decoderBatch decoder minibatch size
+     */
+    public Preset(String task, long steps, int envs, int decoderEpochs, int decoderData, int decoderBatch) {
+        this(task, steps, envs, decoderEpochs, decoderData, decoderBatch, MIN_UPDATES);
+    }
+
+    /**
+     * This preset for a run of {@code totalSteps} encoder env steps (the command line's {@code --steps}). A run
+     * shorter than {@link #steps()} by the factor {@code f = totalSteps / steps()} gets smaller refits: {@code
+     * decoderEpochs * f} epochs (at least 1) and a floor of {@code decoderMinUpdates * f} updates (at least 1) on
+     * {@code decoderData * sqrt(f)} pairs (at least four decoder batches). Updates set a refit's cost, so they shrink
+     * with the run; the data shrinks more slowly because a refit on fewer pairs lost more of the policy it copied
+     * (docs/training.md, "Short runs"). A longer run keeps the preset's refits.
+     *
+     * @param totalSteps encoder env steps of the run, {@code > 0}
+     * @return the preset for that budget
+     */
+    public Preset withSteps(long totalSteps) {
+        Validate.positive("totalSteps", totalSteps);
+        if (totalSteps >= steps) {
+            return new Preset(task, totalSteps, envs, decoderEpochs, decoderData, decoderBatch, decoderMinUpdates);
+        }
+        double f = (double) totalSteps / steps;
+        int epochs = (int) Math.min(decoderEpochs, Math.max(1, Math.round(decoderEpochs * f)));
+        int data = (int) Math.min(decoderData, Math.max(4L * decoderBatch, Math.round(decoderData * Math.sqrt(f))));
+        int floor = (int) Math.min(decoderMinUpdates, Math.max(1, Math.round(decoderMinUpdates * f)));
+        return new Preset(task, totalSteps, envs, epochs, data, decoderBatch, floor);
     }
 
     /**
@@ -145,12 +188,25 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
     }
 
     /**
-     * The refit settings: {@link #decoderData()} pairs at batch {@link #decoderBatch()}, the rest at their defaults.
+     * The refit settings: {@link #decoderData()} pairs at batch {@link #decoderBatch()}, at least
+     * {@link #decoderMinUpdates()} updates at {@link #decoderLearningRate()}, the rest at their defaults.
      *
      * @return the settings
      */
     public DecoderRefit decoderRefit() {
-        return DecoderRefit.builder().dataSize(decoderData).batchSize(decoderBatch).build();
+        return DecoderRefit.builder().dataSize(decoderData).batchSize(decoderBatch).minUpdates(decoderMinUpdates)
+                .learningRate(decoderLearningRate()).build();
+    }
+
+    /**
+     * The decoder's Adam learning rate in refits: 1e-3 on Pendulum, the paper's 3e-4 elsewhere. On Pendulum a refit
+     * of 667 updates (a 100k-step run's, {@link #withSteps}) at 3e-4 lost the stage's policy (evaluations -589 to
+     * -881, -653 to -814, seeds 1 and 2), and kept it at 1e-3 (-589 to -605, -653 to -669).
+     *
+     * @return the learning rate
+     */
+    public double decoderLearningRate() {
+        return key(task).equals("pendulum") ? 1e-3 : 3e-4;
     }
 
     /**

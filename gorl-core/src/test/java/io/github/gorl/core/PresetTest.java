@@ -25,6 +25,7 @@ class PresetTest {
         assertThat(preset.schedule(20_000).totalEncoderSteps()).isEqualTo(20_000);
         assertThat(preset.schedule(20_000).stages()).extracting(Stage::klBeta).containsOnly(0.01);
         assertThat(preset.decoderRefit().dataSize()).isEqualTo(40_000);
+        assertThat(preset.decoderRefit().toMap()).containsEntry("decoderLearningRate", 1e-3);
     }
 
     @Test
@@ -33,9 +34,42 @@ class PresetTest {
         assertThat(preset.ppo().build().config()).containsEntry("rewardScaling", 10.0).containsEntry("gamma", 0.995)
                 .containsEntry("resetCriticOnStage", true);
         assertThat(preset.klBeta()).isEmpty();
+        assertThat(preset.decoderRefit().toMap()).containsEntry("decoderLearningRate", 3e-4);
         assertThat(preset.schedule()).isEqualTo(StageSchedule.scaled(1_000_000).decoderEpochs(20));
         assertThat(Preset.cpuSac("CheetahRun").steps()).isEqualTo(200_000);
         assertThat(Preset.cpu("BimodalBandit").unrollLength()).isEqualTo(4);
+    }
+
+    @Test
+    void withSteps_shrinksTheRefitsOfAShorterRunInProportion() {
+        Preset full = Preset.cpu("Pendulum");
+        assertThat(full.decoderMinUpdates()).isEqualTo(2_000);
+        assertThat(full.decoderRefit().toMap()).containsEntry("decoderMinUpdates", 2_000);
+        assertThat(full.withSteps(300_000)).isEqualTo(full);
+
+        Preset short20k = full.withSteps(20_000);
+        assertThat(short20k.steps()).isEqualTo(20_000);
+        assertThat(short20k.decoderMinUpdates()).isEqualTo(133); // 2,000 x 20k / 300k
+        assertThat(short20k.decoderEpochs()).isEqualTo(2); // 30 x 20k / 300k
+        assertThat(short20k.decoderData()).isEqualTo(10_328); // 40,000 x sqrt(20k / 300k)
+        assertThat(short20k.decoderRefit().dataSize()).isEqualTo(10_328);
+        assertThat(short20k.decoderRefit().toMap()).containsEntry("decoderMinUpdates", 133);
+        assertThat(short20k.schedule().stages()).extracting(Stage::decoderEpochs).containsExactly(0, 2, 2, 2);
+        assertThat(full.withSteps(75_000).decoderData()).isEqualTo(20_000);
+        Preset tiny = full.withSteps(10);
+        assertThat(tiny.decoderMinUpdates()).isEqualTo(1);
+        assertThat(tiny.decoderEpochs()).isEqualTo(1);
+        assertThat(tiny.decoderData()).isEqualTo(4_096); // four batches of 1,024
+
+        Preset longer = full.withSteps(1_000_000);
+        assertThat(longer.steps()).isEqualTo(1_000_000);
+        assertThat(longer.decoderData()).isEqualTo(40_000);
+        assertThat(longer.decoderMinUpdates()).isEqualTo(2_000);
+
+        Preset noFloor = new Preset("Pendulum", 1_000, 4, 3, 8_192, 1_024, 0);
+        assertThat(noFloor.withSteps(500).decoderMinUpdates()).isZero();
+        assertThatThrownBy(() -> full.withSteps(0)).hasMessageContaining("totalSteps");
+        assertThatThrownBy(() -> new Preset("x", 1, 1, 1, 1, 1, -1)).hasMessageContaining("decoderMinUpdates");
     }
 
     @Test

@@ -87,10 +87,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--eval-every", description = "Environment steps between evaluations (default: budget/20).")
     Long evalEvery;
 
-    @Option(names = "--decoder-epochs", description = "Decoder epochs per refit (default: the task's preset).")
+    @Option(names = "--decoder-epochs", description = "Decoder epochs per refit (default: the task's preset; a"
+            + " shorter --steps than the preset's shrinks it, Preset.withSteps).")
     Integer decoderEpochs;
 
-    @Option(names = "--decoder-data", description = "(s, a) pairs per decoder refit (default: the task's preset).")
+    @Option(names = "--decoder-data", description = "(s, a) pairs per decoder refit (default: the task's preset; a"
+            + " shorter --steps than the preset's shrinks it, Preset.withSteps).")
     Integer decoderData;
 
     @Option(names = "--top-episodes", paramLabel = "F", description = "Decoder refits keep only the best fraction F"
@@ -98,7 +100,8 @@ final class TrainCommand implements Callable<Integer> {
     Double topEpisodes;
 
     @Option(names = "--decoder-min-updates", paramLabel = "N", description = "Fewest Adam updates per decoder refit:"
-            + " a refit's epochs are raised to reach it (default: 2000; 0: exactly --decoder-epochs).")
+            + " a refit's epochs are raised to reach it (default: 2000, times --steps / the preset's budget when"
+            + " shorter, Preset.withSteps; 0: exactly --decoder-epochs).")
     Integer decoderMinUpdates;
 
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
@@ -210,6 +213,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         long budget = stageSteps != null ? Arrays.stream(stageSteps).sum()
                 : steps != null ? steps : preset.steps();
+        preset = preset.withSteps(budget);
         int numEnvs = envs != null ? envs : preset.envs();
         boolean identity = decoder.equalsIgnoreCase("identity");
         if (plateau == null && spec.commandLine().getParseResult().hasMatchedOption("--plateau-delta")) {
@@ -265,9 +269,7 @@ final class TrainCommand implements Callable<Integer> {
         if (topEpisodes != null) {
             refit.topEpisodeFraction(topEpisodes);
         }
-        if (decoderMinUpdates != null) {
-            refit.minUpdates(decoderMinUpdates);
-        }
+        refit.minUpdates(decoderMinUpdates != null ? decoderMinUpdates : preset.decoderMinUpdates());
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
             GoRL.Builder builder = GoRL.builder()
