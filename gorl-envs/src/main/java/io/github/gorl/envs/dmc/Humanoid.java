@@ -54,7 +54,7 @@ final class Humanoid extends DmControlEnv {
             .margin(1).sigmoid(Tolerance.Sigmoid.QUADRATIC).valueAtMargin(0);
     private static final Tolerance DONT_MOVE = Tolerance.bounds(0, 0).margin(2);
 
-    private final double moveSpeed;
+    /** The speed term's tolerance; null for standing, which rewards stillness instead. */
     private final Tolerance move;
     private final int torso;
     private final int head;
@@ -69,7 +69,6 @@ final class Humanoid extends DmControlEnv {
      */
     Humanoid(String id, double moveSpeed) {
         super(id, DmControl.mjcf("humanoid.xml"), OBSERVATION_DIM, 0.025);
-        this.moveSpeed = moveSpeed;
         this.move = moveSpeed == 0 ? null : Tolerance.bounds(moveSpeed, Double.POSITIVE_INFINITY)
                 .margin(moveSpeed).sigmoid(Tolerance.Sigmoid.LINEAR).valueAtMargin(0);
         torso = model.id(MjObjectType.BODY, "torso");
@@ -149,15 +148,6 @@ final class Humanoid extends DmControlEnv {
             return (DONT_MOVE.apply(vx) + DONT_MOVE.apply(vy)) / 2;
         }
         return (5 * move.apply(Math.sqrt(vx * vx + vy * vy)) + 1) / 6;
-    }
-
-    /**
-     * The task's target horizontal speed.
-     *
-     * @return 0, 1 or 10 m/s
-     */
-    double moveSpeed() {
-        return moveSpeed;
     }
 
     @Override
