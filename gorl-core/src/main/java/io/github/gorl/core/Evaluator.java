@@ -7,8 +7,9 @@ import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 
 /**
- * Deterministic evaluation of the composed policy: one episode per sub-environment of the evaluation env,
- * started from the same seed every time so that successive evaluations differ only by the policy.
+ * Evaluation of the composed policy: one episode per sub-environment of the evaluation env, started from the same
+ * seed every time so that successive evaluations differ only by the policy; the encoder's mean latent by default, a
+ * sampled one when the run asks for stochastic evaluation.
  */
 final class Evaluator {
 
@@ -21,8 +22,10 @@ final class Evaluator {
     private final VectorStep step;
     private final double[] returns;
     private final boolean[] finished;
+    private final boolean deterministic;
 
-    Evaluator(VectorEnv env, ComposedPolicy policy, long seed) {
+    Evaluator(VectorEnv env, ComposedPolicy policy, long seed, boolean stochastic) {
+        this.deterministic = !stochastic;
         this.env = env;
         this.policy = policy;
         this.seed = seed;
@@ -46,7 +49,7 @@ final class Evaluator {
                 throw new IllegalStateException("evaluation episodes did not end within " + limit
                         + " steps; the env must truncate at maxEpisodeSteps=" + env.spec().maxEpisodeSteps());
             }
-            policy.act(observations, n, true, actions);
+            policy.act(observations, n, deterministic, actions);
             if (policy.squashing() != ActionSquashing.CLIP) {
                 // CLIP is left to the env, which clips; any other squashing happens here, as in training.
                 policy.squashing().apply(actions, actions, env.spec());

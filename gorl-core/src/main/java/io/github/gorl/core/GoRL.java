@@ -88,7 +88,8 @@ public final class GoRL implements AutoCloseable {
     private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
             long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
             NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners, ActionSquashing squashing,
-            double targetReturn, int rolloutThreads, int updateThreads, int refitThreads) {}
+            double targetReturn, int rolloutThreads, int updateThreads, int refitThreads,
+            boolean stochasticEvaluation) {}
 
     private final Config config;
     private final VectorEnv env;
@@ -538,7 +539,8 @@ public final class GoRL implements AutoCloseable {
             this.stageStart = from.stageStart();
             this.stageEnd = from.stageEnd();
             this.clock = new Clock(from.started() ? from.nextEvaluation() : config.evalEvery(), envSteps);
-            this.evaluator = new Evaluator(config.evalEnv(), policy, config.seed() + 7919);
+            this.evaluator = new Evaluator(config.evalEnv(), policy, config.seed() + 7919,
+                    config.stochasticEvaluation());
         }
 
         boolean resumed() {
@@ -920,6 +922,9 @@ public final class GoRL implements AutoCloseable {
         m.put("evalEvery", config.evalEvery());
         m.put("evalEpisodes", config.evalEnv().numEnvs());
         m.put("actionSquashing", config.squashing().name());
+        if (config.stochasticEvaluation()) {
+            m.put("stochasticEvaluation", true);
+        }
         m.putAll(config.refit().toMap());
         m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery());
@@ -981,6 +986,7 @@ public final class GoRL implements AutoCloseable {
         private DecoderSource decoderSource = DecoderSource.PRIOR;
         private ActionSquashing squashing = ActionSquashing.CLIP;
         private double targetReturn = Double.NaN;
+        private boolean stochasticEvaluation;
         private int rolloutThreads;
         private int updateThreads;
         private int refitThreads;
@@ -1005,8 +1011,9 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
-         * The evaluation environment (required): each evaluation runs one deterministic episode on each of its
-         * sub-environments, from the same seeds every time, so evaluations are comparable.
+         * The evaluation environment (required): each evaluation runs one episode of the deterministic policy (unless
+         * {@link #stochasticEvaluation}) on each of its sub-environments, from the same seeds every time, so
+         * evaluations are comparable.
          *
          * @param environment a vector env with the same spec as {@link #env}
          * @return this builder
@@ -1137,6 +1144,20 @@ public final class GoRL implements AutoCloseable {
                 throw new IllegalArgumentException("targetReturn must be finite or NaN (none), got " + value);
             }
             this.targetReturn = value;
+            return this;
+        }
+
+        /**
+         * Whether evaluations sample the latent from the encoder ({@code true}) instead of taking its mean (the
+         * default): the reference's humanoid runs report Brax's stochastic training evaluations. The episodes still
+         * start from the same seeds; the sampled latents come from the optimizer's acting randomness, so a run stays
+         * reproducible from its seed.
+         *
+         * @param enabled true to sample the latent in evaluations
+         * @return this builder
+         */
+        public Builder stochasticEvaluation(boolean enabled) {
+            this.stochasticEvaluation = enabled;
             return this;
         }
 
@@ -1272,7 +1293,7 @@ public final class GoRL implements AutoCloseable {
             Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
                     : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
                     decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners), squashing,
-                    targetReturn, rolloutThreads, updateThreads, refitThreads);
+                    targetReturn, rolloutThreads, updateThreads, refitThreads, stochasticEvaluation);
             owned.add(optimizer);
             owned.add(parts);
             return new GoRL(config, optimizer, parts);

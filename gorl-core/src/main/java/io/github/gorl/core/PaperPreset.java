@@ -46,6 +46,16 @@ import java.util.Map;
  * {@code min(2048, 32 * cores)}), and the iteration keeps each env's 16 sequences of 30 steps in 32 minibatches of
  * {@code envs / 2} sequences with 16 passes, so every sample is still used 16 times; stage steps are rounded down to
  * whole iterations, as the reference does. {@link #describe()} says what was scaled.
+ *
+ * <p><b>Humanoid</b> ({@code HumanoidStand}, {@code HumanoidRun}; flow matching only): the reference's humanoid profile
+ * ({@code gorl_fm.toml} {@code profile_overrides.humanoid}, {@code configs/tasks/Humanoid*.toml}) as far as this
+ * library has its options: bounded actions (the decoded action clipped to [-1, 1], the decoder learning the bounded
+ * action, targets clipped at 1), a 21-d latent, clip 0.3 in every stage, 128x4 decoders, 1,024 collected episodes per
+ * refit split by transition, stochastic evaluation, HumanoidStand's later-stage learning rate 3e-4, and the targets
+ * (HumanoidStand 900 over 60M, 60M, 30M, 30M; HumanoidRun 300 over 60M, 60M). Not carried over (docs/fidelity.md):
+ * the tanh-bounded latent, the 180M-step Gaussian PPO teacher that seeds the reference's stage-0 decoder (and warm
+ * starts HumanoidRun's encoder), epoch-based refits with patience 20, pairwise decoder losses and HumanoidStand's
+ * 128 episodes in later collections.
  */
 public final class PaperPreset {
 
@@ -61,6 +71,9 @@ public final class PaperPreset {
 
     /** The paper's env steps per stage. */
     private static final long[] STAGE_STEPS = {60_000_000, 60_000_000, 30_000_000, 30_000_000};
+    /** HumanoidRun's two stages (after the reference's 180M-step teacher, which this preset does not run). */
+    private static final long[] HUMANOID_RUN_STAGE_STEPS = {60_000_000, 60_000_000};
+    private static final int HUMANOID_EPISODES = 1024;
     private static final int PAPER_ENVS = 2048;
     private static final int SEQUENCES_PER_ENV = 16;
     private static final int UNROLL = 30;
@@ -89,9 +102,9 @@ public final class PaperPreset {
      * GoRL with flow matching on {@code task} at the paper's scale, on {@code min(2048, 32 * cores)} envs.
      *
      * @param task one of the six DMControl tasks of the paper (CheetahRun, FingerSpin, FingerTurnHard, FishSwim,
-     *     HopperStand, WalkerWalk), case-insensitive
+     *     HopperStand, WalkerWalk) or the reference's humanoid tasks (HumanoidStand, HumanoidRun), case-insensitive
      * @return the preset
-     * @throws IllegalArgumentException for another task, naming the six
+     * @throws IllegalArgumentException for another task, naming the eight
      */
     public static PaperPreset of(String task) {
         Validate.notNull("task", task);
@@ -115,7 +128,12 @@ public final class PaperPreset {
      * @return a new preset
      */
     public PaperPreset method(Method m) {
-        return new PaperPreset(task, settings, Validate.notNull("method", m), scale, envs);
+        Validate.notNull("method", m);
+        if (settings.humanoid && m != Method.FLOW) {
+            throw new IllegalArgumentException("the paper preset covers " + task + " with flow matching only (the"
+                    + " reference's humanoid diffusion and Gaussian PPO settings are not carried over), got " + m);
+        }
+        return new PaperPreset(task, settings, m, scale, envs);
     }
 
     /**
@@ -165,6 +183,16 @@ public final class PaperPreset {
         return envs;
     }
 
+    /** @return whether evaluations sample the latent (the reference's humanoid runs) instead of taking its mean */
+    public boolean stochasticEvaluation() {
+        return settings.humanoid;
+    }
+
+    /** @return how decoded actions reach the env: {@code tanh} (the six tasks), clipping (the humanoid's bounded actions) */
+    public ActionSquashing actionSquashing() {
+        return settings.humanoid ? ActionSquashing.CLIP : ActionSquashing.TANH;
+    }
+
     /** @return the evaluation episodes (and evaluation envs), 128 */
     public int evalEpisodes() {
         return PAPER_EVAL_EPISODES;
@@ -187,19 +215,19 @@ public final class PaperPreset {
 
     /** @return each stage's env steps: the paper's times the scale, rounded down to whole iterations (at least one) */
     public long[] stageSteps() {
-        int stages = method == Method.GAUSSIAN_PPO ? 1 : STAGE_STEPS.length;
+        int stages = method == Method.GAUSSIAN_PPO ? 1 : settings.stageSteps.length;
         long[] steps = new long[stages];
         long iteration = iterationSteps();
         for (int k = 0; k < stages; k++) {
-            long paper = method == Method.GAUSSIAN_PPO ? 180_000_000L : STAGE_STEPS[k];
+            long paper = method == Method.GAUSSIAN_PPO ? 180_000_000L : settings.stageSteps[k];
             steps[k] = Math.max(1, (long) Math.floor(paper * scale / iteration)) * iteration;
         }
         return steps;
     }
 
-    /** @return the episodes collected per refit: 4,096 times the scale, at least 10 */
+    /** @return the episodes collected per refit: 4,096 (humanoid: 1,024) times the scale, at least 10 */
     public int refitEpisodes() {
-        return Math.max(10, (int) Math.round(PAPER_EPISODES * scale));
+        return Math.max(10, (int) Math.round((settings.humanoid ? HUMANOID_EPISODES : PAPER_EPISODES) * scale));
     }
 
     /** @return the flow-matching refit's steps: 50,000 times the scale, at least 100 */
@@ -277,7 +305,7 @@ public final class PaperPreset {
         boolean flow = method == Method.FLOW;
         int epochs = k == 0 ? 0 : 50;
         double beta = k == 0 ? StageSchedule.FIRST_STAGE_KL_BETA : StageSchedule.LATER_STAGE_KL_BETA;
-        double clip = k == 0 || !flow ? 0.15 : 0.3;
+        double clip = (k == 0 || !flow) && !settings.humanoid ? 0.15 : 0.3;
         double gradNorm = 0.5;
         double lr = flow || k == 0 ? 1e-3 : k == 1 ? 3e-4 : 1e-4;
         double entropy = 0.01;
@@ -299,6 +327,7 @@ public final class PaperPreset {
             }
             case "FishSwim" -> entropy = !flow && k == 3 ? 0.005 : entropy;
             case "HopperStand" -> init = !flow && k == 1 ? EncoderInit.FRESH : init;
+            case "HumanoidStand" -> lr = k > 0 ? 3e-4 : lr;
             default -> { }
         }
         return new Stage(steps, epochs, beta, clip, gradNorm, lr, entropy, init);
@@ -316,8 +345,8 @@ public final class PaperPreset {
         boolean flow = method == Method.FLOW;
         DecoderRefit.Builder refit = DecoderRefit.builder().episodes(refitEpisodes()).collectFromBest(true)
                 .freshDecoder(true).batchSize(8192).learningRate(3e-4).samplesPerAction(8).earlyStopping(0.1, 0)
-                .splitByEpisode(true).minUpdates(0)
-                .targetClip(flow && settings.name.equals("HopperStand") ? Double.NaN : 3.0);
+                .splitByEpisode(!settings.humanoid).minUpdates(0)
+                .targetClip(settings.humanoid ? 1.0 : flow && settings.name.equals("HopperStand") ? Double.NaN : 3.0);
         if (flow) {
             refit.trainSteps(refitSteps()).validationInterval(100);
             if (settings.name.equals("FingerSpin") || settings.name.equals("FishSwim")) {
@@ -336,8 +365,8 @@ public final class PaperPreset {
      */
     public GoRL.Builder builder() {
         return GoRL.builder().optimizer(ppo().build()).decoder(decoder()).schedule(schedule())
-                .decoderRefit(decoderRefit()).actionSquashing(ActionSquashing.TANH).evalEvery(evalEvery())
-                .targetReturn(targetReturn());
+                .decoderRefit(decoderRefit()).actionSquashing(actionSquashing()).evalEvery(evalEvery())
+                .stochasticEvaluation(stochasticEvaluation()).targetReturn(targetReturn());
     }
 
     /**
@@ -362,10 +391,11 @@ public final class PaperPreset {
         }
         m.put("stageSteps", list + " (total " + total + ")");
         if (method != Method.GAUSSIAN_PPO) {
-            m.put("refitEpisodes", refitEpisodes() + " (paper: 4096)");
+            m.put("refitEpisodes", refitEpisodes() + (settings.humanoid ? " (reference: 1024)" : " (paper: 4096)"));
             m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000)" : "50 epochs");
         }
-        m.put("evalEpisodes", evalEpisodes());
+        m.put("actions", settings.humanoid ? "clip (bounded; the decoder learns the bounded action)" : "tanh");
+        m.put("evalEpisodes", evalEpisodes() + (settings.humanoid ? " (stochastic)" : ""));
         m.put("evalEvery", evalEvery());
         m.put("targetReturn", targetReturn());
         return m;
@@ -376,12 +406,18 @@ public final class PaperPreset {
         return "PaperPreset" + describe();
     }
 
-    /** The per-task settings of the reference that every method shares. */
-    private record Task(String name, double gamma, double targetReturn) {
+    /** The per-task settings of the reference that every method shares; {@code humanoid}: its humanoid profile. */
+    private record Task(String name, double gamma, double targetReturn, long[] stageSteps, boolean humanoid) {
+
+        Task(String name, double gamma, double targetReturn) {
+            this(name, gamma, targetReturn, STAGE_STEPS, false);
+        }
 
         static final List<Task> ALL = List.of(new Task("CheetahRun", 0.995, 900), new Task("FingerSpin", 0.95, 950),
                 new Task("FingerTurnHard", 0.995, 870), new Task("FishSwim", 0.995, 646),
-                new Task("HopperStand", 0.995, 833), new Task("WalkerWalk", 0.995, 958));
+                new Task("HopperStand", 0.995, 833), new Task("WalkerWalk", 0.995, 958),
+                new Task("HumanoidStand", 0.995, 900, STAGE_STEPS, true),
+                new Task("HumanoidRun", 0.995, 300, HUMANOID_RUN_STAGE_STEPS, true));
 
         static Task of(String name) {
             for (Task t : ALL) {
@@ -389,8 +425,9 @@ public final class PaperPreset {
                     return t;
                 }
             }
-            throw new IllegalArgumentException("the paper preset covers the six DMControl tasks of the paper "
-                    + ALL.stream().map(Task::name).toList() + ", got '" + name + "'");
+            throw new IllegalArgumentException("the paper preset covers the six DMControl tasks of the paper and the"
+                    + " reference's two humanoid tasks " + ALL.stream().map(Task::name).toList() + ", got '" + name
+                    + "'");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.EncoderInit;
 import io.github.gorl.api.FitOptions;
 import io.github.gorl.api.Stage;
@@ -126,6 +127,51 @@ class PaperPresetTest {
             assertThat(s.encoderSteps()).isEqualTo(183 * 983_040L); // one 180M stage, whole iterations
         });
         assertThat(ppo.ppo().build().config()).containsEntry("tanhEntropyCorrection", true);
+    }
+
+    @Test
+    void humanoid_theReferencesHumanoidProfile(@TempDir Path dir) throws Exception {
+        PaperPreset stand = PaperPreset.of("humanoidstand").envs(2048);
+        assertThat(stand.task()).isEqualTo("HumanoidStand");
+        assertThat(stand.targetReturn()).isEqualTo(900);
+        assertThat(stand.stageSteps()).containsExactly(61 * 983_040L, 61 * 983_040L, 30 * 983_040L, 30 * 983_040L);
+        assertThat(stand.refitEpisodes()).isEqualTo(1024);
+        assertThat(stand.actionSquashing()).isEqualTo(ActionSquashing.CLIP);
+        assertThat(stand.stochasticEvaluation()).isTrue();
+        List<Stage> stages = stand.schedule().stages();
+        assertThat(stages).extracting(Stage::clip).containsOnly(0.3);
+        assertThat(stages).extracting(Stage::learningRate).containsExactly(1e-3, 3e-4, 3e-4, 3e-4);
+        DecoderRefit refit = stand.decoderRefit();
+        assertThat(refit.targetClip()).isEqualTo(1.0);
+        assertThat(refit.fitOptions(1, 0).splitByEpisode()).isFalse();
+
+        PaperPreset run = PaperPreset.of("HumanoidRun").envs(2048);
+        assertThat(run.targetReturn()).isEqualTo(300);
+        assertThat(run.stageSteps()).containsExactly(61 * 983_040L, 61 * 983_040L);
+        assertThat(run.schedule().stages()).extracting(Stage::learningRate).containsOnly(1e-3);
+
+        // the six keep tanh and deterministic evaluation
+        assertThat(PaperPreset.of("CheetahRun").actionSquashing()).isEqualTo(ActionSquashing.TANH);
+        assertThat(PaperPreset.of("CheetahRun").stochasticEvaluation()).isFalse();
+
+        assertThatThrownBy(() -> stand.method(PaperPreset.Method.DIFFUSION))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HumanoidStand")
+                .hasMessageContaining("DIFFUSION");
+        assertThatThrownBy(() -> PaperPreset.of("HumanoidWalk")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HumanoidWalk").hasMessageContaining("HumanoidStand, HumanoidRun");
+
+        // run.json records the bounded actions, the decoder width and the stochastic evaluation
+        PaperPreset small = stand.envs(64).scale(0.01);
+        try (VectorEnv env = Envs.sync(i -> new Pendulum(), 2); VectorEnv eval = Envs.sync(i -> new Pendulum(), 2);
+                GoRL agent = small.builder().env(env).evalEnv(eval).runDirectory(dir.resolve("run")).build()) {
+            JsonNode json = Checkpoints.JSON.readTree(Files.readAllBytes(dir.resolve("run/run.json")));
+            JsonNode trainer = json.path("trainer");
+            assertThat(trainer.path("actionSquashing").asText()).isEqualTo("CLIP");
+            assertThat(trainer.path("stochasticEvaluation").asBoolean()).isTrue();
+            assertThat(trainer.path("decoderEpisodes").asInt()).isEqualTo(10);
+            assertThat(trainer.path("decoderTargetClip").asDouble()).isEqualTo(1.0);
+            assertThat(json.path("decoder").toString()).contains("128");
+        }
     }
 
     @Test

@@ -129,6 +129,22 @@ class ReferenceFidelityTest {
     }
 
     @Test
+    void stochasticEvaluation_evaluatesSampledLatents_theDefaultEvaluatesTheMean() {
+        for (boolean stochastic : new boolean[] {false, true}) {
+            ScriptedOptimizer optimizer = new ScriptedOptimizer().sampling(0.5, 0.1, 0.3f, 3);
+            try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                    GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer)
+                            .decoder(new IdentityDecoder()).schedule(StageSchedule.of(List.of(new Stage(4, 0, 0, 0.2, 1))))
+                            .stochasticEvaluation(stochastic).evalEvery(100).build()) {
+                agent.train();
+                assertThat(eval.actions).isNotEmpty();
+                assertThat(eval.allEqual(0.3f)).as("stochastic=%s: every evaluation action is the mean", stochastic)
+                        .isEqualTo(!stochastic);
+            }
+        }
+    }
+
+    @Test
     void theRefitCollectsWithTheStagesBestEvaluatedEncoder_notTheLast_andStartsFromAFreshDecoder() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         optimizer.latent = 5f; // evaluated at step 0: far from both modes

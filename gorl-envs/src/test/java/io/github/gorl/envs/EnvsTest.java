@@ -33,7 +33,8 @@ class EnvsTest {
     @Test
     void names_listsClassicThenDmControlTasks() {
         assertThat(Envs.names()).containsExactly("Pendulum", "BimodalBandit", "CheetahRun", "FingerSpin",
-                "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk");
+                "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk", "HumanoidStand", "HumanoidWalk",
+                "HumanoidRun");
     }
 
     @Test

@@ -130,8 +130,9 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--preset", paramLabel = "cpu|paper", defaultValue = "cpu",
             description = "cpu (default): budgets sized for a CPU (docs/training.md); paper: the authors' settings for"
-                    + " the six DMControl tasks (docs/fidelity.md), with --decoder flow|diffusion or --baseline"
-                    + " gaussian-ppo|fpo|dppo; combine with --scale.")
+                    + " the six DMControl tasks with --decoder flow|diffusion or --baseline gaussian-ppo|fpo|dppo, and"
+                    + " for HumanoidStand and HumanoidRun with --decoder flow (docs/fidelity.md); combine with"
+                    + " --scale.")
     String preset;
 
     @Option(names = "--scale", paramLabel = "F", description = "With --preset paper: multiply env steps, collected"

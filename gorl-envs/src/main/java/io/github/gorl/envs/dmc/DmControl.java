@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The six DeepMind Control Suite tasks of the GoRL paper, re-created on MuJoCo 2.2.2 through JavaCPP.
+ * The six DeepMind Control Suite tasks of the GoRL paper and the three humanoid tasks of its reference code's
+ * newer version, re-created on MuJoCo 2.2.2 through JavaCPP.
  *
  * <table>
  *   <caption>Tasks</caption>
@@ -26,6 +27,9 @@ import java.util.function.Supplier;
  *   <tr><td>FishSwim</td><td>24</td><td>5</td><td>0.004 s / 0.04 s</td></tr>
  *   <tr><td>HopperStand</td><td>15</td><td>4</td><td>0.005 s / 0.02 s</td></tr>
  *   <tr><td>WalkerWalk</td><td>24</td><td>6</td><td>0.0025 s / 0.025 s</td></tr>
+ *   <tr><td>HumanoidStand</td><td>67</td><td>21</td><td>0.005 s / 0.025 s</td></tr>
+ *   <tr><td>HumanoidWalk</td><td>67</td><td>21</td><td>0.005 s / 0.025 s</td></tr>
+ *   <tr><td>HumanoidRun</td><td>67</td><td>21</td><td>0.005 s / 0.025 s</td></tr>
  * </table>
  *
  * <p>As in dm_control: observations are the task's observation dictionary flattened in its key order
@@ -40,9 +44,10 @@ import java.util.function.Supplier;
  */
 public final class DmControl {
 
-    /** The task names, in the paper's order. */
+    /** The task names: the paper's six in the paper's order, then the humanoid's stand, walk and run. */
     public static final List<String> TASKS = List.of(
-            CheetahRun.ID, FingerSpin.ID, FingerTurnHard.ID, FishSwim.ID, HopperStand.ID, WalkerWalk.ID);
+            CheetahRun.ID, FingerSpin.ID, FingerTurnHard.ID, FishSwim.ID, HopperStand.ID, WalkerWalk.ID,
+            Humanoid.STAND, Humanoid.WALK, Humanoid.RUN);
 
     private static final Map<String, Supplier<Env>> FACTORIES = Map.of(
             key(CheetahRun.ID), CheetahRun::new,
@@ -50,7 +55,10 @@ public final class DmControl {
             key(FingerTurnHard.ID), FingerTurnHard::new,
             key(FishSwim.ID), FishSwim::new,
             key(HopperStand.ID), HopperStand::new,
-            key(WalkerWalk.ID), WalkerWalk::new);
+            key(WalkerWalk.ID), WalkerWalk::new,
+            key(Humanoid.STAND), () -> new Humanoid(Humanoid.STAND, 0),
+            key(Humanoid.WALK), () -> new Humanoid(Humanoid.WALK, Humanoid.WALK_SPEED),
+            key(Humanoid.RUN), () -> new Humanoid(Humanoid.RUN, Humanoid.RUN_SPEED));
 
     private static final Map<String, String> MJCF = new ConcurrentHashMap<>();
 
@@ -61,7 +69,7 @@ public final class DmControl {
      *
      * @param task a name from {@link #TASKS}, case-insensitive (such as {@code "cheetahrun"})
      * @return a new environment; reset it before stepping, close it when done
-     * @throws IllegalArgumentException if the name is unknown; the message lists the six tasks
+     * @throws IllegalArgumentException if the name is unknown; the message lists the known tasks
      */
     public static Env make(String task) {
         return factory(task).get();
@@ -112,6 +120,7 @@ public final class DmControl {
                 : k.startsWith("cheetah") ? "cheetah.xml"
                 : k.startsWith("fish") ? "fish.xml"
                 : k.startsWith("hopper") ? "hopper.xml"
+                : k.startsWith("humanoid") ? "humanoid.xml"
                 : "walker.xml";
         return mjcf(file);
     }

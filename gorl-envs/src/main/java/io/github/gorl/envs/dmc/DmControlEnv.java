@@ -29,6 +29,9 @@ abstract class DmControlEnv implements Env {
     /** dm_control's episodes last time_limit / control_timestep = 1000 control steps for every task here. */
     static final int EPISODE_STEPS = 1000;
 
+    /** Draws of a contact-free initial state before giving up (dm_control loops without a bound). */
+    static final int MAX_CONTACT_FREE_ATTEMPTS = 1000;
+
     private static final Logger LOG = LoggerFactory.getLogger(DmControlEnv.class);
 
     final MjModel model;
@@ -227,6 +230,26 @@ abstract class DmControlEnv implements Env {
                 randomQuaternion(random, adr + 3, false);
             }
         }
+    }
+
+    /**
+     * {@link #randomizeLimitedAndRotationalJoints}, then {@code mj_forward}, repeated until MuJoCo finds no
+     * contact ({@code ncon == 0}), as dm_control's finger and humanoid tasks draw their initial states. Gives
+     * up after {@value #MAX_CONTACT_FREE_ATTEMPTS} draws.
+     *
+     * @param random the episode's randomness
+     * @throws IllegalStateException if no draw was contact-free
+     */
+    void randomizeUntilNoContact(SplittableRandom random) {
+        for (int attempt = 0; attempt < MAX_CONTACT_FREE_ATTEMPTS; attempt++) {
+            randomizeLimitedAndRotationalJoints(random);
+            data.forward();
+            if (data.ncon() == 0) {
+                return;
+            }
+        }
+        throw new IllegalStateException(spec.id() + ": could not find a collision-free state after "
+                + MAX_CONTACT_FREE_ATTEMPTS + " attempts");
     }
 
     /**

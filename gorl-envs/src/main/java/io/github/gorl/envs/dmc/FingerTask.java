@@ -15,8 +15,6 @@ import java.util.SplittableRandom;
  */
 abstract class FingerTask extends DmControlEnv {
 
-    private static final int MAX_ATTEMPTS = 1000;
-
     final int hingeJoint;
     final int hingeDof;
     private final int proximalSensor;
@@ -52,15 +50,7 @@ abstract class FingerTask extends DmControlEnv {
 
     /** dm_control's {@code _set_random_joint_angles}: random joint angles until there is no contact. */
     void setRandomJointAngles(SplittableRandom random) {
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            randomizeLimitedAndRotationalJoints(random);
-            data.forward();
-            if (data.ncon() == 0) {
-                return;
-            }
-        }
-        throw new IllegalStateException(spec().id() + ": could not find a collision-free state after "
-                + MAX_ATTEMPTS + " attempts");
+        randomizeUntilNoContact(random);
     }
 
     /**

@@ -28,7 +28,10 @@ class DmControlTest {
                 Arguments.of("FingerTurnHard", 12, 2),
                 Arguments.of("FishSwim", 24, 5),
                 Arguments.of("HopperStand", 15, 4),
-                Arguments.of("WalkerWalk", 24, 6));
+                Arguments.of("WalkerWalk", 24, 6),
+                Arguments.of("HumanoidStand", 67, 21),
+                Arguments.of("HumanoidWalk", 67, 21),
+                Arguments.of("HumanoidRun", 67, 21));
     }
 
     @ParameterizedTest
@@ -48,9 +51,9 @@ class DmControlTest {
     }
 
     @Test
-    void tasks_listsTheSix_andNamesAreCaseInsensitive() {
-        assertThat(DmControl.TASKS).containsExactly(
-                "CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk");
+    void tasks_listsThePapersSixThenTheHumanoid_andNamesAreCaseInsensitive() {
+        assertThat(DmControl.TASKS).containsExactly("CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim",
+                "HopperStand", "WalkerWalk", "HumanoidStand", "HumanoidWalk", "HumanoidRun");
         try (Env env = DmControl.make("cheetahrun")) {
             assertThat(env.spec().id()).isEqualTo("CheetahRun");
         }
@@ -60,16 +63,18 @@ class DmControlTest {
     }
 
     @Test
-    void make_unknownName_listsTheSix() {
+    void make_unknownName_listsTheKnownTasks() {
         assertThatThrownBy(() -> DmControl.make("CartpoleSwingup"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CartpoleSwingup")
-                .hasMessageContaining("CheetahRun, FingerSpin, FingerTurnHard, FishSwim, HopperStand, WalkerWalk");
+                .hasMessageContaining("CheetahRun, FingerSpin, FingerTurnHard, FishSwim, HopperStand, WalkerWalk, "
+                        + "HumanoidStand, HumanoidWalk, HumanoidRun");
         assertThatThrownBy(() -> DmControl.vector("nope", 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk"})
+    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk",
+        "HumanoidStand", "HumanoidWalk", "HumanoidRun"})
     void envChecker_passes(String task) {
         try (Env env = DmControl.make(task)) {
             EnvCheckReport report = Envs.check(env);
@@ -79,7 +84,8 @@ class DmControlTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk"})
+    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk",
+        "HumanoidStand", "HumanoidWalk", "HumanoidRun"})
     void episode_rewardsInUnitInterval_finiteObservations_truncatedAtExactly1000(String task) {
         try (Env env = DmControl.make(task)) {
             EnvSpec spec = env.spec();
@@ -105,7 +111,8 @@ class DmControlTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk"})
+    @ValueSource(strings = {"CheetahRun", "FingerSpin", "FingerTurnHard", "FishSwim", "HopperStand", "WalkerWalk",
+        "HumanoidStand", "HumanoidWalk", "HumanoidRun"})
     void sameSeed_sameTrajectory_differentSeed_differentStart(String task) {
         try (Env a = DmControl.make(task); Env b = DmControl.make(task)) {
             float[] first = rollout(a, 11, 50);

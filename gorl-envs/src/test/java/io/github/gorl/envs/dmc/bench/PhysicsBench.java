@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * state: MuJoCo's own C loop ({@code mujoco-testspeed MODEL NSTEP 1 0}, run as a subprocess on the model
  * written to a temp file), the same loop through Java ({@code MjData.step()}, one JNI call per physics
  * step), and the whole environment ({@code Env.step} with zero actions: action repeat, observation and
- * reward included), counted in physics steps per second. Each figure is the best of {@code repeats}
+ * reward included), counted in physics steps per second, and its CPU time per env (control) step, also
+ * relative to CheetahRun's (what one env step of a task costs a learner's rollouts). Each figure is the best of {@code repeats}
  * alternating runs. Then a threaded {@link VectorEnv} of {@code 8} sub-envs, 1 thread against 2, beside
  * the scaling of MuJoCo's own 2-thread testspeed in the same minute (what the machine allows right then:
  * other processes on the cores lower both).
  *
- * <p>Arguments: {@code [vector] [physicsSteps=200000] [repeats=3] [vectorSteps=2000] [subEnvs=8]}; with
- * {@code vector} first, only the threaded {@code VectorEnv} table is printed.
+ * <p>Arguments: {@code [vector] [only=TASK,TASK...] [physicsSteps=200000] [repeats=3] [vectorSteps=2000]
+ * [subEnvs=8]}; with {@code vector} first, only the threaded {@code VectorEnv} table is printed; {@code only=}
+ * restricts both tables to the tasks listed (CheetahRun should be among them for the cost column).
  */
 public final class PhysicsBench {
 
@@ -54,6 +56,14 @@ public final class PhysicsBench {
         if (vectorOnly) {
             args = java.util.Arrays.copyOfRange(args, 1, args.length);
         }
+        java.util.List<String> only = DmControl.TASKS;
+        if (args.length > 0 && args[0].startsWith("only=")) {
+            only = java.util.List.of(args[0].substring("only=".length()).split(","));
+            for (String task : only) {
+                DmControl.modelXml(task); // an unknown name fails here, listing the known ones
+            }
+            args = java.util.Arrays.copyOfRange(args, 1, args.length);
+        }
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
         int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int vectorSteps = args.length > 2 ? Integer.parseInt(args[2]) : 2000;
@@ -65,9 +75,11 @@ public final class PhysicsBench {
                 System.getProperty("java.vm.name"), System.getProperty("java.version"), loadAverage());
         System.out.println("| task | native C (`mujoco-testspeed`), steps/s | Java `MjData.step()`, steps/s "
                 + "| Java / native | `Env.step` (physics steps/s) | `Env.step` / native "
-                + "| C loop in-process, steps per CPU-s | Java loop, steps per CPU-s | Java / C, CPU time |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        for (String task : vectorOnly ? java.util.List.<String>of() : DmControl.TASKS) {
+                + "| C loop in-process, steps per CPU-s | Java loop, steps per CPU-s | Java / C, CPU time "
+                + "| `Env.step`, CPU µs per env step | env step cost / CheetahRun |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        double cheetahEnvStep = Double.NaN;
+        for (String task : vectorOnly ? java.util.List.<String>of() : only) {
             Path file = Files.createTempFile("gorl-" + task, ".xml");
             try {
                 Files.writeString(file, DmControl.modelXml(task), StandardCharsets.UTF_8);
@@ -78,17 +90,24 @@ public final class PhysicsBench {
                 double envBest = 0;
                 double cCpuBest = 0;
                 double javaCpuBest = 0;
+                double envStepCpuBest = Double.POSITIVE_INFINITY;
                 for (int r = 0; r < repeats; r++) {
                     nativeBest = Math.max(nativeBest, nativeLoop(file, steps));
                     double[] java = javaLoopTimed(file, steps);
                     javaBest = Math.max(javaBest, java[0]);
                     javaCpuBest = Math.max(javaCpuBest, java[1]);
-                    envBest = Math.max(envBest, envLoop(task, steps));
+                    double[] env = envLoopTimed(task, steps);
+                    envBest = Math.max(envBest, env[0]);
+                    envStepCpuBest = Math.min(envStepCpuBest, env[1]);
                     cCpuBest = Math.max(cCpuBest, cLoopCpu(file, steps));
                 }
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %,.0f | %.2f |%n",
+                if (task.equals("CheetahRun")) {
+                    cheetahEnvStep = envStepCpuBest;
+                }
+                System.out.printf(Locale.ROOT,
+                        "| %s | %,.0f | %,.0f | %.2f | %,.0f | %.2f | %,.0f | %,.0f | %.2f | %.1f | %.1f |%n",
                         task, nativeBest, javaBest, javaBest / nativeBest, envBest, envBest / nativeBest, cCpuBest,
-                        javaCpuBest, javaCpuBest / cCpuBest);
+                        javaCpuBest, javaCpuBest / cCpuBest, envStepCpuBest * 1e6, envStepCpuBest / cheetahEnvStep);
             } finally {
                 Files.deleteIfExists(file);
             }
@@ -99,6 +118,9 @@ public final class PhysicsBench {
                 + "| native `mujoco-testspeed` 2 threads / 1 thread (machine's scaling, same minute) |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         for (String task : new String[] {"CheetahRun", "WalkerWalk", "FishSwim"}) {
+            if (!only.contains(task)) {
+                continue;
+            }
             Path file = Files.createTempFile("gorl-" + task, ".xml");
             try {
                 Files.writeString(file, DmControl.modelXml(task), StandardCharsets.UTF_8);
@@ -192,19 +214,30 @@ public final class PhysicsBench {
 
     /** Whole environment steps with zero actions, counted in physics steps per second. */
     static double envLoop(String task, int physicsSteps) {
+        return envLoopTimed(task, physicsSteps)[0];
+    }
+
+    /**
+     * {@link #envLoop}, returning {physics steps per wall second, CPU seconds of this thread per env (control)
+     * step, resets included}.
+     */
+    static double[] envLoopTimed(String task, int physicsSteps) {
         try (Env env = DmControl.make(task)) {
             int substeps = substeps(task);
             float[] obs = new float[env.spec().observationDim()];
             float[] action = new float[env.spec().actionDim()];
             int controlSteps = Math.max(1, physicsSteps / substeps);
             env.reset(0, obs);
+            long cpu = THREADS.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < controlSteps; i++) {
                 if (env.step(action, obs).done()) {
                     env.reset(i, obs);
                 }
             }
-            return (double) controlSteps * substeps / ((System.nanoTime() - start) * 1e-9);
+            long wall = System.nanoTime() - start;
+            cpu = THREADS.getCurrentThreadCpuTime() - cpu;
+            return new double[] {(double) controlSteps * substeps / (wall * 1e-9), cpu * 1e-9 / controlSteps};
         }
     }
 
@@ -214,6 +247,7 @@ public final class PhysicsBench {
             case "CheetahRun" -> 1;
             case "FingerSpin", "FingerTurnHard" -> 2;
             case "HopperStand" -> 4;
+            case "HumanoidStand", "HumanoidWalk", "HumanoidRun" -> 5;
             default -> 10; // FishSwim, WalkerWalk
         };
     }
