@@ -264,13 +264,16 @@ final class TrainCommand implements Callable<Integer> {
                 task.toLowerCase(Locale.ROOT), (baseline != null ? baseline : decoder).toLowerCase(Locale.ROOT), seed,
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         refuseExistingRun(runDir);
-        DecoderRefit.Builder refit = DecoderRefit.builder()
-                .dataSize(decoderData != null ? decoderData : preset.decoderData())
-                .batchSize(preset.decoderBatch());
+        DecoderRefit.Builder refit = preset.decoderRefit().toBuilder();
+        if (decoderData != null) {
+            refit.dataSize(decoderData);
+        }
         if (topEpisodes != null) {
             refit.topEpisodeFraction(topEpisodes);
         }
-        refit.minUpdates(decoderMinUpdates != null ? decoderMinUpdates : preset.decoderMinUpdates());
+        if (decoderMinUpdates != null) {
+            refit.minUpdates(decoderMinUpdates);
+        }
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
             GoRL.Builder builder = GoRL.builder()

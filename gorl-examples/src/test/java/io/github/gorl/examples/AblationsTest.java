@@ -63,6 +63,9 @@ class AblationsTest {
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         assertThat(run.at("/trainer/decoderSource").asText()).isEqualTo("learned-prior");
         assertThat(run.at("/trainer/decoderMinUpdates").asInt()).isEqualTo(50);
+        assertThat(run.at("/trainer/decoderDataSize").asInt()).isEqualTo(512);
+        // What the options leave alone comes from Pendulum's preset.
+        assertThat(run.at("/trainer/decoderLearningRate").asDouble()).isEqualTo(1e-3);
         assertThat(run.at("/decoder/learnedPrior/maxLogStd").asDouble()).isEqualTo(2.0);
         assertThat(out.resolve("checkpoint/decoder/learned-prior.bin")).exists();
         // The multimodality command reloads runs this way: the prior comes back with the decoder.
