@@ -1,0 +1,146 @@
+package io.github.gorl.spark;
+
+import io.github.gorl.examples.ExperimentEngine;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * The {@code spark} engine of {@code gorl experiments}: each unfinished cell of the grid is one Spark job of one task,
+ * which trains the cell in a {@code gorl train} child process of its executor ({@link CellTask}).
+ *
+ * <p>Why a job per cell rather than one job of many tasks: Spark aborts a whole job, and kills its running tasks, when
+ * one task has failed {@code spark.task.maxFailures} times; a cell that keeps failing must not stop the others. Jobs
+ * submitted together run side by side as executor cores free up, in the grid's order.
+ *
+ * <p>Without {@code --master} the engine runs an embedded {@code local[N,F]} Spark in this JVM: {@code N} =
+ * {@code --parallel} cells at once, each retried up to {@code F} = {@code spark.task.maxFailures} (default 4) times,
+ * as a cluster would. Every {@code spark.*} Java system property configures the Spark context, as usual.
+ */
+public final class SparkEngine implements ExperimentEngine {
+
+    /** Spark's default for {@code spark.task.maxFailures}, also given to the embedded local mode. */
+    static final int DEFAULT_MAX_FAILURES = 4;
+
+    /** Finds Spark's report of the cell task's own failure in a job failure's message. */
+    private static final Pattern CELL_FAILURE = Pattern.compile(Pattern.quote(CellTask.FAILURE_PREFIX)
+            + "[^:]*: (exit code (-?\\d+)[^\\n]*)");
+
+    /** Creates the engine; {@link java.util.ServiceLoader} calls this. */
+    public SparkEngine() {}
+
+    @Override
+    public String name() {
+        return "spark";
+    }
+
+    @Override
+    public List<CellResult> run(List<Cell> cells, Settings settings, PrintStream log) throws Exception {
+        SparkConf conf = new SparkConf().setAppName("gorl experiments");
+        int maxFailures = conf.getInt("spark.task.maxFailures", DEFAULT_MAX_FAILURES);
+        if (maxFailures < 1) {
+            throw new IllegalArgumentException("spark.task.maxFailures must be >= 1, got " + maxFailures);
+        }
+        String master = settings.master() != null ? settings.master()
+                : String.format(Locale.ROOT, "local[%d,%d]", settings.parallel(), maxFailures);
+        conf.setMaster(master);
+        boolean local = master.startsWith("local");
+        if (local && !conf.contains("spark.ui.enabled")) {
+            conf.set("spark.ui.enabled", "false"); // nobody looks at an embedded run's UI; it costs a port and time
+        }
+        List<String> classPath = CellTask.classPath();
+        if (!local && !conf.contains("spark.jars") && !conf.contains("spark.executor.extraClassPath")) {
+            // The executors load this class path from where the driver has it: the install on shared storage, at the
+            // same path on every node, as the run directories are (docs/experiments.md).
+            conf.set("spark.executor.extraClassPath", String.join(java.io.File.pathSeparator, classPath));
+        }
+        List<CellSpec> specs = new ArrayList<>();
+        for (Cell cell : cells) {
+            specs.add(new CellSpec(cell.id(), cell.runDirectory().toAbsolutePath().toString(),
+                    new ArrayList<>(cell.trainArgs()), cell.commandLine(), new ArrayList<>(settings.jvmOptions()),
+                    CellTask.LOCK_WAIT_MILLIS));
+        }
+        ExecutorService waiters = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "gorl-spark-cell-wait");
+            t.setDaemon(true);
+            return t;
+        });
+        try (JavaSparkContext spark = new JavaSparkContext(conf)) {
+            spark.setLogLevel(System.getProperty("gorl.spark.logLevel", "WARN"));
+            log.printf(Locale.ROOT, "Spark %s, master %s: %d runs, each tried up to %d times%n", spark.version(),
+                    master, cells.size(), maxFailures);
+            List<JavaFutureAction<List<CellReport>>> jobs = new ArrayList<>();
+            for (CellSpec spec : specs) {
+                spark.setJobDescription(spec.id());
+                jobs.add(spark.parallelize(List.of(spec), 1).map(CellTask::run).collectAsync());
+            }
+            AtomicInteger ended = new AtomicInteger();
+            List<CompletableFuture<CellResult>> results = new ArrayList<>();
+            for (int i = 0; i < jobs.size(); i++) {
+                JavaFutureAction<List<CellReport>> job = jobs.get(i);
+                CellSpec spec = specs.get(i);
+                results.add(CompletableFuture.supplyAsync(() -> {
+                    CellResult r = result(spec, job, maxFailures);
+                    String counter = String.format(Locale.ROOT, "[%d/%d]", ended.incrementAndGet(), specs.size());
+                    synchronized (log) {
+                        if (r.exitCode() == 0) {
+                            log.printf(Locale.ROOT, "%s done   %s in %.0f s%n", counter, r.id(), r.seconds());
+                        } else {
+                            log.printf(Locale.ROOT, "%s FAILED %s: %s%n", counter, r.id(), r.message());
+                        }
+                    }
+                    return r;
+                }, waiters));
+            }
+            List<CellResult> out = new ArrayList<>();
+            for (CompletableFuture<CellResult> r : results) {
+                out.add(r.get());
+            }
+            return out;
+        } finally {
+            waiters.shutdownNow();
+        }
+    }
+
+    /** Waits for a cell's job; a failed job becomes a failed result naming what Spark saw last. */
+    private static CellResult result(CellSpec spec, JavaFutureAction<List<CellReport>> job, int maxFailures) {
+        try {
+            CellReport report = job.get().get(0);
+            return new CellResult(spec.id(), 0, report.seconds(), "");
+        } catch (InterruptedException e) {
+            job.cancel(true);
+            Thread.currentThread().interrupt();
+            return new CellResult(spec.id(), -1, 0, "interrupted while waiting for Spark");
+        } catch (ExecutionException e) {
+            return failure(spec.id(), e.getCause() == null ? e : e.getCause(), maxFailures);
+        }
+    }
+
+    /**
+     * A failed cell job as a result: the exit code and message of its last attempt when the cell task reported one,
+     * else the first line of Spark's reason (a lost executor, for instance).
+     */
+    static CellResult failure(String id, Throwable jobFailure, int maxFailures) {
+        String text = String.valueOf(jobFailure.getMessage());
+        String attempts = " (the last: spark.task.maxFailures is " + maxFailures + ")";
+        Matcher m = CELL_FAILURE.matcher(text);
+        if (m.find()) {
+            return new CellResult(id, Integer.parseInt(m.group(2)), 0, m.group(1).strip() + attempts);
+        }
+        int recent = text.indexOf("most recent failure: ");
+        String reason = (recent >= 0 ? text.substring(recent + "most recent failure: ".length()) : text).lines()
+                .findFirst().orElse("").strip();
+        return new CellResult(id, -1, 0, "Spark: " + reason);
+    }
+}
