@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
         description = {"Train every task x algorithm x seed as a separate 'gorl train' process (run directories under"
                 + " <out>/runs/<task>/<algo>/seed-<S>, log in train.log), then write curves.csv, figure.png and"
                 + " summary.md into <out>.",
-            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun."
+            "With --engine spark a Spark task starts each run's process, in an embedded Spark or on the cluster of"
+                + " --master; Spark retries a run whose executor died, from its last checkpoint.",
+            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun"
+                + " (with --engine spark: continued from its checkpoint if it has one)."
                 + " A failed run is reported with its log and does not stop the others; the exit code is then 1.",
             "Options after '--' are passed to every 'gorl train', e.g. -- --decoder-epochs 5 --eval-episodes 4"})
 final class ExperimentsCommand implements Callable<Integer> {

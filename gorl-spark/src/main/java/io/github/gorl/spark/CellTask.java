@@ -104,8 +104,8 @@ final class CellTask {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (exit != 0) {
-            throw new IllegalStateException(String.format(Locale.ROOT, "%s%s: exit code %d on attempt %d", FAILURE_PREFIX,
-                    spec.id(), exit, attempt + 1));
+            throw new IllegalStateException(String.format(Locale.ROOT, "%s%s: exit code %d on attempt %d",
+                    FAILURE_PREFIX, spec.id(), exit, attempt + 1));
         }
         return new CellReport(seconds, attempt, resumed);
     }

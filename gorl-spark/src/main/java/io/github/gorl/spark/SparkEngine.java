@@ -1,6 +1,7 @@
 package io.github.gorl.spark;
 
 import io.github.gorl.examples.ExperimentEngine;
+import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * one task has failed {@code spark.task.maxFailures} times; a cell that keeps failing must not stop the others. Jobs
  * submitted together run side by side as executor cores free up, in the grid's order.
  *
- * <p>Without {@code --master} the engine runs an embedded {@code local[N,F]} Spark in this JVM: {@code N} =
+ * <p>Without {@code --master} (and outside {@code spark-submit}, which sets {@code spark.master}) the engine runs an
+ * embedded {@code local[N,F]} Spark in this JVM: {@code N} =
  * {@code --parallel} cells at once, each retried up to {@code F} = {@code spark.task.maxFailures} (default 4) times,
  * as a cluster would. Every {@code spark.*} Java system property configures the Spark context, as usual.
  */
@@ -36,6 +38,9 @@ public final class SparkEngine implements ExperimentEngine {
     /** Finds Spark's report of the cell task's own failure in a job failure's message. */
     private static final Pattern CELL_FAILURE = Pattern.compile(Pattern.quote(CellTask.FAILURE_PREFIX)
             + "[^:]*: (exit code (-?\\d+)[^\\n]*)");
+
+    /** {@code local}, {@code local[N]}, {@code local[*]} or {@code local[N,F]} (group 1: {@code F}). */
+    private static final Pattern LOCAL_MASTER = Pattern.compile("local(?:\\[[^,\\]]+(?:,\\s*(\\d+))?\\])?");
 
     /** Creates the engine; {@link java.util.ServiceLoader} calls this. */
     public SparkEngine() {}
@@ -52,9 +57,12 @@ public final class SparkEngine implements ExperimentEngine {
         if (maxFailures < 1) {
             throw new IllegalArgumentException("spark.task.maxFailures must be >= 1, got " + maxFailures);
         }
+        // --master, else the master spark-submit passes (spark.master), else the embedded local mode.
         String master = settings.master() != null ? settings.master()
+                : conf.contains("spark.master") ? conf.get("spark.master")
                 : String.format(Locale.ROOT, "local[%d,%d]", settings.parallel(), maxFailures);
         conf.setMaster(master);
+        int attempts = attempts(master, maxFailures);
         boolean local = master.startsWith("local");
         if (local && !conf.contains("spark.ui.enabled")) {
             conf.set("spark.ui.enabled", "false"); // nobody looks at an embedded run's UI; it costs a port and time
@@ -63,7 +71,7 @@ public final class SparkEngine implements ExperimentEngine {
         if (!local && !conf.contains("spark.jars") && !conf.contains("spark.executor.extraClassPath")) {
             // The executors load this class path from where the driver has it: the install on shared storage, at the
             // same path on every node, as the run directories are (docs/experiments.md).
-            conf.set("spark.executor.extraClassPath", String.join(java.io.File.pathSeparator, classPath));
+            conf.set("spark.executor.extraClassPath", String.join(File.pathSeparator, classPath));
         }
         List<CellSpec> specs = new ArrayList<>();
         for (Cell cell : cells) {
@@ -79,7 +87,7 @@ public final class SparkEngine implements ExperimentEngine {
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
             spark.setLogLevel(System.getProperty("gorl.spark.logLevel", "WARN"));
             log.printf(Locale.ROOT, "Spark %s, master %s: %d runs, each tried up to %d times%n", spark.version(),
-                    master, cells.size(), maxFailures);
+                    master, cells.size(), attempts);
             List<JavaFutureAction<List<CellReport>>> jobs = new ArrayList<>();
             for (CellSpec spec : specs) {
                 spark.setJobDescription(spec.id());
@@ -91,11 +99,13 @@ public final class SparkEngine implements ExperimentEngine {
                 JavaFutureAction<List<CellReport>> job = jobs.get(i);
                 CellSpec spec = specs.get(i);
                 results.add(CompletableFuture.supplyAsync(() -> {
-                    CellResult r = result(spec, job, maxFailures);
+                    Ended e = result(spec, job, attempts);
+                    CellResult r = e.result();
                     String counter = String.format(Locale.ROOT, "[%d/%d]", ended.incrementAndGet(), specs.size());
                     synchronized (log) {
                         if (r.exitCode() == 0) {
-                            log.printf(Locale.ROOT, "%s done   %s in %.0f s%n", counter, r.id(), r.seconds());
+                            log.printf(Locale.ROOT, "%s done   %s in %.0f s%s%n", counter, r.id(), r.seconds(),
+                                    e.note());
                         } else {
                             log.printf(Locale.ROOT, "%s FAILED %s: %s%n", counter, r.id(), r.message());
                         }
@@ -113,30 +123,48 @@ public final class SparkEngine implements ExperimentEngine {
         }
     }
 
+    /**
+     * How many times Spark tries a task on {@code master}: {@code local} and {@code local[N]} once (Spark's local
+     * mode ignores {@code spark.task.maxFailures}), {@code local[N,F]} {@code F} times, a cluster
+     * {@code spark.task.maxFailures} times.
+     */
+    static int attempts(String master, int maxFailures) {
+        Matcher local = LOCAL_MASTER.matcher(master);
+        if (!local.matches()) {
+            return maxFailures;
+        }
+        return local.group(1) == null ? 1 : Integer.parseInt(local.group(1));
+    }
+
     /** Waits for a cell's job; a failed job becomes a failed result naming what Spark saw last. */
-    private static CellResult result(CellSpec spec, JavaFutureAction<List<CellReport>> job, int maxFailures) {
+    private static Ended result(CellSpec spec, JavaFutureAction<List<CellReport>> job, int attempts) {
         try {
             CellReport report = job.get().get(0);
-            return new CellResult(spec.id(), 0, report.seconds(), "");
+            String note = report.attempt() == 0 ? "" : String.format(Locale.ROOT, " (attempt %d%s)",
+                    report.attempt() + 1, report.resumed() ? ", resumed from its checkpoint" : "");
+            return new Ended(new CellResult(spec.id(), 0, report.seconds(), ""), note);
         } catch (InterruptedException e) {
             job.cancel(true);
             Thread.currentThread().interrupt();
-            return new CellResult(spec.id(), -1, 0, "interrupted while waiting for Spark");
+            return new Ended(new CellResult(spec.id(), -1, 0, "interrupted while waiting for Spark"), "");
         } catch (ExecutionException e) {
-            return failure(spec.id(), e.getCause() == null ? e : e.getCause(), maxFailures);
+            return new Ended(failure(spec.id(), e.getCause() == null ? e : e.getCause(), attempts), "");
         }
     }
+
+    /** A cell's result and, for a success after a retry, a note for the progress line. */
+    private record Ended(CellResult result, String note) {}
 
     /**
      * A failed cell job as a result: the exit code and message of its last attempt when the cell task reported one,
      * else the first line of Spark's reason (a lost executor, for instance).
      */
-    static CellResult failure(String id, Throwable jobFailure, int maxFailures) {
+    static CellResult failure(String id, Throwable jobFailure, int attempts) {
         String text = String.valueOf(jobFailure.getMessage());
-        String attempts = " (the last: spark.task.maxFailures is " + maxFailures + ")";
+        String last = attempts == 1 ? " (its only attempt)" : " (the last of " + attempts + ")";
         Matcher m = CELL_FAILURE.matcher(text);
         if (m.find()) {
-            return new CellResult(id, Integer.parseInt(m.group(2)), 0, m.group(1).strip() + attempts);
+            return new CellResult(id, Integer.parseInt(m.group(2)), 0, m.group(1).strip() + last);
         }
         int recent = text.indexOf("most recent failure: ");
         String reason = (recent >= 0 ? text.substring(recent + "most recent failure: ".length()) : text).lines()

@@ -9,16 +9,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 /**
  * The 2 x 2 Pendulum grid the engine tests share (gorl-fm and gaussian-ppo, seeds 1 and 2, 1,024 env steps, a
@@ -76,11 +79,22 @@ final class Grids {
     static synchronized Path reference() throws IOException {
         if (reference == null) {
             Path out = Files.createTempDirectory("gorl-spark-reference");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteRecursively(out)));
             Invocation local = experiments(out, List.of("--engine", "local"), GRID);
             assertThat(local.exitCode()).as(local.printed()).isZero();
             reference = out;
         }
         return reference;
+    }
+
+    private static void deleteRecursively(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary folder left behind; nothing a test could do about it at exit
+        }
     }
 
     /**

@@ -63,8 +63,7 @@ class LocalModeTest {
         }
         assertThat(run.exitCode()).as(run.printed()).isEqualTo(1);
         Path log = broken.resolve("train.log");
-        String expected = "Pendulum/gaussian-ppo/seed-2: exit code 1 on attempt 2 (the last:"
-                + " spark.task.maxFailures is 2)";
+        String expected = "Pendulum/gaussian-ppo/seed-2: exit code 1 on attempt 2 (the last of 2)";
         assertThat(run.printed()).contains("master local[2,2]").contains("1 of 2 runs finished").contains(expected)
                 .contains(log.toString());
         String summary = Files.readString(out.resolve("summary.md"));
