@@ -19,7 +19,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The {@code spark} engine of {@code gorl experiments}: each unfinished cell of the grid is one Spark job of one task,
- * which trains the cell in a {@code gorl train} child process of its executor ({@link CellTask}).
+ * which trains the cell in a {@code gorl train} child process of its executor.
  *
  * <p>Why a job per cell rather than one job of many tasks: Spark aborts a whole job, and kills its running tasks, when
  * one task has failed {@code spark.task.maxFailures} times; a cell that keeps failing must not stop the others. Jobs
