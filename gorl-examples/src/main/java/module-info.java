@@ -19,5 +19,8 @@ module io.github.gorl.examples {
     exports io.github.gorl.examples;
     exports io.github.gorl.examples.bench;
     opens io.github.gorl.examples to info.picocli;
+
+    // gorl experiments --engine NAME: engines other than the local process pool (gorl-spark provides spark).
+    uses io.github.gorl.examples.ExperimentEngine;
     opens io.github.gorl.examples.bench to info.picocli;
 }

@@ -319,6 +319,64 @@ final class ExperimentGrid {
         }
     }
 
+    /**
+     * Runs every unfinished run on another engine ({@code --engine}), which decides where each one trains and how it
+     * continues an unfinished folder, and maps its results to outcomes. A run counts as succeeded only when its
+     * {@code summary.json} exists afterwards.
+     *
+     * @param log where progress goes
+     * @param engine the engine
+     * @param master the engine's address ({@code --master}), or {@code null} for its default
+     * @return the outcome of every run of the grid, in {@link #runs()} order
+     * @throws Exception if the engine cannot run
+     */
+    List<Outcome> run(PrintStream log, ExperimentEngine engine, String master) throws Exception {
+        List<Planned> plan = plan();
+        List<ExperimentEngine.Cell> cells = new ArrayList<>();
+        for (Planned p : plan) {
+            if (p.action() != Action.SKIP) {
+                cells.add(new ExperimentEngine.Cell(p.run().id(), p.run().dir(), p.run().trainArgs()));
+            }
+        }
+        log.printf(Locale.ROOT, "%d runs: %d finished earlier (skipped), %d to run on engine %s%n", plan.size(),
+                plan.size() - cells.size(), cells.size(), engine.name());
+        for (Planned p : plan) {
+            if (!p.note().isEmpty()) {
+                log.println("warning: " + p.run().id() + " " + p.note());
+            }
+        }
+        List<ExperimentEngine.CellResult> results = cells.isEmpty() ? List.of()
+                : engine.run(cells, new ExperimentEngine.Settings(master, parallel, jvmOptions()), log);
+        if (results.size() != cells.size()) {
+            throw new IllegalStateException("engine " + engine.name() + " returned " + results.size()
+                    + " results for " + cells.size() + " runs");
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        int next = 0;
+        for (Planned p : plan) {
+            Run run = p.run();
+            if (p.action() == Action.SKIP) {
+                outcomes.add(new Outcome(run, Result.SKIPPED, 0, 0, ""));
+                continue;
+            }
+            ExperimentEngine.CellResult r = results.get(next++);
+            if (r.exitCode() == 0 && run.finished()) {
+                outcomes.add(new Outcome(run, Result.SUCCEEDED, 0, r.seconds(), ""));
+            } else {
+                String why = (r.exitCode() == 0 && r.message().isEmpty() ? "exited 0 without writing summary.json"
+                        : r.message()) + reason(run.log()) + ", log: " + run.log();
+                outcomes.add(new Outcome(run, Result.FAILED, r.exitCode(), r.seconds(), why));
+            }
+        }
+        return outcomes;
+    }
+
+    /** The JVM options of the command that trains a run: {@link #javaCommand} without java, class path and main. */
+    List<String> jvmOptions() {
+        int end = javaCommand.indexOf("-cp");
+        return javaCommand.subList(1, end >= 1 ? end : Math.max(1, javaCommand.size() - 1));
+    }
+
     private Outcome execute(Planned p, Set<Process> live, PrintStream log, String counter)
             throws IOException, InterruptedException {
         Run run = p.run();

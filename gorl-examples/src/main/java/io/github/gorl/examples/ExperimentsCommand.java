@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +25,10 @@ import picocli.CommandLine.Spec;
         description = {"Train every task x algorithm x seed as a separate 'gorl train' process (run directories under"
                 + " <out>/runs/<task>/<algo>/seed-<S>, log in train.log), then write curves.csv, figure.png and"
                 + " summary.md into <out>.",
-            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun."
+            "With --engine spark a Spark task starts each run's process, in an embedded Spark or on the cluster of"
+                + " --master; Spark retries a run whose executor died, from its last checkpoint.",
+            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun"
+                + " (with --engine spark: continued from its checkpoint if it has one)."
                 + " A failed run is reported with its log and does not stop the others; the exit code is then 1.",
             "Options after '--' are passed to every 'gorl train', e.g. -- --decoder-epochs 5 --eval-episodes 4"})
 final class ExperimentsCommand implements Callable<Integer> {
@@ -63,6 +67,18 @@ final class ExperimentsCommand implements Callable<Integer> {
                     + " threads.")
     int parallel;
 
+    @Option(names = "--engine", defaultValue = "local", paramLabel = "local|spark",
+            description = "Where the runs train: local (default), each a 'gorl train' process on this machine, up to"
+                    + " --parallel at once; or spark, each a Spark task (module gorl-spark, which ./gorl adds): in an"
+                    + " embedded local[N] Spark (N = --parallel), or on the cluster given by --master. Spark retries a"
+                    + " run whose executor died; it continues from its last checkpoint (-- --checkpoint-every N).")
+    String engine;
+
+    @Option(names = "--master", paramLabel = "URL",
+            description = "With --engine spark: the Spark master URL, e.g. spark://host:7077, yarn, k8s://https://host"
+                    + " or local[4] (default: local[--parallel]).")
+    String master;
+
     @Option(names = "--dry-run", description = "Print the planned runs and their commands; run nothing.")
     boolean dryRun;
 
@@ -89,7 +105,39 @@ final class ExperimentsCommand implements Callable<Integer> {
             builder.algorithms(variants).algos(List.copyOf(variants.keySet()));
         }
         ExperimentGrid grid = builder.build();
-        return run(grid, commandLine(), dryRun, System.out, System.err);
+        ExperimentEngine chosen = engine(engine, master);
+        return run(grid, chosen, master, commandLine(), dryRun, System.out, System.err);
+    }
+
+    /**
+     * The engine named by {@code --engine}: {@code null} for {@code local}, else the {@link ExperimentEngine} of that
+     * name on the class path.
+     *
+     * @throws IllegalArgumentException for an unknown name, an engine not on the class path, or {@code --master}
+     *     without an engine that takes it
+     */
+    static ExperimentEngine engine(String name, String master) {
+        String wanted = name.toLowerCase(Locale.ROOT);
+        if (wanted.equals("local")) {
+            if (master != null) {
+                throw new IllegalArgumentException("--master " + master + " needs --engine spark; the local engine"
+                        + " runs on this machine");
+            }
+            return null;
+        }
+        List<String> found = new ArrayList<>(List.of("local"));
+        for (ExperimentEngine e : ServiceLoader.load(ExperimentEngine.class)) {
+            if (e.name().equals(wanted)) {
+                return e;
+            }
+            found.add(e.name());
+        }
+        if (wanted.equals("spark")) {
+            throw new IllegalArgumentException("--engine spark needs the gorl-spark module on the class path: run"
+                    + " through ./gorl, which adds it, or add io.github.gorl:gorl-spark to your dependencies");
+        }
+        throw new IllegalArgumentException("--engine must be one of " + String.join(", ", found) + " (spark with"
+                + " gorl-spark on the class path), got '" + name + "'");
     }
 
     /**
@@ -105,6 +153,24 @@ final class ExperimentsCommand implements Callable<Integer> {
      */
     static int run(ExperimentGrid grid, String commandLine, boolean dryRun, PrintStream out, PrintStream err)
             throws Exception {
+        return run(grid, null, null, commandLine, dryRun, out, err);
+    }
+
+    /**
+     * Runs (or with {@code dryRun} only plans) a grid on an engine and writes its outputs.
+     *
+     * @param grid the grid
+     * @param engine the engine, or {@code null} for this machine's process pool
+     * @param master the engine's address, or {@code null} for its default
+     * @param commandLine the command line, recorded in summary.md
+     * @param dryRun only print the plan
+     * @param out where progress goes
+     * @param err where failures are reported
+     * @return 0 when every run of the grid is finished, 1 when some failed
+     * @throws Exception if the engine cannot run, the outputs cannot be written or the wait is interrupted
+     */
+    static int run(ExperimentGrid grid, ExperimentEngine engine, String master, String commandLine, boolean dryRun,
+            PrintStream out, PrintStream err) throws Exception {
         if (dryRun) {
             List<Planned> plan = grid.plan();
             out.printf(Locale.ROOT, "%d runs, %d to run (dry run: nothing is started)%n", plan.size(),
@@ -118,7 +184,7 @@ final class ExperimentsCommand implements Callable<Integer> {
             }
             return 0;
         }
-        List<Outcome> outcomes = grid.run(out);
+        List<Outcome> outcomes = engine == null ? grid.run(out) : grid.run(out, engine, master);
         List<ExperimentReport.RunData> data = ExperimentReport.read(grid.runs(), out);
         ExperimentReport.write(grid, data, outcomes, commandLine);
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();

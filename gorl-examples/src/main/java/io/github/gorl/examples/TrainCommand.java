@@ -179,6 +179,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ExitWithParent.startIfAsked();
         if (resume != null) {
             if (overwrite) {
                 throw new IllegalArgumentException("--overwrite starts a run anew and --resume continues one: give"
