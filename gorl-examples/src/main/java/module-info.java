@@ -14,6 +14,7 @@ module io.github.gorl.examples {
     requires info.picocli;
     requires java.desktop;
     requires java.management;
+    requires jdk.management;
     requires jdk.unsupported;
 
     exports io.github.gorl.examples;

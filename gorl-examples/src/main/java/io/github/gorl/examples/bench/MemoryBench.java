@@ -6,10 +6,13 @@ import ai.djl.ndarray.NDManager;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.core.PaperPreset;
 import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.envs.Envs;
 import io.github.gorl.envs.classic.Pendulum;
+import io.github.gorl.envs.dmc.DmControl;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,6 +27,14 @@ import java.util.Locale;
  *
  * <p>One update is one {@code learn} call of {@code envs * unroll} env steps: a rollout, GAE, and
  * {@code epochs x minibatches} gradient steps (here 2 x 4, to keep the run short).
+ *
+ * <p>A second mode measures one iteration of the paper preset's encoder (latent PPO at the reference's update shape,
+ * identity decoder, as in stage 0) at a given env count: the rollout's preallocated storage, the process's peak RSS
+ * ({@code VmHWM}) before and after, and the Java heap allocated per env step by every thread during the iteration.
+ *
+ * <pre>{@code
+ * java -cp ... io.github.gorl.examples.bench.MemoryBench iteration [task=CheetahRun] [envs=2048]
+ * }</pre>
  */
 public final class MemoryBench {
 
@@ -36,6 +47,10 @@ public final class MemoryBench {
      * @throws IOException if {@code /proc/self/status} cannot be read
      */
     public static void main(String[] args) throws IOException {
+        if (args.length > 0 && args[0].equals("iteration")) {
+            iteration(args.length > 1 ? args[1] : "CheetahRun", args.length > 2 ? Integer.parseInt(args[2]) : 2048);
+            return;
+        }
         int updates = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int every = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int envs = args.length > 2 ? Integer.parseInt(args[2]) : 8;
@@ -60,6 +75,52 @@ public final class MemoryBench {
         }
     }
 
+    /** One paper-shape encoder iteration at {@code envs} envs (the reference's 2048 gives 983,040 env steps). */
+    private static void iteration(String task, int envs) throws IOException {
+        PaperPreset preset = PaperPreset.of(task).envs(envs);
+        long steps = preset.iterationSteps();
+        Device cpu = Device.cpu();
+        try (VectorEnv env = DmControl.vector(task, envs)) {
+            LatentPolicyOptimizer ppo = preset.ppo().build();
+            ppo.initialize(env.spec(), cpu, 1);
+            ppo.resetToPrior();
+            int obs = env.spec().observationDim();
+            int act = env.spec().actionDim();
+            System.out.printf(Locale.ROOT, "%s, %d envs: one iteration of %,d env steps (%d per env), obs %d, act %d%n",
+                    task, envs, steps, steps / envs, obs, act);
+            System.out.printf(Locale.ROOT, "peak RSS before: %.0f MB, RSS %.0f MB%n", statusMegabytes("VmHWM:"),
+                    rssMegabytes());
+            long heapBefore = allocatedBytes();
+            long start = System.nanoTime();
+            ppo.learn(env, steps, TrainingListener.NONE);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long heap = allocatedBytes() - heapBefore;
+            System.out.printf(Locale.ROOT, "iteration: %.0f s, %,.0f env steps/s%n", seconds, steps / seconds);
+            System.out.printf(Locale.ROOT, "peak RSS after: %.0f MB, RSS %.0f MB, Java heap in use %.0f MB%n",
+                    statusMegabytes("VmHWM:"), rssMegabytes(), usedHeapMegabytes());
+            System.out.printf(Locale.ROOT, "Java heap allocated during the iteration: %.0f MB, %.1f bytes per env"
+                    + " step%n", heap / 1048576.0, (double) heap / steps);
+            ppo.close();
+        }
+    }
+
+    /** Bytes allocated on the Java heap so far by every live thread. */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long id : threads.getAllThreadIds()) {
+            total += Math.max(0, threads.getThreadAllocatedBytes(id));
+        }
+        return total;
+    }
+
+    private static double usedHeapMegabytes() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+    }
+
     private static void print(int updates, Device device) throws IOException {
         System.gc();
         Runtime rt = Runtime.getRuntime();
@@ -76,12 +137,17 @@ public final class MemoryBench {
 
     /** VmRSS of this process, in MB, or NaN off Linux. */
     static double rssMegabytes() throws IOException {
+        return statusMegabytes("VmRSS:");
+    }
+
+    /** A {@code kB} field of {@code /proc/self/status} ({@code VmRSS:}, {@code VmHWM:}), in MB, or NaN off Linux. */
+    private static double statusMegabytes(String field) throws IOException {
         Path status = Path.of("/proc/self/status");
         if (!Files.exists(status)) {
             return Double.NaN;
         }
         for (String line : Files.readAllLines(status)) {
-            if (line.startsWith("VmRSS:")) {
+            if (line.startsWith(field)) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
             }
         }
