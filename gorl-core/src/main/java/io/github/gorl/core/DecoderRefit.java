@@ -19,6 +19,12 @@ import java.util.Map;
  */
 public final class DecoderRefit {
 
+    /** The decoder's Adam learning rate unless set: the paper's 3e-4. */
+    static final double DEFAULT_LEARNING_RATE = 3e-4;
+
+    /** The fewest Adam updates per refit unless set. */
+    static final int DEFAULT_MIN_UPDATES = 2_000;
+
     private final int dataSize;
     private final double topEpisodeFraction;
     private final int batchSize;
@@ -251,11 +257,11 @@ public final class DecoderRefit {
         private int dataSize = 100_000;
         private double topEpisodeFraction = 1.0;
         private int batchSize = 8192;
-        private double learningRate = 3e-4;
+        private double learningRate = DEFAULT_LEARNING_RATE;
         private int samplesPerAction = 8;
         private double validationFraction = 0.1;
         private int patience = 5;
-        private int minUpdates = 2_000;
+        private int minUpdates = DEFAULT_MIN_UPDATES;
         private int episodes = 0;
         private boolean collectFromBest = false;
         private boolean freshDecoder = false;

@@ -38,9 +38,6 @@ import java.util.OptionalDouble;
 public record Preset(String task, long steps, int envs, int decoderEpochs, int decoderData, int decoderBatch,
         int decoderMinUpdates) {
 
-    /** The refit floor of every task's own budget: {@link DecoderRefit}'s default. */
-    static final int MIN_UPDATES = 2_000;
-
     /** Validates the fields. */
     public Preset {
         Validate.notNull("task", task);
@@ -63,7 +60,7 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * @param decoderBatch decoder minibatch size
      */
     public Preset(String task, long steps, int envs, int decoderEpochs, int decoderData, int decoderBatch) {
-        this(task, steps, envs, decoderEpochs, decoderData, decoderBatch, MIN_UPDATES);
+        this(task, steps, envs, decoderEpochs, decoderData, decoderBatch, DecoderRefit.DEFAULT_MIN_UPDATES);
     }
 
     /**
@@ -178,7 +175,7 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * ({@code 5e-4}, then {@code 1e-3}): 0.01 on Pendulum. With the paper's weights the Pendulum encoder of a later
      * stage drifted far from the prior (KL up to 10 nats, against under 1 in stage 0) into latents the decoder was
      * never trained on, and the deterministic policy swung between -150 and -670 (seed 1: final -249, best -120);
-     * with 0.01 the three seeds of {@code gorl train} end within 60 of their best (docs/training.md, "The main
+     * with 0.01 the three seeds of {@code gorl train} end within 16 of their best (docs/training.md, "The main
      * job").
      *
      * @return the weight, or empty for the paper's per-stage weights
@@ -206,7 +203,7 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * @return the learning rate
      */
     public double decoderLearningRate() {
-        return key(task).equals("pendulum") ? 1e-3 : 3e-4;
+        return key(task).equals("pendulum") ? 1e-3 : DecoderRefit.DEFAULT_LEARNING_RATE;
     }
 
     /**
