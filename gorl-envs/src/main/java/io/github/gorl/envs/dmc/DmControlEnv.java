@@ -7,6 +7,7 @@ import io.github.gorl.envs.mujoco.MjData;
 import io.github.gorl.envs.mujoco.MjInstabilityException;
 import io.github.gorl.envs.mujoco.MjJointType;
 import io.github.gorl.envs.mujoco.MjModel;
+import io.github.gorl.envs.mujoco.MjWarning;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,7 @@ abstract class DmControlEnv implements Env {
     private boolean started;
     private boolean done;
     private boolean closed;
+    private boolean reportedFull;
 
     /**
      * Loads the task's model.
@@ -166,6 +168,9 @@ abstract class DmControlEnv implements Env {
             done = true;
             return new StepResult(0.0, true, false);
         }
+        if (!reportedFull) {
+            reportFullBuffers();
+        }
         double reward = reward();
         observe(observation);
         boolean truncated = episodeStep >= EPISODE_STEPS;
@@ -185,6 +190,22 @@ abstract class DmControlEnv implements Env {
     @Override
     public String toString() {
         return spec.id() + "[obs=" + spec.observationDim() + ", act=" + nu + ", substeps=" + substeps + "]";
+    }
+
+    /**
+     * Logs once per env when a step needed more contacts or constraints than the model's {@code <size>} holds:
+     * MuJoCo then drops contacts or constraints and the physics of that step is wrong.
+     */
+    private void reportFullBuffers() {
+        int contacts = data.warningCount(MjWarning.CONTACT_FULL);
+        int constraints = data.warningCount(MjWarning.CONSTRAINT_FULL);
+        if (contacts > 0 || constraints > 0) {
+            reportedFull = true;
+            LOG.warn("{}: a step needed more than the model's {} contacts or {} constraints (peak {} and {}); "
+                            + "MuJoCo dropped contacts or constraints in that step, so its physics is wrong. Reported once per env.",
+                    spec.id(), model.maxContacts(), model.maxConstraints(), data.peakContacts(),
+                    data.peakConstraints());
+        }
     }
 
     private void ensureOpen() {

@@ -253,6 +253,45 @@ public final class MjData implements AutoCloseable {
         return n;
     }
 
+    /**
+     * The number of scalar constraints (rows of the constraint Jacobian) in the last forward computation:
+     * joint limits, contacts and equality constraints.
+     *
+     * @return {@code nefc}, at most {@link MjModel#maxConstraints()}
+     */
+    public int nefc() {
+        ensureOpen();
+        int n = ptr.nefc();
+        Reference.reachabilityFence(this);
+        return n;
+    }
+
+    /**
+     * The largest number of contacts any step needed since the last {@link #reset()}; beyond {@link MjModel#maxContacts()} MuJoCo drops contacts and raises
+     * {@link MjWarning#CONTACT_FULL}.
+     *
+     * @return {@code maxuse_con}
+     */
+    public int peakContacts() {
+        ensureOpen();
+        int n = ptr.maxuse_con();
+        Reference.reachabilityFence(this);
+        return n;
+    }
+
+    /**
+     * The largest number of scalar constraints any step needed since the last {@link #reset()}; beyond {@link
+     * MjModel#maxConstraints()} MuJoCo drops constraints and raises {@link MjWarning#CONSTRAINT_FULL}.
+     *
+     * @return {@code maxuse_efc}
+     */
+    public int peakConstraints() {
+        ensureOpen();
+        int n = ptr.maxuse_efc();
+        Reference.reachabilityFence(this);
+        return n;
+    }
+
     // ------------------------------------------------------------------------------------ state
 
     /**

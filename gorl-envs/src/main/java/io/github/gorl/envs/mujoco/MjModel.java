@@ -49,6 +49,8 @@ public final class MjModel implements AutoCloseable {
     private final int nsite;
     private final int nsensor;
     private final int nsensordata;
+    private final int njmax;
+    private final int nconmax;
     private final double timestep;
 
     private final IntBuffer jntType;
@@ -82,6 +84,8 @@ public final class MjModel implements AutoCloseable {
         nsite = ptr.nsite();
         nsensor = ptr.nsensor();
         nsensordata = ptr.nsensordata();
+        njmax = ptr.njmax();
+        nconmax = ptr.nconmax();
         timestep = MuJoCoNative.gorl_model_timestep(ptr);
         jntType = view(ptr.jnt_type(), njnt);
         jntQposadr = view(ptr.jnt_qposadr(), njnt);
@@ -291,6 +295,27 @@ public final class MjModel implements AutoCloseable {
      */
     public int nsensordata() {
         return nsensordata;
+    }
+
+    /**
+     * The scalar constraints a step can hold ({@code njmax}, from {@code <size njmax>}; MuJoCo 2.2.2 uses 500
+     * when the model does not set it). Each {@link MjData} allocates {@code njmax x njmax} doubles for the
+     * constraint solver, so this size decides most of its memory.
+     *
+     * @return {@code njmax}
+     */
+    public int maxConstraints() {
+        return njmax;
+    }
+
+    /**
+     * The contacts a step can hold ({@code nconmax}, from {@code <size nconmax>}; 100 when the model does
+     * not set it).
+     *
+     * @return {@code nconmax}
+     */
+    public int maxContacts() {
+        return nconmax;
     }
 
     /**

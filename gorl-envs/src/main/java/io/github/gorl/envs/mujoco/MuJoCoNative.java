@@ -80,6 +80,10 @@ final class MuJoCoNative {
 
         @MemberGetter native int nnames();
 
+        @MemberGetter native int njmax();
+
+        @MemberGetter native int nconmax();
+
         @MemberGetter native IntPointer jnt_type();
 
         @MemberGetter native IntPointer jnt_qposadr();
@@ -137,6 +141,12 @@ final class MuJoCoNative {
         @MemberGetter native int nstack();
 
         @MemberGetter native int pstack();
+
+        @MemberGetter native int nefc();
+
+        @MemberGetter native int maxuse_con();
+
+        @MemberGetter native int maxuse_efc();
 
         @MemberGetter native DoublePointer qpos();
 

@@ -180,6 +180,41 @@ class MjModelTest {
     }
 
     @Test
+    void constraintBuffers_reportTheirSizes_peaks_andOverflow() {
+        String boxes = "<mujoco><option timestep=\"0.002\"/>%s<worldbody>"
+                + "<geom type=\"plane\" size=\"1 1 .1\"/>"
+                + "<body pos=\"0 0 .3\"><freejoint/><geom type=\"box\" size=\".1 .1 .1\"/></body>"
+                + "</worldbody></mujoco>";
+        try (MjModel defaults = MjModel.fromXml(String.format(boxes, ""))) {
+            assertThat(defaults.maxConstraints()).isEqualTo(500);
+            assertThat(defaults.maxContacts()).isEqualTo(100);
+        }
+        try (MjModel model = MjModel.fromXml(String.format(boxes, "<size njmax=\"60\" nconmax=\"10\"/>"));
+                MjData data = model.makeData()) {
+            assertThat(model.maxConstraints()).isEqualTo(60);
+            assertThat(model.maxContacts()).isEqualTo(10);
+            for (int i = 0; i < 500; i++) {
+                data.step();
+            }
+            // the box rests on the plane: four corner contacts, each with pyramidal friction rows
+            assertThat(data.ncon()).isEqualTo(4);
+            assertThat(data.nefc()).isPositive().isLessThanOrEqualTo(60);
+            assertThat(data.peakContacts()).isGreaterThanOrEqualTo(4);
+            assertThat(data.peakConstraints()).isGreaterThanOrEqualTo(data.nefc());
+            assertThat(data.warningCount(MjWarning.CONSTRAINT_FULL)).isZero();
+            data.reset();
+            assertThat(data.peakConstraints()).isZero();
+        }
+        try (MjModel tight = MjModel.fromXml(String.format(boxes, "<size njmax=\"4\" nconmax=\"10\"/>"));
+                MjData data = tight.makeData()) {
+            for (int i = 0; i < 500; i++) {
+                data.step();
+            }
+            assertThat(data.warningCount(MjWarning.CONSTRAINT_FULL)).isPositive();
+        }
+    }
+
+    @Test
     void stackOverflow_whileCompiling_isALoadError() {
         String tiny = BALL.replace("<option timestep=\"0.002\"/>", "<option timestep=\"0.002\"/><size nstack=\"10\"/>");
         assertThatThrownBy(() -> MjModel.fromXml(tiny))
