@@ -104,6 +104,10 @@ final class TrainCommand implements Callable<Integer> {
             + " shorter, Preset.withSteps; 0: exactly --decoder-epochs).")
     Integer decoderMinUpdates;
 
+    @Option(names = "--decoder-lr", paramLabel = "LR", description = "The decoder's Adam learning rate in refits, > 0"
+            + " (default: the task's preset: 1e-3 on Pendulum, the paper's 3e-4 elsewhere).")
+    Double decoderLr;
+
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
             + " paper's per-stage weights elsewhere).")
     Double beta;
@@ -275,6 +279,9 @@ final class TrainCommand implements Callable<Integer> {
         if (decoderMinUpdates != null) {
             refit.minUpdates(decoderMinUpdates);
         }
+        if (decoderLr != null) {
+            refit.learningRate(decoderLr);
+        }
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
             GoRL.Builder builder = GoRL.builder()
@@ -431,7 +438,7 @@ final class TrainCommand implements Callable<Integer> {
     private Integer trainPaper() throws Exception {
         for (String option : new String[] {"--steps", "--stages", "--stage-steps", "--plateau", "--plateau-delta",
                 "--eval-episodes", "--decoder-epochs", "--decoder-data", "--top-episodes", "--decoder-min-updates",
-                "--beta", "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after",
+                "--decoder-lr", "--beta", "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after",
                 "--optimizer"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " does not combine with --preset paper, which sets it"

@@ -149,12 +149,15 @@ class AblationsTest {
         Path out = temp.resolve("stages");
         assertThat(GorlCli.run("train", "--task", "BimodalBandit", "--stage-steps", "128,256", "--envs", "4",
                 "--decoder-epochs", "1", "--decoder-data", "64", "--decoder-min-updates", "5", "--top-episodes",
-                "0.25", "--eval-episodes", "2", "--out", out.toString())).isZero();
+                "0.25", "--decoder-lr", "0.002", "--eval-episodes", "2", "--out", out.toString())).isZero();
         JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
         List<Long> steps = new ArrayList<>();
         run.at("/schedule/stages").forEach(s -> steps.add(s.get("encoderSteps").asLong()));
         assertThat(steps).containsExactly(128L, 256L);
         assertThat(run.at("/trainer/topEpisodeFraction").asDouble()).isEqualTo(0.25);
+        assertThat(run.at("/trainer/decoderLearningRate").asDouble()).isEqualTo(0.002);
+        assertThat(Console.errorOf("train", "--decoder-lr", "0", "--steps", "64", "--out",
+                temp.resolve("bad").toString())).contains("learningRate").contains("0");
         String both = Console.errorOf("train", "--stage-steps", "128,256", "--steps", "512", "--out",
                 temp.resolve("bad").toString());
         assertThat(both).contains("--stage-steps").contains("--steps");

@@ -3,9 +3,11 @@ package io.github.gorl.examples.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
+import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
+import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.PaperPreset;
 import io.github.gorl.core.optim.ppo.Ppo;
 import io.github.gorl.envs.Envs;
@@ -28,12 +30,13 @@ import java.util.Locale;
  * <p>One update is one {@code learn} call of {@code envs * unroll} env steps: a rollout, GAE, and
  * {@code epochs x minibatches} gradient steps (here 2 x 4, to keep the run short).
  *
- * <p>A second mode measures one iteration of the paper preset's encoder (latent PPO at the reference's update shape,
- * identity decoder, as in stage 0) at a given env count: the rollout's preallocated storage, the process's peak RSS
- * ({@code VmHWM}) before and after, and the Java heap allocated per env step by every thread during the iteration.
+ * <p>A second mode runs iterations of the paper preset's encoder (latent PPO at the reference's update shape,
+ * identity decoder, as in stage 0) at a given env count and prints, per iteration, the time and the Java heap
+ * allocated per env step by every thread in its rollout and in its update, and the process's peak RSS
+ * ({@code VmHWM}).
  *
  * <pre>{@code
- * java -cp ... io.github.gorl.examples.bench.MemoryBench iteration [task=CheetahRun] [envs=2048]
+ * java -cp ... io.github.gorl.examples.bench.MemoryBench iteration [task=CheetahRun] [envs=2048] [iterations=2]
  * }</pre>
  */
 public final class MemoryBench {
@@ -48,7 +51,8 @@ public final class MemoryBench {
      */
     public static void main(String[] args) throws IOException {
         if (args.length > 0 && args[0].equals("iteration")) {
-            iteration(args.length > 1 ? args[1] : "CheetahRun", args.length > 2 ? Integer.parseInt(args[2]) : 2048);
+            iteration(args.length > 1 ? args[1] : "CheetahRun", args.length > 2 ? Integer.parseInt(args[2]) : 2048,
+                    args.length > 3 ? Integer.parseInt(args[3]) : 2);
             return;
         }
         int updates = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
@@ -75,32 +79,97 @@ public final class MemoryBench {
         }
     }
 
-    /** One paper-shape encoder iteration at {@code envs} envs (the reference's 2048 gives 983,040 env steps). */
-    private static void iteration(String task, int envs) throws IOException {
+    /**
+     * Paper-shape encoder iterations at {@code envs} envs (the reference's 2048 gives 983,040 env steps each). The
+     * first iteration also allocates the rollout's storage once; the later ones show the steady state. Each is split
+     * at its last env step into the rollout (env steps, actor inference, storage) and the update (GAE, 512
+     * minibatch steps).
+     */
+    private static void iteration(String task, int envs, int iterations) throws IOException {
         PaperPreset preset = PaperPreset.of(task).envs(envs);
         long steps = preset.iterationSteps();
         Device cpu = Device.cpu();
-        try (VectorEnv env = DmControl.vector(task, envs)) {
+        try (PhaseClock env = new PhaseClock(DmControl.vector(task, envs), steps / envs)) {
             LatentPolicyOptimizer ppo = preset.ppo().build();
             ppo.initialize(env.spec(), cpu, 1);
             ppo.resetToPrior();
             int obs = env.spec().observationDim();
             int act = env.spec().actionDim();
-            System.out.printf(Locale.ROOT, "%s, %d envs: one iteration of %,d env steps (%d per env), obs %d, act %d%n",
-                    task, envs, steps, steps / envs, obs, act);
+            System.out.printf(Locale.ROOT, "%s, %d envs: %d iterations of %,d env steps (%d per env), obs %d, act %d%n",
+                    task, envs, iterations, steps, steps / envs, obs, act);
             System.out.printf(Locale.ROOT, "peak RSS before: %.0f MB, RSS %.0f MB%n", statusMegabytes("VmHWM:"),
                     rssMegabytes());
-            long heapBefore = allocatedBytes();
-            long start = System.nanoTime();
-            ppo.learn(env, steps, TrainingListener.NONE);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            long heap = allocatedBytes() - heapBefore;
-            System.out.printf(Locale.ROOT, "iteration: %.0f s, %,.0f env steps/s%n", seconds, steps / seconds);
-            System.out.printf(Locale.ROOT, "peak RSS after: %.0f MB, RSS %.0f MB, Java heap in use %.0f MB%n",
-                    statusMegabytes("VmHWM:"), rssMegabytes(), usedHeapMegabytes());
-            System.out.printf(Locale.ROOT, "Java heap allocated during the iteration: %.0f MB, %.1f bytes per env"
-                    + " step%n", heap / 1048576.0, (double) heap / steps);
+            System.out.printf(Locale.ROOT, "%9s %10s %12s %10s %12s %13s%n", "iteration", "rollout s", "rollout B/st",
+                    "update s", "update B/st", "peak RSS MB");
+            for (int i = 1; i <= iterations; i++) {
+                env.begin();
+                ppo.learn(env, steps, TrainingListener.NONE);
+                long end = System.nanoTime();
+                long heapEnd = allocatedBytes();
+                System.out.printf(Locale.ROOT, "%9d %10.1f %12.1f %10.1f %12.1f %13.0f%n", i,
+                        (env.rolloutEndNanos - env.startNanos) / 1e9, (double) (env.rolloutEndHeap - env.startHeap) / steps,
+                        (end - env.rolloutEndNanos) / 1e9, (double) (heapEnd - env.rolloutEndHeap) / steps,
+                        statusMegabytes("VmHWM:"));
+            }
+            System.out.printf(Locale.ROOT, "Java heap in use after: %.0f MB (B/st: bytes of Java heap allocated by all "
+                    + "threads per env step)%n", usedHeapMegabytes());
             ppo.close();
+        }
+    }
+
+    /**
+     * A vector env that notes the time and the heap allocated at the first env step of an iteration and after its
+     * last one, so an iteration splits into rollout and update.
+     */
+    private static final class PhaseClock implements VectorEnv {
+        private final VectorEnv env;
+        private final long stepsPerIteration;
+        private long stepsTaken;
+        long startNanos;
+        long startHeap;
+        long rolloutEndNanos;
+        long rolloutEndHeap;
+
+        PhaseClock(VectorEnv env, long stepsPerIteration) {
+            this.env = env;
+            this.stepsPerIteration = stepsPerIteration;
+        }
+
+        void begin() {
+            stepsTaken = 0;
+        }
+
+        @Override
+        public EnvSpec spec() {
+            return env.spec();
+        }
+
+        @Override
+        public int numEnvs() {
+            return env.numEnvs();
+        }
+
+        @Override
+        public void reset(long seed, float[] observations) {
+            env.reset(seed, observations);
+        }
+
+        @Override
+        public void step(float[] actions, VectorStep out) {
+            if (stepsTaken == 0) {
+                startHeap = allocatedBytes();
+                startNanos = System.nanoTime();
+            }
+            env.step(actions, out);
+            if (++stepsTaken == stepsPerIteration) {
+                rolloutEndNanos = System.nanoTime();
+                rolloutEndHeap = allocatedBytes();
+            }
+        }
+
+        @Override
+        public void close() {
+            env.close();
         }
     }
 
