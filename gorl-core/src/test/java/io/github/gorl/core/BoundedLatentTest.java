@@ -42,50 +42,35 @@ class BoundedLatentTest {
     }
 
     @Test
-    void boundedLatent_trainingEvaluationCollectionAndPolicy_decodeTanhOfTheLatent() {
-        ScriptedOptimizer optimizer = new ScriptedOptimizer();
-        optimizer.latent = U;
-        CapturingDecoder decoder = new CapturingDecoder();
-        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
-                GoRL agent = twoStages(train, eval, optimizer, decoder,
-                        DecoderRefit.builder().episodes(6).targetClip(1).build()).build()) {
-            agent.train();
-            assertThat(train.actions).isNotEmpty();
-            assertThat(train.allEqual(Z)).as("training rollouts and refit collection decode tanh(u)").isTrue();
-            assertThat(eval.allEqual(Z)).as("deterministic evaluation decodes tanh(mean)").isTrue();
-            DecoderDataset data = decoder.datasets.get(0);
-            assertThat(data.size()).isEqualTo(6);
-            assertAllCloseTo(data.actions(), Z);
-            assertAllCloseTo(data.encoderLatents(), Z); // the latents the decoder received
-            // The paper's source: the refit draws the prior N(0, I) itself, as the reference's decoder_loss does.
-            assertThat(data.latents()).isNull();
-            assertThat(data.sourceMean()).isNull();
-            assertThat(agent.policy().act(new float[] {1f})[0]).isCloseTo(Z, within(1e-6f));
-        }
-    }
-
-    @Test
-    void withoutBoundedLatent_theDecoderReceivesTheLatentAsItIs() {
-        ScriptedOptimizer optimizer = new ScriptedOptimizer();
-        optimizer.latent = U;
-        CapturingDecoder decoder = new CapturingDecoder();
-        try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
-                GoRL agent = twoStages(train, eval, optimizer, decoder,
-                        DecoderRefit.builder().episodes(6).targetClip(1).build()).boundedLatent(false).build()) {
-            agent.train();
-            assertThat(train.allEqual(U)).isTrue();
-            assertThat(eval.allEqual(U)).isTrue();
-            assertThat(decoder.datasets.get(0).encoderLatents()).containsOnly(U);
+    void trainingEvaluationCollectionAndPolicy_decodeTanhOfTheLatent_onlyWhenBounded() {
+        for (boolean bounded : new boolean[] {true, false}) {
+            float z = bounded ? Z : U;
+            CapturingDecoder decoder = new CapturingDecoder();
+            try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
+                    GoRL agent = twoStages(train, eval, scripted(), decoder,
+                            DecoderRefit.builder().episodes(6).targetClip(1).build()).boundedLatent(bounded).build()) {
+                agent.train();
+                assertThat(train.actions).isNotEmpty();
+                assertThat(train.allEqual(z)).as("training rollouts and refit collection, bounded=%s", bounded)
+                        .isTrue();
+                assertThat(eval.allEqual(z)).as("deterministic evaluation (tanh(mean)), bounded=%s", bounded).isTrue();
+                DecoderDataset data = decoder.datasets.get(0);
+                assertThat(data.size()).isEqualTo(6);
+                assertAllCloseTo(data.actions(), z);
+                assertAllCloseTo(data.encoderLatents(), z); // the latents the decoder received
+                // The paper's source: the refit draws the prior N(0, I) itself, as the reference's decoder_loss does.
+                assertThat(data.latents()).isNull();
+                assertThat(data.sourceMean()).isNull();
+                assertThat(agent.policy().act(new float[] {1f})[0]).isCloseTo(z, within(1e-6f));
+            }
         }
     }
 
     @Test
     void encoderSource_learnsFromTanhOfTheEncodersLatent() {
-        ScriptedOptimizer optimizer = new ScriptedOptimizer();
-        optimizer.latent = U;
         CapturingDecoder decoder = new CapturingDecoder();
         try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
-                GoRL agent = twoStages(train, eval, optimizer, decoder, DecoderRefit.builder().dataSize(8).build())
+                GoRL agent = twoStages(train, eval, scripted(), decoder, DecoderRefit.builder().dataSize(8).build())
                         .decoderSource(DecoderSource.ENCODER).build()) {
             agent.train();
             float[] source = decoder.datasets.get(0).latents();
@@ -204,10 +189,14 @@ class BoundedLatentTest {
         }
     }
 
-    private static GoRL.Builder oneStage(RecordingVectorEnv train, RecordingVectorEnv eval, boolean bounded) {
+    private static ScriptedOptimizer scripted() {
         ScriptedOptimizer optimizer = new ScriptedOptimizer();
         optimizer.latent = U;
-        return GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(new IdentityDecoder())
+        return optimizer;
+    }
+
+    private static GoRL.Builder oneStage(RecordingVectorEnv train, RecordingVectorEnv eval, boolean bounded) {
+        return GoRL.builder().env(train).evalEnv(eval).optimizer(scripted()).decoder(new IdentityDecoder())
                 .schedule(StageSchedule.of(List.of(new Stage(4, 0, 0, 0.2, 1)))).evalEvery(100)
                 .boundedLatent(bounded);
     }

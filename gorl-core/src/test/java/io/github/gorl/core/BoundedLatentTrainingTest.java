@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.gorl.api.Evaluation;
-import io.github.gorl.api.Metrics;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
-import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.optim.ppo.Ppo;
@@ -31,13 +29,6 @@ class BoundedLatentTrainingTest {
 
     @TempDir
     Path temp;
-
-    /** Thrown by a listener to stop training the way a kill would. */
-    private static final class Interrupted extends RuntimeException {
-        Interrupted() {
-            super("interrupted");
-        }
-    }
 
     private static GoRL.Builder gorl(VectorEnv train, VectorEnv eval, long stage0, long stage1, long evalEvery) {
         return GoRL.builder().env(train).evalEnv(eval)
@@ -68,23 +59,8 @@ class BoundedLatentTrainingTest {
 
     private TrainingResult train(Path run, long stopAfter, boolean resume) throws Exception {
         try (VectorEnv env = bandits(4); VectorEnv eval = bandits(2)) {
-            GoRL.Builder b = gorl(env, eval, 1024, 1024, 256).runDirectory(run).checkpointEvery(500);
-            if (stopAfter > 0) {
-                b.listener(new TrainingListener() {
-                    @Override
-                    public void onMetrics(Metrics m) {
-                        if (m.step() > stopAfter) {
-                            throw new Interrupted();
-                        }
-                    }
-                });
-            }
-            try (GoRL agent = b.build()) {
-                if (resume) {
-                    agent.load(run.resolve("checkpoint"));
-                }
-                return agent.train();
-            }
+            return InterruptibleRun.train(gorl(env, eval, 1024, 1024, 256).runDirectory(run).checkpointEvery(500),
+                    run, stopAfter, resume);
         }
     }
 
@@ -92,7 +68,7 @@ class BoundedLatentTrainingTest {
     void resume_withTheBoundedLatent_afterTheRefit_continuesExactlyAsTheUninterruptedRun() throws Exception {
         TrainingResult whole = train(temp.resolve("whole"), 0, false);
         Path run = temp.resolve("cut");
-        assertThatThrownBy(() -> train(run, 1600, false)).isInstanceOf(Interrupted.class);
+        assertThatThrownBy(() -> train(run, 1600, false)).isInstanceOf(InterruptibleRun.Interrupted.class);
         assertThat(Checkpoints.JSON.readTree(run.resolve("checkpoint/checkpoint.json").toFile())
                 .path("envSteps").asLong()).as("a checkpoint inside stage 1, after the refit").isBetween(1025L, 1600L);
 
