@@ -162,6 +162,14 @@ final class Checkpoints {
         requireSame(file, "task", saved, want);
         requireSame(file, "optimizer", saved, want);
         requireSame(file, "decoder", saved, want);
+        boolean savedBounded = saved.path("trainer").path(GoRL.BOUNDED_LATENT).asBoolean(false);
+        boolean wantBounded = want.path("trainer").path(GoRL.BOUNDED_LATENT).asBoolean(false);
+        if (savedBounded != wantBounded) {
+            // The same networks mean another policy when the decoder receives tanh(u) instead of u.
+            throw new IOException(file + " was saved with boundedLatent " + savedBounded + ", but this agent has"
+                    + " boundedLatent " + wantBounded + " (GoRL.Builder.boundedLatent): its encoder and decoder would"
+                    + " act as another policy");
+        }
         try {
             optimizer.load(from.resolve("optimizer"));
         } catch (NoSuchFileException e) {

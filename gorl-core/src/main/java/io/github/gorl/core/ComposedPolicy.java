@@ -10,7 +10,11 @@ import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.Policy;
 import io.github.gorl.api.Validate;
 
-/** The composed policy {@code a = g_phi(s, eps)}, {@code eps ~ pi_theta(.|s)}. */
+/**
+ * The composed policy {@code a = g_phi(s, eps)}, {@code eps ~ pi_theta(.|s)}; with a bounded latent
+ * ({@link GoRL.Builder#boundedLatent}) {@code a = g_phi(s, tanh(u))}, {@code u ~ pi_theta(.|s)}, so the deterministic
+ * action decodes {@code tanh(mean)} and a stochastic one {@code tanh(sample)}.
+ */
 final class ComposedPolicy implements Policy {
 
     private final EnvSpec spec;
@@ -18,10 +22,12 @@ final class ComposedPolicy implements Policy {
     private final GenerativeDecoder decoder;
     private final NDManager manager;
     private final ActionSquashing squashing;
+    private final boolean boundedLatent;
 
     ComposedPolicy(EnvSpec spec, LatentPolicyOptimizer optimizer, GenerativeDecoder decoder, NDManager manager,
-            ActionSquashing squashing) {
+            ActionSquashing squashing, boolean boundedLatent) {
         this.squashing = squashing;
+        this.boundedLatent = boundedLatent;
         this.spec = spec;
         this.optimizer = optimizer;
         this.decoder = decoder;
@@ -59,7 +65,7 @@ final class ComposedPolicy implements Policy {
     public NDArray act(NDArray observations, boolean deterministic) {
         Validate.rows("observations", observations, spec.observationDim());
         NDArray latents = optimizer.act(observations, deterministic);
-        return decoder.decode(observations, latents);
+        return decoder.decode(observations, boundedLatent ? BoundedLatent.apply(latents) : latents);
     }
 
     /**
@@ -81,12 +87,16 @@ final class ComposedPolicy implements Policy {
      * @param n the number of rows
      * @param deterministic mean latent or sampled latent
      * @param actions output {@code [n, actionDim]}
-     * @param latents output {@code [n, actionDim]}, the encoder's {@code eps}, or {@code null} when not wanted
+     * @param latents output {@code [n, actionDim]}, the latents the decoder received (the encoder's {@code eps}; with a
+     *     bounded latent {@code tanh(u)}), or {@code null} when not wanted
      */
     void act(float[] observations, int n, boolean deterministic, float[] actions, float[] latents) {
         try (NDManager scope = manager.newSubManager()) {
             NDArray obs = scope.create(observations, new Shape(n, spec.observationDim()));
             NDArray eps = optimizer.act(obs, deterministic);
+            if (boundedLatent) {
+                eps = BoundedLatent.apply(eps);
+            }
             float[] a = decoder.decode(obs, eps).toFloatArray();
             System.arraycopy(a, 0, actions, 0, n * spec.actionDim());
             if (latents != null) {

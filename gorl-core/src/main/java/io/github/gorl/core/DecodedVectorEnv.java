@@ -20,6 +20,9 @@ import io.github.gorl.decoders.IdentityDecoder;
  * the env clips them to its bounds; {@code TANH}: squashed into the bounds here). Any RL algorithm that learns on
  * a continuous {@code VectorEnv} therefore learns the latent policy without knowing about decoders.
  *
+ * <p>With a bounded latent (the reference's humanoid profile, {@link GoRL.Builder#boundedLatent}) the decoder
+ * receives {@code tanh(u)} of the latent action {@code u} it is stepped with.
+ *
  * <p>The spec is the real one with an unbounded latent action of the same size. The decoder must not change
  * while this env is used; the env does not own the wrapped env or the decoder and closes neither.
  */
@@ -35,6 +38,7 @@ public final class DecodedVectorEnv implements VectorEnv {
     private final boolean identity;
     private final ActionSquashing squashing;
     private final float[] executed;
+    private final float[] bounded;
     private boolean started;
 
     /**
@@ -57,6 +61,15 @@ public final class DecodedVectorEnv implements VectorEnv {
      * @param squashing how decoded actions become executed ones
      */
     public DecodedVectorEnv(VectorEnv env, GenerativeDecoder decoder, NDManager manager, ActionSquashing squashing) {
+        this(env, decoder, manager, squashing, false);
+    }
+
+    /**
+     * Wraps a real vector env and a frozen decoder; with {@code boundedLatent} the decoder receives {@code tanh} of
+     * each latent ({@link BoundedLatent}).
+     */
+    DecodedVectorEnv(VectorEnv env, GenerativeDecoder decoder, NDManager manager, ActionSquashing squashing,
+            boolean boundedLatent) {
         this.squashing = Validate.notNull("squashing", squashing);
         this.env = Validate.notNull("env", env);
         this.decoder = Validate.notNull("decoder", decoder);
@@ -68,6 +81,7 @@ public final class DecodedVectorEnv implements VectorEnv {
         this.lastActions = new float[numEnvs * real.actionDim()];
         this.identity = decoder instanceof IdentityDecoder;
         this.executed = new float[lastActions.length];
+        this.bounded = boundedLatent ? new float[lastActions.length] : null;
     }
 
     @Override
@@ -94,7 +108,12 @@ public final class DecodedVectorEnv implements VectorEnv {
             throw new IllegalStateException("reset the decoded env before stepping it");
         }
         Validate.length("latents", latents, lastActions.length);
-        decode(observations, latents, lastActions);
+        if (bounded != null) {
+            BoundedLatent.apply(latents, bounded);
+            decode(observations, bounded, lastActions);
+        } else {
+            decode(observations, latents, lastActions);
+        }
         if (squashing == ActionSquashing.CLIP) {
             env.step(lastActions, out);
         } else {

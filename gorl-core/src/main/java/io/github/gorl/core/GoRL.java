@@ -84,12 +84,15 @@ import java.util.function.Supplier;
  */
 public final class GoRL implements AutoCloseable {
 
+    /** The {@code trainer} entry of {@code run.json} and checkpoints that records {@link Builder#boundedLatent}. */
+    static final String BOUNDED_LATENT = "boundedLatent";
+
     /** The configuration {@link Builder#build()} copied: changing the builder afterwards changes no built agent. */
     private record Config(VectorEnv env, VectorEnv evalEnv, StageSchedule schedule, Device device, long seed,
             long evalEvery, DecoderRefit refit, DecoderSource decoderSource, Path runDirectory, long checkpointEvery,
             NonFinitePolicy nonFinitePolicy, List<TrainingListener> listeners, ActionSquashing squashing,
             double targetReturn, int rolloutThreads, int updateThreads, int refitThreads,
-            boolean stochasticEvaluation) {}
+            boolean stochasticEvaluation, boolean boundedLatent) {}
 
     private final Config config;
     private final VectorEnv env;
@@ -150,7 +153,7 @@ public final class GoRL implements AutoCloseable {
             this.decoder.resetToIdentity();
             optimizer.resetToPrior();
             checkContracts(spec);
-            this.policy = new ComposedPolicy(spec, optimizer, this.decoder, manager, c.squashing());
+            this.policy = new ComposedPolicy(spec, optimizer, this.decoder, manager, c.squashing(), c.boundedLatent());
             if (runDirectory != null) {
                 runDirectory.writeRunJson(describe());
             }
@@ -415,7 +418,8 @@ public final class GoRL implements AutoCloseable {
     private void encoderPhase(int k, Stage stage, Run run) {
         optimizer.beginStage(stage);
         listener.onPhaseStart(k, Phase.ENCODER, envSteps);
-        DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager, config.squashing());
+        DecodedVectorEnv latentEnv = new DecodedVectorEnv(env, decoder, manager, config.squashing(),
+                config.boundedLatent());
         while (envSteps < run.stageEnd) {
             long before = envSteps;
             long chunk = run.clock.nextEvent(run.stageEnd) - envSteps;
@@ -925,6 +929,10 @@ public final class GoRL implements AutoCloseable {
         if (config.stochasticEvaluation()) {
             m.put("stochasticEvaluation", true);
         }
+        if (config.boundedLatent()) {
+            // Only when on, so that runs and checkpoints without it describe themselves as before.
+            m.put(BOUNDED_LATENT, true);
+        }
         m.putAll(config.refit().toMap());
         m.put("decoderSource", config.decoderSource().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         m.put("checkpointEvery", config.checkpointEvery());
@@ -987,6 +995,7 @@ public final class GoRL implements AutoCloseable {
         private ActionSquashing squashing = ActionSquashing.CLIP;
         private double targetReturn = Double.NaN;
         private boolean stochasticEvaluation;
+        private boolean boundedLatent;
         private int rolloutThreads;
         private int updateThreads;
         private int refitThreads;
@@ -1162,6 +1171,33 @@ public final class GoRL implements AutoCloseable {
         }
 
         /**
+         * Whether the decoder receives the encoder's latent squashed into {@code (-1, 1)}: the reference's humanoid
+         * profile ({@code bounded_latent = true}), where Brax's tanh-normal policy emits {@code z = tanh(u)},
+         * {@code u ~ N(mu(s), diag sigma(s)^2)}. With it, every path that decodes an encoder latent decodes
+         * {@code z}: the training env ({@code g(s, tanh(u))} for latent actions {@code u} of shape
+         * {@code [numEnvs, latentDim]}), evaluation ({@code tanh(mean)}, or {@code tanh(sample)} with
+         * {@link #stochasticEvaluation}), {@link GoRL#policy()}, the decoder data's rollouts and the encoder latents
+         * they record ({@code [size, latentDim]}, {@code z}; used by {@link DecoderSource#ENCODER} and a pairwise
+         * decoder loss). Unchanged, as in the reference: the encoder's Gaussian, its log-probabilities (the PPO ratio
+         * needs no Jacobian: it cancels), its regularizer and its reset live on {@code u} (a KL between two
+         * tanh-transformed Gaussians equals the KL of the Gaussians), and a refit trains the decoder from the fixed
+         * prior's draws {@code N(0, I)}, not from {@code tanh} of them. So after a refit the reset encoder feeds
+         * {@code tanh(N(0, I))}, not the {@code N(0, I)} the decoder learned from; the reference accepts this.
+         *
+         * <p>Latent PPO needs {@code Ppo.Builder.tanhEntropyCorrection(true)}, so that its entropy bonus is that of
+         * {@code z} (Brax's {@code NormalTanhDistribution}); latent SAC is refused (its entropy and regularizer terms
+         * would need the Jacobian), and so is {@link DecoderSource#LEARNED_PRIOR}. Recorded in {@code run.json} and
+         * checkpoints ({@code trainer.boundedLatent}); loading a checkpoint saved with another setting fails.
+         *
+         * @param enabled default false: the decoder receives the encoder's latent as it is
+         * @return this builder
+         */
+        public Builder boundedLatent(boolean enabled) {
+            this.boundedLatent = enabled;
+            return this;
+        }
+
+        /**
          * PyTorch's intra-op threads in the three kinds of work of a run. More threads pay only on large tensors: on
          * 2 cores two threads ran a 960-row PPO minibatch 1.58x and a 65,536-row refit step 1.9x faster, but a 60-row
          * minibatch, and so the per-step inference on 64 envs, at 0.65x (docs/benchmarks.md). PyTorch's count is one
@@ -1287,16 +1323,39 @@ public final class GoRL implements AutoCloseable {
                 throw new IllegalArgumentException("checkpointEvery(" + checkpointEvery + ") needs a run directory"
                         + " to write checkpoints into: call runDirectory(Path)");
             }
+            if (boundedLatent) {
+                checkBoundedLatent(optimizer, decoderSource);
+            }
             // Rejects a policy the optimizer cannot follow, naming both (LatentPolicyOptimizer#onNonFinite).
             optimizer.onNonFinite(nonFinitePolicy);
             long maxSteps = Validate.positive("schedule.maxEncoderSteps()", schedule.maxEncoderSteps());
             Config config = new Config(env, evalEnv, schedule, device == null ? Engine.getInstance().defaultDevice()
                     : device, seed, evalEvery > 0 ? evalEvery : Math.max(1, maxSteps / 20), decoderRefit,
                     decoderSource, runDirectory, checkpointEvery, nonFinitePolicy, List.copyOf(listeners), squashing,
-                    targetReturn, rolloutThreads, updateThreads, refitThreads, stochasticEvaluation);
+                    targetReturn, rolloutThreads, updateThreads, refitThreads, stochasticEvaluation, boundedLatent);
             owned.add(optimizer);
             owned.add(parts);
             return new GoRL(config, optimizer, parts);
+        }
+
+        private static void checkBoundedLatent(LatentPolicyOptimizer optimizer, DecoderSource source) {
+            Object algorithm = optimizer.config().get("algorithm");
+            if ("sac".equals(algorithm)) {
+                throw new IllegalArgumentException("boundedLatent(true) is not supported with latent SAC (optimizer '"
+                        + optimizer.name() + "'): its entropy and prior terms are of the unbounded latent u and would"
+                        + " need the tanh Jacobian; use latent PPO with tanhEntropyCorrection(true), or"
+                        + " boundedLatent(false)");
+            }
+            if ("ppo".equals(algorithm) && !Boolean.TRUE.equals(optimizer.config().get("tanhEntropyCorrection"))) {
+                throw new IllegalArgumentException("boundedLatent(true) with latent PPO needs"
+                        + " Ppo.Builder.tanhEntropyCorrection(true), so that the entropy bonus is that of the bounded"
+                        + " latent tanh(u) the decoder receives (as Brax's tanh-normal policy), not of u");
+            }
+            if (source == DecoderSource.LEARNED_PRIOR) {
+                throw new IllegalArgumentException("boundedLatent(true) cannot be combined with decoderSource("
+                        + "LEARNED_PRIOR): the learned prior maps the encoder's unbounded latent; use decoderSource"
+                        + " PRIOR or ENCODER");
+            }
         }
     }
 }

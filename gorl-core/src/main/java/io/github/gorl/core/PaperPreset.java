@@ -50,12 +50,13 @@ import java.util.Map;
  * <p><b>Humanoid</b> ({@code HumanoidStand}, {@code HumanoidRun}; flow matching only): the reference's humanoid profile
  * ({@code gorl_fm.toml} {@code profile_overrides.humanoid}, {@code configs/tasks/Humanoid*.toml}) as far as this
  * library has its options: bounded actions (the decoded action clipped to [-1, 1], the decoder learning the bounded
- * action, targets clipped at 1), a 21-d latent, clip 0.3 in every stage, 128x4 decoders, 1,024 collected episodes per
- * refit split by transition, stochastic evaluation, HumanoidStand's later-stage learning rate 3e-4, and the targets
- * (HumanoidStand 900 over 60M, 60M, 30M, 30M; HumanoidRun 300 over 60M, 60M). Not carried over (docs/fidelity.md):
- * the tanh-bounded latent, the 180M-step Gaussian PPO teacher that seeds the reference's stage-0 decoder (and warm
- * starts HumanoidRun's encoder), epoch-based refits with patience 20, pairwise decoder losses and HumanoidStand's
- * 128 episodes in later collections.
+ * action, targets clipped at 1), a 21-d tanh-bounded latent (the decoder receives {@code tanh(u)} of the encoder's
+ * Gaussian sample {@code u}, {@link GoRL.Builder#boundedLatent}, with the tanh Jacobian in PPO's entropy), clip 0.3 in
+ * every stage, 128x4 decoders, 1,024 collected episodes per refit split by transition, stochastic evaluation,
+ * HumanoidStand's later-stage learning rate 3e-4, and the targets (HumanoidStand 900 over 60M, 60M, 30M, 30M;
+ * HumanoidRun 300 over 60M, 60M). Not carried over (docs/fidelity.md): the 180M-step Gaussian PPO teacher that seeds
+ * the reference's stage-0 decoder (and warm starts HumanoidRun's encoder), epoch-based refits with patience 20,
+ * pairwise decoder losses and HumanoidStand's 128 episodes in later collections.
  */
 public final class PaperPreset {
 
@@ -188,6 +189,14 @@ public final class PaperPreset {
         return settings.humanoid;
     }
 
+    /**
+     * @return whether the decoder receives {@code tanh} of the encoder's latent (the reference's humanoid profile,
+     *     {@code bounded_latent = true}); false for the six tasks
+     */
+    public boolean boundedLatent() {
+        return settings.humanoid;
+    }
+
     /** @return how decoded actions reach the env: {@code tanh} (the six tasks), clipping (the humanoid's bounded actions) */
     public ActionSquashing actionSquashing() {
         return settings.humanoid ? ActionSquashing.CLIP : ActionSquashing.TANH;
@@ -248,7 +257,8 @@ public final class PaperPreset {
 
     /**
      * The latent PPO of this preset: the Brax update shape with {@code envs / 2} sequences per minibatch, the
-     * reference's regularizer and no observation clipping; the Gaussian PPO baseline's own settings for that method.
+     * reference's regularizer and no observation clipping (the humanoid's bounded latent adds the tanh Jacobian to
+     * the entropy); the Gaussian PPO baseline's own settings for that method.
      *
      * @return a new builder
      */
@@ -262,7 +272,8 @@ public final class PaperPreset {
         if (method == Method.GAUSSIAN_PPO) {
             return ppo.learningRate(3e-4).klToPrior(0).clip(0.1).gradNormClip(1e6).tanhEntropyCorrection(true);
         }
-        return ppo.klToPrior(StageSchedule.LATER_STAGE_KL_BETA).clip(0.3).gradNormClip(0.5);
+        return ppo.klToPrior(StageSchedule.LATER_STAGE_KL_BETA).clip(0.3).gradNormClip(0.5)
+                .tanhEntropyCorrection(boundedLatent());
     }
 
     /**
@@ -358,7 +369,7 @@ public final class PaperPreset {
 
     /**
      * A trainer builder with everything of this preset but the envs: optimizer, decoder, schedule, refit, squashing,
-     * evaluation interval and target return. Set {@code env(...)} with {@link #envs()} sub-envs and
+     * bounded latent, evaluation interval and target return. Set {@code env(...)} with {@link #envs()} sub-envs and
      * {@code evalEnv(...)} with {@link #evalEpisodes()}.
      *
      * @return a new builder
@@ -366,7 +377,7 @@ public final class PaperPreset {
     public GoRL.Builder builder() {
         return GoRL.builder().optimizer(ppo().build()).decoder(decoder()).schedule(schedule())
                 .decoderRefit(decoderRefit()).actionSquashing(actionSquashing()).evalEvery(evalEvery())
-                .stochasticEvaluation(stochasticEvaluation()).targetReturn(targetReturn());
+                .stochasticEvaluation(stochasticEvaluation()).boundedLatent(boundedLatent()).targetReturn(targetReturn());
     }
 
     /**
@@ -395,6 +406,9 @@ public final class PaperPreset {
             m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000)" : "50 epochs");
         }
         m.put("actions", settings.humanoid ? "clip (bounded; the decoder learns the bounded action)" : "tanh");
+        if (boundedLatent()) {
+            m.put("latent", "tanh-bounded: the decoder receives tanh(u), u ~ N(mu, sigma)");
+        }
         m.put("evalEpisodes", evalEpisodes() + (settings.humanoid ? " (stochastic)" : ""));
         m.put("evalEvery", evalEvery());
         m.put("targetReturn", targetReturn());

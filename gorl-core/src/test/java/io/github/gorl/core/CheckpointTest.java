@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.gorl.api.Env;
-import io.github.gorl.api.Metrics;
 import io.github.gorl.api.StageSchedule;
-import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.optim.ppo.Ppo;
@@ -33,13 +31,6 @@ class CheckpointTest {
     @TempDir
     Path temp;
 
-    /** Thrown by a listener to stop training the way a kill would, right after a given step. */
-    private static final class Interrupted extends RuntimeException {
-        Interrupted() {
-            super("interrupted");
-        }
-    }
-
     private static GoRL.Builder tinyPpo(VectorEnv env, VectorEnv eval, Path run) {
         return GoRL.builder().env(env).evalEnv(eval)
                 .optimizer(Ppo.latent().actorLayers(16).criticLayers(16).unrollLength(32).minibatches(2).epochs(2)
@@ -54,23 +45,7 @@ class CheckpointTest {
 
     private TrainingResult train(Path run, long stopAfter, boolean resume) throws Exception {
         try (VectorEnv env = pendulums(4); VectorEnv eval = pendulums(2)) {
-            GoRL.Builder b = tinyPpo(env, eval, run);
-            if (stopAfter > 0) {
-                b.listener(new TrainingListener() {
-                    @Override
-                    public void onMetrics(Metrics m) {
-                        if (m.step() > stopAfter) {
-                            throw new Interrupted();
-                        }
-                    }
-                });
-            }
-            try (GoRL agent = b.build()) {
-                if (resume) {
-                    agent.load(run.resolve("checkpoint"));
-                }
-                return agent.train();
-            }
+            return InterruptibleRun.train(tinyPpo(env, eval, run), run, stopAfter, resume);
         }
     }
 
@@ -78,7 +53,7 @@ class CheckpointTest {
     void resume_afterAnInterruption_continuesExactlyAsTheUninterruptedRun() throws Exception {
         TrainingResult whole = train(temp.resolve("whole"), 0, false);
         Path run = temp.resolve("cut");
-        assertThatThrownBy(() -> train(run, 1100, false)).isInstanceOf(Interrupted.class);
+        assertThatThrownBy(() -> train(run, 1100, false)).isInstanceOf(InterruptibleRun.Interrupted.class);
         assertThat(Checkpoints.JSON.readTree(run.resolve("checkpoint/checkpoint.json").toFile())
                 .path("envSteps").asLong()).isBetween(500L, 1100L);
 

@@ -138,6 +138,9 @@ class PaperPresetTest {
         assertThat(stand.refitEpisodes()).isEqualTo(1024);
         assertThat(stand.actionSquashing()).isEqualTo(ActionSquashing.CLIP);
         assertThat(stand.stochasticEvaluation()).isTrue();
+        assertThat(stand.boundedLatent()).as("bounded_latent = true").isTrue();
+        assertThat(stand.ppo().build().config()).containsEntry("tanhEntropyCorrection", true);
+        assertThat(stand.describe()).containsKey("latent");
         List<Stage> stages = stand.schedule().stages();
         assertThat(stages).extracting(Stage::clip).containsOnly(0.3);
         assertThat(stages).extracting(Stage::learningRate).containsExactly(1e-3, 3e-4, 3e-4, 3e-4);
@@ -147,12 +150,15 @@ class PaperPresetTest {
 
         PaperPreset run = PaperPreset.of("HumanoidRun").envs(2048);
         assertThat(run.targetReturn()).isEqualTo(300);
+        assertThat(run.boundedLatent()).isTrue();
         assertThat(run.stageSteps()).containsExactly(61 * 983_040L, 61 * 983_040L);
         assertThat(run.schedule().stages()).extracting(Stage::learningRate).containsOnly(1e-3);
 
         // the six keep tanh and deterministic evaluation
         assertThat(PaperPreset.of("CheetahRun").actionSquashing()).isEqualTo(ActionSquashing.TANH);
         assertThat(PaperPreset.of("CheetahRun").stochasticEvaluation()).isFalse();
+        assertThat(PaperPreset.of("CheetahRun").boundedLatent()).isFalse();
+        assertThat(PaperPreset.of("CheetahRun").ppo().build().config()).doesNotContainKey("tanhEntropyCorrection");
 
         assertThatThrownBy(() -> stand.method(PaperPreset.Method.DIFFUSION))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("HumanoidStand")
@@ -168,6 +174,7 @@ class PaperPresetTest {
             JsonNode trainer = json.path("trainer");
             assertThat(trainer.path("actionSquashing").asText()).isEqualTo("CLIP");
             assertThat(trainer.path("stochasticEvaluation").asBoolean()).isTrue();
+            assertThat(trainer.path("boundedLatent").asBoolean()).isTrue();
             assertThat(trainer.path("decoderEpisodes").asInt()).isEqualTo(10);
             assertThat(trainer.path("decoderTargetClip").asDouble()).isEqualTo(1.0);
             assertThat(json.path("decoder").toString()).contains("128");
