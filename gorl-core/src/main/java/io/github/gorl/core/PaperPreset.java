@@ -272,7 +272,7 @@ public final class PaperPreset {
         if (method == Method.GAUSSIAN_PPO) {
             return ppo.learningRate(3e-4).klToPrior(0).clip(0.1).gradNormClip(1e6).tanhEntropyCorrection(true);
         }
-        return ppo.klToPrior(StageSchedule.LATER_STAGE_KL_BETA).clip(0.3).gradNormClip(0.5)
+        return ppo.klToPrior(settings.humanoid ? 0 : StageSchedule.LATER_STAGE_KL_BETA).clip(0.3).gradNormClip(0.5)
                 .tanhEntropyCorrection(boundedLatent());
     }
 
@@ -340,6 +340,9 @@ public final class PaperPreset {
             case "HopperStand" -> init = !flow && k == 1 ? EncoderInit.FRESH : init;
             case "HumanoidStand" -> lr = k > 0 ? 3e-4 : lr;
             default -> { }
+        }
+        if (settings.humanoid) {
+            beta = 0; // the reference's humanoid encoder is Brax PPO, with no latent regularizer
         }
         return new Stage(steps, epochs, beta, clip, gradNorm, lr, entropy, init);
     }

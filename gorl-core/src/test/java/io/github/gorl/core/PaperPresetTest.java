@@ -144,6 +144,9 @@ class PaperPresetTest {
         List<Stage> stages = stand.schedule().stages();
         assertThat(stages).extracting(Stage::clip).containsOnly(0.3);
         assertThat(stages).extracting(Stage::learningRate).containsExactly(1e-3, 3e-4, 3e-4, 3e-4);
+        assertThat(stages).as("Brax PPO: no latent regularizer").extracting(Stage::klBeta).containsOnly(0.0);
+        assertThat(PaperPreset.of("CheetahRun").schedule().stages()).extracting(Stage::klBeta)
+                .containsExactly(5e-4, 1e-3, 1e-3, 1e-3);
         DecoderRefit refit = stand.decoderRefit();
         assertThat(refit.targetClip()).isEqualTo(1.0);
         assertThat(refit.fitOptions(1, 0).splitByEpisode()).isFalse();
