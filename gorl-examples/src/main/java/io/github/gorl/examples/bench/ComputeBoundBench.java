@@ -224,24 +224,13 @@ public final class ComputeBoundBench {
      * A vector env wrapper that sums the CPU time of its steps, remembers when the last one ended and when the
      * last reset ended (all in this thread's CPU time).
      */
-    private static final class StepClock implements VectorEnv {
-        private final VectorEnv env;
+    private static final class StepClock extends ForwardingVectorEnv {
         double seconds;
         long lastEnd = cpuNanos();
         long windowStart = cpuNanos();
 
         StepClock(VectorEnv env) {
-            this.env = env;
-        }
-
-        @Override
-        public EnvSpec spec() {
-            return env.spec();
-        }
-
-        @Override
-        public int numEnvs() {
-            return env.numEnvs();
+            super(env, false);
         }
 
         @Override
@@ -257,9 +246,6 @@ public final class ComputeBoundBench {
             lastEnd = cpuNanos();
             seconds += (lastEnd - t) / 1e9;
         }
-
-        @Override
-        public void close() {}
     }
 
     /**

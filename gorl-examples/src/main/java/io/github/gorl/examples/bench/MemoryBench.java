@@ -3,7 +3,6 @@ package io.github.gorl.examples.bench;
 import ai.djl.Device;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
-import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
@@ -121,8 +120,7 @@ public final class MemoryBench {
      * A vector env that notes the time and the heap allocated at the first env step of an iteration and after its
      * last one, so an iteration splits into rollout and update.
      */
-    private static final class PhaseClock implements VectorEnv {
-        private final VectorEnv env;
+    private static final class PhaseClock extends ForwardingVectorEnv {
         private final long stepsPerIteration;
         private long stepsTaken;
         long startNanos;
@@ -131,27 +129,12 @@ public final class MemoryBench {
         long rolloutEndHeap;
 
         PhaseClock(VectorEnv env, long stepsPerIteration) {
-            this.env = env;
+            super(env, true);
             this.stepsPerIteration = stepsPerIteration;
         }
 
         void begin() {
             stepsTaken = 0;
-        }
-
-        @Override
-        public EnvSpec spec() {
-            return env.spec();
-        }
-
-        @Override
-        public int numEnvs() {
-            return env.numEnvs();
-        }
-
-        @Override
-        public void reset(long seed, float[] observations) {
-            env.reset(seed, observations);
         }
 
         @Override
@@ -165,11 +148,6 @@ public final class MemoryBench {
                 rolloutEndNanos = System.nanoTime();
                 rolloutEndHeap = allocatedBytes();
             }
-        }
-
-        @Override
-        public void close() {
-            env.close();
         }
     }
 

@@ -118,28 +118,12 @@ public final class TrainingBench {
     }
 
     /** A vector env that accumulates the wall time of its steps. */
-    static final class Timed implements VectorEnv {
-        private final VectorEnv env;
+    static final class Timed extends ForwardingVectorEnv {
         private final PhaseClock clock;
 
         Timed(VectorEnv env, PhaseClock clock) {
-            this.env = env;
+            super(env, false);
             this.clock = clock;
-        }
-
-        @Override
-        public EnvSpec spec() {
-            return env.spec();
-        }
-
-        @Override
-        public int numEnvs() {
-            return env.numEnvs();
-        }
-
-        @Override
-        public void reset(long seed, float[] observations) {
-            env.reset(seed, observations);
         }
 
         @Override
@@ -148,9 +132,6 @@ public final class TrainingBench {
             env.step(actions, out);
             clock.addEnv((System.nanoTime() - t) / 1e9);
         }
-
-        @Override
-        public void close() {}
     }
 
     /** A decoder that reports the wall time of its decode calls to the clock. */
