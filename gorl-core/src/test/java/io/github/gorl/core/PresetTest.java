@@ -34,6 +34,8 @@ class PresetTest {
         assertThat(preset.ppo().build().config()).containsEntry("rewardScaling", 10.0).containsEntry("gamma", 0.995)
                 .containsEntry("resetCriticOnStage", true);
         assertThat(preset.klBeta()).isEmpty();
+        assertThat(preset.gaussianKlBeta()).isEqualTo(0.01);
+        assertThat(Preset.cpu("Pendulum").gaussianKlBeta()).isZero();
         assertThat(preset.decoderRefit().toMap()).containsEntry("decoderLearningRate", 3e-4);
         assertThat(preset.schedule()).isEqualTo(StageSchedule.scaled(1_000_000).decoderEpochs(20));
         assertThat(Preset.cpuSac("CheetahRun").steps()).isEqualTo(200_000);

@@ -109,7 +109,7 @@ final class TrainCommand implements Callable<Integer> {
     Double decoderLr;
 
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
-            + " paper's per-stage weights elsewhere).")
+            + " paper's per-stage weights elsewhere; the Gaussian PPO baseline: 0.01 on the DMControl tasks, else 0).")
     Double beta;
 
     @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder|learned-prior",
@@ -241,7 +241,7 @@ final class TrainCommand implements Callable<Integer> {
                         + " needs a generative decoder (flow or diffusion); --decoder identity trains one stage"
                         + " with no decoder refits");
             }
-            schedule = StageSchedule.single(budget, beta != null ? beta : 0.0);
+            schedule = StageSchedule.single(budget, beta != null ? beta : preset.gaussianKlBeta());
         } else {
             FixedSchedule fixed = stageSteps != null ? StageSchedule.of(stageSteps)
                     : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);

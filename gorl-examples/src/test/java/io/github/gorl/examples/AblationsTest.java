@@ -55,6 +55,27 @@ class AblationsTest {
     }
 
     @Test
+    void gaussianBaseline_weighsThePriorOnDmControlTasks_andNotOnPendulum() throws Exception {
+        Path cheetah = temp.resolve("cheetah-gaussian");
+        assertThat(GorlCli.run("train", "--task", "CheetahRun", "--baseline", "gaussian-ppo", "--steps", "256",
+                "--envs", "2", "--eval-episodes", "1", "--eval-every", "256", "--out", cheetah.toString())).isZero();
+        ObjectMapper json = new ObjectMapper();
+        assertThat(json.readTree(cheetah.resolve("run.json").toFile()).at("/schedule/stages/0/klBeta").asDouble())
+                .isEqualTo(0.01);
+        Path pendulum = temp.resolve("pendulum-gaussian");
+        assertThat(GorlCli.run("train", "--decoder", "identity", "--steps", "256", "--envs", "2", "--eval-episodes",
+                "1", "--out", pendulum.toString())).isZero();
+        assertThat(json.readTree(pendulum.resolve("run.json").toFile()).at("/schedule/stages/0/klBeta").asDouble())
+                .isZero();
+        Path explicit = temp.resolve("cheetah-beta0");
+        assertThat(GorlCli.run("train", "--task", "CheetahRun", "--baseline", "gaussian-ppo", "--beta", "0",
+                "--steps", "256", "--envs", "2", "--eval-episodes", "1", "--eval-every", "256", "--out",
+                explicit.toString())).isZero();
+        assertThat(json.readTree(explicit.resolve("run.json").toFile()).at("/schedule/stages/0/klBeta").asDouble())
+                .isZero();
+    }
+
+    @Test
     void tinyLearnedPriorRun_recordsTheSource_andReloadsWithThePrior() throws Exception {
         Path out = temp.resolve("learned");
         assertThat(GorlCli.run("train", "--steps", "512", "--envs", "4", "--decoder-epochs", "1", "--decoder-data",
