@@ -48,8 +48,8 @@ final class TrainCommand implements Callable<Integer> {
     String optimizer;
 
     @Option(names = "--decoder", defaultValue = "flow",
-            description = "Decoder: flow (default), diffusion, or identity (= Gaussian PPO or SAC: one stage, the"
-                    + " KL-to-prior weight of Preset.gaussianKlBeta: 0.01 on the DMControl tasks, else 0).")
+            description = "Decoder: flow (default), diffusion, or identity (= Gaussian PPO or SAC: one stage;"
+                    + " Gaussian PPO weighs the KL to the prior 0.01 on the DMControl tasks, else 0).")
     String decoder;
 
     @Option(names = "--baseline", description = "Train a baseline instead of GoRL: gaussian-ppo (= --optimizer ppo"
@@ -241,7 +241,9 @@ final class TrainCommand implements Callable<Integer> {
                         + " needs a generative decoder (flow or diffusion); --decoder identity trains one stage"
                         + " with no decoder refits");
             }
-            schedule = StageSchedule.single(budget, beta != null ? beta : preset.gaussianKlBeta());
+            // The measured baseline is Gaussian PPO (Preset.gaussianKlBeta); Gaussian SAC keeps no weight.
+            double gaussianBeta = optimizer.equalsIgnoreCase("ppo") ? preset.gaussianKlBeta() : 0.0;
+            schedule = StageSchedule.single(budget, beta != null ? beta : gaussianBeta);
         } else {
             FixedSchedule fixed = stageSteps != null ? StageSchedule.of(stageSteps)
                     : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);

@@ -67,6 +67,12 @@ class AblationsTest {
                 "1", "--out", pendulum.toString())).isZero();
         assertThat(json.readTree(pendulum.resolve("run.json").toFile()).at("/schedule/stages/0/klBeta").asDouble())
                 .isZero();
+        Path sac = temp.resolve("cheetah-gaussian-sac");
+        assertThat(GorlCli.run("train", "--task", "CheetahRun", "--optimizer", "sac", "--decoder", "identity",
+                "--steps", "256", "--envs", "2", "--eval-episodes", "1", "--eval-every", "256", "--out",
+                sac.toString())).isZero();
+        assertThat(json.readTree(sac.resolve("run.json").toFile()).at("/schedule/stages/0/klBeta").asDouble())
+                .as("the weight was measured for Gaussian PPO only").isZero();
         Path explicit = temp.resolve("cheetah-beta0");
         assertThat(GorlCli.run("train", "--task", "CheetahRun", "--baseline", "gaussian-ppo", "--beta", "0",
                 "--steps", "256", "--envs", "2", "--eval-episodes", "1", "--eval-every", "256", "--out",
