@@ -102,6 +102,10 @@ public abstract class MlpDecoder implements GenerativeDecoder {
     // The pairwise term of the last loss evaluated, or NaN when it was not computed.
     private double lastPairwiseLoss = Double.NaN;
     private boolean closed;
+    // True while the output layer is all zeros and a zero output makes every sampler step the identity: decode then
+    // returns the latents without running the sampler (stage 0's decoder, until the first fit).
+    private boolean identityShortcut;
+    private boolean identityShortcutAllowed = true;
 
     /**
      * Creates the decoder from a validated builder.
@@ -313,6 +317,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         requireReady();
         network.zeroOutputLayer();
         normalizer.reset();
+        refreshIdentityShortcut();
     }
 
     /**
@@ -331,6 +336,7 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         network.reinitialize(newSeed);
         network.zeroOutputLayer();
         normalizer.reset();
+        refreshIdentityShortcut();
         return true;
     }
 
@@ -393,6 +399,10 @@ public abstract class MlpDecoder implements GenerativeDecoder {
 
     /** The sampler: {@code x = eps}, then {@code steps} network calls, each batched over all rows. */
     private NDArray integrate(NDArray observations, NDArray latents) {
+        if (identityShortcut) {
+            // Every step would compute x + c * 0: the sampler's result is the latents themselves.
+            return latents;
+        }
         return integrateNormalized(normalizer.normalize(observations.toType(DataType.FLOAT32, false)), latents);
     }
 
@@ -491,8 +501,11 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         TrainingListener sink = listener == null ? TrainingListener.NONE : listener;
         float[][] parametersBefore = copyParameters();
         Map<String, float[]> normalizerBefore = normalizer.state("observations");
+        identityShortcut = false;
         try {
-            return train(data, options, sink);
+            FitResult result = train(data, options, sink);
+            refreshIdentityShortcut();
+            return result;
         } catch (RuntimeException e) {
             restoreParameters(parametersBefore);
             normalizer.loadState(normalizerBefore, "observations");
@@ -900,6 +913,44 @@ public abstract class MlpDecoder implements GenerativeDecoder {
         for (int i = 0; i < values.length; i++) {
             parameters.get(i).set(values[i]);
         }
+        refreshIdentityShortcut();
+    }
+
+    /**
+     * Whether a network whose output is all zeros makes every sampler step return its input unchanged (so that
+     * {@link #resetToIdentity()} gives the identity map). When true, a decoder whose output layer is all zeros
+     * decodes without running the sampler.
+     *
+     * @return {@code true} by default
+     */
+    protected boolean zeroOutputIsIdentity() {
+        return true;
+    }
+
+    /** Re-reads whether the output layer is all zeros, after anything that set the parameters. */
+    private void refreshIdentityShortcut() {
+        List<NDArray> parameters = network.parameters();
+        boolean zero = zeroOutputIsIdentity();
+        for (int i = parameters.size() - 2; zero && i < parameters.size(); i++) {
+            for (float v : parameters.get(i).toFloatArray()) {
+                if (v != 0f) {
+                    zero = false;
+                    break;
+                }
+            }
+        }
+        identityShortcut = zero && identityShortcutAllowed;
+    }
+
+    /** Turns the identity shortcut off (so decode runs the sampler even at the identity) or on again (for tests). */
+    void allowIdentityShortcut(boolean allowed) {
+        identityShortcutAllowed = allowed;
+        refreshIdentityShortcut();
+    }
+
+    /** Whether decode currently skips the sampler because the decoder is exactly the identity (for tests). */
+    boolean decodesAsIdentity() {
+        return identityShortcut;
     }
 
     /**

@@ -57,11 +57,21 @@ class MlpDecoderContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("decoders")
     void resetToIdentity_decodeReturnsLatentExactly(String name, Function<int[], MlpDecoder> kind) {
+        // The sampler itself (shortcut off) and the shortcut that skips it both give the latents.
+        for (boolean shortcut : new boolean[] {false, true}) {
+            resetToIdentity_decodeReturnsLatentExactly(kind, shortcut);
+        }
+    }
+
+    private static void resetToIdentity_decodeReturnsLatentExactly(Function<int[], MlpDecoder> kind,
+            boolean shortcut) {
         try (MlpDecoder decoder = initialized(kind, 5, 3, 1, 64, 64);
                 NDManager manager = NDManager.newBaseManager()) {
+            decoder.allowIdentityShortcut(shortcut);
             // Before the first fit, and again after a fit moved the network and the normalizer away.
             for (int round = 0; round < 2; round++) {
                 decoder.resetToIdentity();
+                assertThat(decoder.decodesAsIdentity()).isEqualTo(shortcut);
                 NDArray obs = ToyData.normal(manager, 257, 5, 100, 2 + round);
                 NDArray eps = ToyData.normal(manager, 257, 3, 1, 3 + round);
                 float[] decoded = decoder.decode(obs, eps).toFloatArray();
@@ -75,8 +85,16 @@ class MlpDecoderContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("decoders")
     void resetToIdentity_keepsExtremeAndSignedZeroLatentsBitForBit(String name, Function<int[], MlpDecoder> kind) {
+        for (boolean shortcut : new boolean[] {false, true}) {
+            keepsExtremeAndSignedZeroLatentsBitForBit(kind, shortcut);
+        }
+    }
+
+    private static void keepsExtremeAndSignedZeroLatentsBitForBit(Function<int[], MlpDecoder> kind,
+            boolean shortcut) {
         try (MlpDecoder decoder = initialized(kind, 2, 4, 1);
                 NDManager manager = NDManager.newBaseManager()) {
+            decoder.allowIdentityShortcut(shortcut);
             decoder.resetToIdentity();
             float[] latents = {-0.0f, 0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, 1e-30f, -7.5f, 12f, 3.3333333f};
             NDArray eps = manager.create(latents, new Shape(2, 4));
@@ -86,6 +104,56 @@ class MlpDecoderContractTest {
                 assertThat(Float.floatToRawIntBits(decoded[i])).as("element %d", i)
                         .isEqualTo(Float.floatToRawIntBits(latents[i]));
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void identityShortcut_holdsExactlyWhileTheOutputLayerIsZero(String name, Function<int[], MlpDecoder> kind,
+            @TempDir Path dir) throws Exception {
+        try (MlpDecoder decoder = initialized(kind, 4, 2, 1);
+                MlpDecoder other = initialized(kind, 4, 2, 9)) {
+            // A new network's output layer is random; the identity starts at resetToIdentity.
+            assertThat(decoder.decodesAsIdentity()).isFalse();
+            decoder.resetToIdentity();
+            assertThat(decoder.decodesAsIdentity()).isTrue();
+            decoder.save(Files.createDirectories(dir.resolve("identity")));
+            decoder.fit(ToyData.uniform(200, 4, 2, 4), quick(2), TrainingListener.NONE);
+            assertThat(decoder.decodesAsIdentity()).isFalse();
+            decoder.save(Files.createDirectories(dir.resolve("fitted")));
+            // Loading follows the file: a saved identity decoder (a stage-0 checkpoint) decodes by the shortcut.
+            other.load(dir.resolve("identity"));
+            assertThat(other.decodesAsIdentity()).isTrue();
+            other.load(dir.resolve("fitted"));
+            assertThat(other.decodesAsIdentity()).isFalse();
+            assertThat(decoder.reinitialize(5)).isTrue();
+            assertThat(decoder.decodesAsIdentity()).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("decoders")
+    void identityShortcut_isRestoredWhenAFitFails(String name, Function<int[], MlpDecoder> kind) {
+        try (MlpDecoder decoder = initialized(kind, 4, 2, 1)) {
+            decoder.resetToIdentity();
+            TrainingListener failing = new TrainingListener() {
+                @Override
+                public void onMetrics(Metrics metrics) {
+                    throw new IllegalStateException("stop");
+                }
+            };
+            assertThatThrownBy(() -> decoder.fit(ToyData.uniform(200, 4, 2, 4), quick(2), failing))
+                    .hasMessage("stop");
+            assertThat(decoder.decodesAsIdentity()).isTrue();
+        }
+    }
+
+    @Test
+    void identityShortcut_isOffForAStochasticDiffusionSampler() {
+        try (MlpDecoder decoder = DiffusionDecoder.builder().hiddenLayers(8).eta(1.0).build()) {
+            decoder.initialize(ToyData.spec(2, 2), Device.cpu(), 1);
+            decoder.resetToIdentity();
+            assertThat(decoder.decodesAsIdentity()).isFalse();
         }
     }
 

@@ -195,6 +195,16 @@ public final class DiffusionDecoder extends MlpDecoder {
      * @param residual the network output {@code f}, {@code [batch, actionDim]}
      * @return {@code x_s}, {@code [batch, actionDim]}
      */
+    /**
+     * {@inheritDoc}
+     *
+     * @return whether {@code eta = 0}: the stochastic sampler adds noise even when the network's output is zero
+     */
+    @Override
+    protected boolean zeroOutputIsIdentity() {
+        return eta == 0;
+    }
+
     @Override
     protected NDArray samplerStep(int step, NDArray x, NDArray residual) {
         if (eta == 0 || stepNoise[step] == 0) {
