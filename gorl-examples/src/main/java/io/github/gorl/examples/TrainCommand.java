@@ -1,5 +1,6 @@
 package io.github.gorl.examples;
 
+import io.github.gorl.api.EncoderInit;
 import io.github.gorl.api.FixedSchedule;
 import io.github.gorl.api.PlateauSchedule;
 import io.github.gorl.api.Stage;
@@ -107,6 +108,29 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--decoder-lr", paramLabel = "LR", description = "The decoder's Adam learning rate in refits, > 0"
             + " (default: the task's preset: 1e-3 on Pendulum, the paper's 3e-4 elsewhere).")
     Double decoderLr;
+
+    @Option(names = "--clip", paramLabel = "C",
+            description = "PPO's ratio clip in every stage, > 0 (default: the paper's 0.15 in stage 0 and 0.3 later;"
+                    + " 0.3 for --decoder identity).")
+    Double clip;
+
+    @Option(names = "--grad-norm", paramLabel = "G",
+            description = "The encoder's gradient-norm clip in every stage, > 0 (default: the paper's 0.5 in stage 0"
+                    + " and 1.0 later; 1.0 for --decoder identity).")
+    Double gradNorm;
+
+    @Option(names = "--encoder-init", paramLabel = "prior|fresh|warm-start|prior-warm-value",
+            description = "How the encoder starts each stage after the first (EncoderInit): prior (the policy reset"
+                    + " to N(0, I), the critic re-drawn; default), fresh (policy, critic and observation statistics"
+                    + " built anew; the reference's flow stages), warm-start (everything kept; the reference's"
+                    + " diffusion stages) or prior-warm-value (the policy reset to N(0, I), critic and statistics"
+                    + " kept; the reference's WalkerWalk flow stages). Adam starts afresh in every mode.")
+    String encoderInit;
+
+    @Option(names = "--refit-from", paramLabel = "best|last",
+            description = "Which encoder collects a refit's data: last (the stage's final encoder; default) or best"
+                    + " (the stage's best-evaluated one, as the reference does; the next stage then starts from it).")
+    String refitFrom;
 
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
             + " paper's per-stage weights elsewhere; the Gaussian PPO baseline: 0.01 on the DMControl tasks, else 0).")
@@ -225,10 +249,17 @@ final class TrainCommand implements Callable<Integer> {
         if (plateau == null && spec.commandLine().getParseResult().hasMatchedOption("--plateau-delta")) {
             throw new IllegalArgumentException("--plateau-delta needs --plateau K");
         }
-        if (plateau != null && (identity || stageSteps != null || beta != null || freezeDecoderAfter != null)) {
+        if (plateau != null && (identity || stageSteps != null || beta != null || freezeDecoderAfter != null
+                || encoderInit != null || clip != null || gradNorm != null)) {
             throw new IllegalArgumentException("--plateau decides the stages itself, with the paper's knobs: drop "
                     + (identity ? "--decoder identity" : stageSteps != null ? "--stage-steps"
-                    : beta != null ? "--beta" : "--freeze-decoder-after"));
+                    : beta != null ? "--beta" : freezeDecoderAfter != null ? "--freeze-decoder-after"
+                    : encoderInit != null ? "--encoder-init" : clip != null ? "--clip" : "--grad-norm"));
+        }
+        if (identity && (encoderInit != null || refitFrom != null)) {
+            throw new IllegalArgumentException((encoderInit != null ? "--encoder-init" : "--refit-from")
+                    + " needs a generative decoder (flow or diffusion); --decoder identity trains one stage with no"
+                    + " decoder refits");
         }
         StageSchedule schedule;
         if (plateau != null) {
@@ -243,7 +274,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             // The measured baseline is Gaussian PPO (Preset.gaussianKlBeta); Gaussian SAC keeps no weight.
             double gaussianBeta = optimizer.equalsIgnoreCase("ppo") ? preset.gaussianKlBeta() : 0.0;
-            schedule = StageSchedule.single(budget, beta != null ? beta : gaussianBeta);
+            schedule = withClips(StageSchedule.single(budget, beta != null ? beta : gaussianBeta));
         } else {
             FixedSchedule fixed = stageSteps != null ? StageSchedule.of(stageSteps)
                     : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);
@@ -253,6 +284,12 @@ final class TrainCommand implements Callable<Integer> {
             } else if (preset.klBeta().isPresent()) {
                 fixed = fixed.klBeta(preset.klBeta().getAsDouble());
             }
+            if (encoderInit != null) {
+                EncoderInit init = parseEncoderInit(encoderInit);
+                for (int i = 1; i < fixed.size(); i++) {
+                    fixed = fixed.withStage(i, s -> s.withEncoderInit(init));
+                }
+            }
             if (freezeDecoderAfter != null) {
                 if (freezeDecoderAfter < 0) {
                     throw new IllegalArgumentException("--freeze-decoder-after must be >= 0, got "
@@ -260,7 +297,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
                 fixed = fixed.freezeDecoderAfter(freezeDecoderAfter);
             }
-            schedule = fixed;
+            schedule = withClips(fixed);
         }
         if (decoderWidth != null && decoderHidden != null) {
             throw new IllegalArgumentException("give --decoder-width or --decoder-hidden, not both");
@@ -283,6 +320,14 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (decoderLr != null) {
             refit.learningRate(decoderLr);
+        }
+        if (refitFrom != null) {
+            refit.collectFromBest(switch (refitFrom.toLowerCase(Locale.ROOT)) {
+                case "best" -> true;
+                case "last" -> false;
+                default -> throw new IllegalArgumentException("--refit-from must be best or last, got '" + refitFrom
+                        + "'");
+            });
         }
         try (VectorEnv train = Tasks.vector(task, numEnvs);
                 VectorEnv eval = Tasks.vector(task, evalEpisodes)) {
@@ -332,6 +377,34 @@ final class TrainCommand implements Callable<Integer> {
      * @return 0, or 130 / 143 when a signal stopped the run at a checkpoint
      */
     /** Refit minibatches of at least this many rows (batch x draws) run faster on two threads than on one. */
+    /** The schedule with {@code --clip} and {@code --grad-norm}, where given, in every stage. */
+    private FixedSchedule withClips(FixedSchedule schedule) {
+        if (clip != null && !(clip > 0)) {
+            throw new IllegalArgumentException("--clip must be > 0, got " + clip);
+        }
+        if (gradNorm != null && !(gradNorm > 0)) {
+            throw new IllegalArgumentException("--grad-norm must be > 0, got " + gradNorm);
+        }
+        FixedSchedule result = schedule;
+        for (int i = 0; i < result.size(); i++) {
+            result = result.withStage(i, s -> s.withClips(clip != null ? clip : s.clip(),
+                    gradNorm != null ? gradNorm : s.gradNormClip()));
+        }
+        return result;
+    }
+
+    /** The {@code --encoder-init} value as an {@link EncoderInit}, or an exception naming the bad value. */
+    static EncoderInit parseEncoderInit(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "prior" -> EncoderInit.PRIOR;
+            case "fresh" -> EncoderInit.FRESH;
+            case "warm-start" -> EncoderInit.WARM_START;
+            case "prior-warm-value" -> EncoderInit.PRIOR_WARM_VALUE;
+            default -> throw new IllegalArgumentException(
+                    "--encoder-init must be prior, fresh, warm-start or prior-warm-value, got '" + value + "'");
+        };
+    }
+
     static final long LARGE_REFIT_ROWS = 32_768;
 
     /**

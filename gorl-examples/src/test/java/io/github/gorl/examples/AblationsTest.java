@@ -198,4 +198,52 @@ class AblationsTest {
                 "--out", temp.resolve("bad").toString())).contains("--top-episodes").contains("identity");
         assertThat(temp.resolve("bad")).doesNotExist();
     }
+
+    @Test
+    void encoderInitRefitFromAndClips_reachTheScheduleAndTheTrainer() throws Exception {
+        Path out = temp.resolve("encoder-init");
+        assertThat(GorlCli.run("train", "--task", "BimodalBandit", "--stage-steps", "128,256,128", "--envs", "4",
+                "--decoder-epochs", "1", "--decoder-data", "64", "--decoder-min-updates", "5", "--encoder-init",
+                "prior-warm-value", "--refit-from", "best", "--clip", "0.25", "--grad-norm", "2",
+                "--eval-episodes", "2", "--out", out.toString())).isZero();
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        List<String> inits = new ArrayList<>();
+        List<Double> clips = new ArrayList<>();
+        List<Double> norms = new ArrayList<>();
+        run.at("/schedule/stages").forEach(s -> {
+            inits.add(s.path("encoderInit").asText("PRIOR"));
+            clips.add(s.get("clip").asDouble());
+            norms.add(s.get("gradNormClip").asDouble());
+        });
+        // Stage 0 starts from initialize; the flag sets how every later stage starts.
+        assertThat(inits.subList(1, 3)).containsOnly("PRIOR_WARM_VALUE");
+        assertThat(clips).containsOnly(0.25);
+        assertThat(norms).containsOnly(2.0);
+        assertThat(run.at("/trainer/decoderDataFrom").asText()).isEqualTo("best");
+        // The defaults: later stages reset to the prior, data from the last encoder, the paper's clips.
+        Path plain = temp.resolve("plain");
+        assertThat(GorlCli.run("train", "--task", "BimodalBandit", "--stage-steps", "128,128", "--envs", "4",
+                "--decoder-epochs", "1", "--decoder-data", "64", "--decoder-min-updates", "5",
+                "--eval-episodes", "2", "--out", plain.toString())).isZero();
+        JsonNode plainRun = new ObjectMapper().readTree(plain.resolve("run.json").toFile());
+        assertThat(plainRun.at("/schedule/stages/1").path("encoderInit").asText("PRIOR")).isEqualTo("PRIOR");
+        assertThat(plainRun.at("/schedule/stages/0/clip").asDouble()).isEqualTo(0.15);
+        assertThat(plainRun.at("/schedule/stages/1/clip").asDouble()).isEqualTo(0.3);
+        assertThat(plainRun.at("/trainer/decoderDataFrom").asText()).isNotEqualTo("best");
+
+        Path bad = temp.resolve("bad");
+        assertThat(Console.errorOf("train", "--encoder-init", "warm", "--steps", "64", "--out", bad.toString()))
+                .contains("--encoder-init").contains("'warm'").contains("prior-warm-value");
+        assertThat(Console.errorOf("train", "--refit-from", "first", "--steps", "64", "--out", bad.toString()))
+                .contains("--refit-from").contains("'first'");
+        assertThat(Console.errorOf("train", "--clip", "0", "--steps", "64", "--out", bad.toString()))
+                .contains("--clip").contains("0");
+        assertThat(Console.errorOf("train", "--grad-norm", "-1", "--steps", "64", "--out", bad.toString()))
+                .contains("--grad-norm").contains("-1");
+        assertThat(Console.errorOf("train", "--decoder", "identity", "--encoder-init", "fresh", "--steps", "64",
+                "--out", bad.toString())).contains("--encoder-init").contains("identity");
+        assertThat(Console.errorOf("train", "--plateau", "2", "--clip", "0.2", "--steps", "64", "--out",
+                bad.toString())).contains("--clip");
+        assertThat(bad).doesNotExist();
+    }
 }
