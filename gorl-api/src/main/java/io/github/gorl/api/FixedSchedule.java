@@ -120,8 +120,7 @@ public final class FixedSchedule implements StageSchedule {
      */
     public FixedSchedule decoderEpochs(int epochs) {
         Validate.nonNegative("decoderEpochs", epochs);
-        return map((i, s) -> i == 0 ? s
-                : new Stage(s.encoderSteps(), epochs, s.klBeta(), s.clip(), s.gradNormClip()));
+        return map((i, s) -> i == 0 ? s : s.withDecoderEpochs(epochs));
     }
 
     /**
@@ -135,8 +134,7 @@ public final class FixedSchedule implements StageSchedule {
      */
     public FixedSchedule freezeDecoderAfter(int stage) {
         Validate.nonNegative("freezeDecoderAfter", stage);
-        return map((i, s) -> i <= stage ? s
-                : new Stage(s.encoderSteps(), 0, s.klBeta(), s.clip(), s.gradNormClip()));
+        return map((i, s) -> i <= stage ? s : s.withDecoderEpochs(0));
     }
 
     /**
@@ -147,7 +145,7 @@ public final class FixedSchedule implements StageSchedule {
      */
     public FixedSchedule klBeta(double beta) {
         Validate.nonNegative("klBeta", beta);
-        return map((i, s) -> new Stage(s.encoderSteps(), s.decoderEpochs(), beta, s.clip(), s.gradNormClip()));
+        return map((i, s) -> s.withKlBeta(beta));
     }
 
     /**

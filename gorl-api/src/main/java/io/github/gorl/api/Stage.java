@@ -88,6 +88,28 @@ public record Stage(long encoderSteps, int decoderEpochs, double klBeta, double 
     }
 
     /**
+     * This stage with another number of decoder epochs.
+     *
+     * @param epochs the epochs of the refit before this stage, {@code >= 0}
+     * @return the stage
+     */
+    public Stage withDecoderEpochs(int epochs) {
+        return new Stage(encoderSteps, epochs, klBeta, clip, gradNormClip, learningRate, entropyCoefficient,
+                encoderInit);
+    }
+
+    /**
+     * This stage with another KL-to-prior weight.
+     *
+     * @param beta the weight, {@code >= 0}
+     * @return the stage
+     */
+    public Stage withKlBeta(double beta) {
+        return new Stage(encoderSteps, decoderEpochs, beta, clip, gradNormClip, learningRate, entropyCoefficient,
+                encoderInit);
+    }
+
+    /**
      * This stage with other clips.
      *
      * @param ratioClip the PPO clip, in {@code (0, 1)}

@@ -87,4 +87,22 @@ class StageScheduleTest {
         assertThat(s.stage(0).decoderEpochs()).isZero();
         assertThat(s.stage(0).klBeta()).isZero();
     }
+
+    @Test
+    void withers_keepEachStagesOtherSettings() {
+        // A stage's own learning rate, entropy weight and encoder start survive the schedule-wide setters.
+        FixedSchedule schedule = StageSchedule.scaled(4_000).withStage(1, s -> s.withLearningRate(1e-4)
+                .withEntropyCoefficient(0.005).withEncoderInit(EncoderInit.PRIOR_WARM_VALUE).withClips(0.2, 2.0));
+        FixedSchedule changed = schedule.decoderEpochs(7).klBeta(0.02).freezeDecoderAfter(2);
+        Stage one = changed.stage(1);
+        assertThat(one.decoderEpochs()).isEqualTo(7);
+        assertThat(one.klBeta()).isEqualTo(0.02);
+        assertThat(one.learningRate()).isEqualTo(1e-4);
+        assertThat(one.entropyCoefficient()).isEqualTo(0.005);
+        assertThat(one.encoderInit()).isEqualTo(EncoderInit.PRIOR_WARM_VALUE);
+        assertThat(one.clip()).isEqualTo(0.2);
+        assertThat(one.gradNormClip()).isEqualTo(2.0);
+        assertThat(changed.stage(3).decoderEpochs()).isZero();
+        assertThat(changed.stage(3).encoderInit()).isEqualTo(EncoderInit.PRIOR);
+    }
 }

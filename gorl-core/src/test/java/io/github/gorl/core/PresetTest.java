@@ -3,6 +3,7 @@ package io.github.gorl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.gorl.api.EncoderInit;
 import io.github.gorl.api.Stage;
 import io.github.gorl.api.StageSchedule;
 import java.util.Map;
@@ -29,17 +30,43 @@ class PresetTest {
     }
 
     @Test
-    void cpu_dmControlTask_keepsThePapersRewardScaleAndDiscount() {
+    void cpu_dmControlTask_isTheMeasuredCheetahRunPreset() {
         Preset preset = Preset.cpu("CheetahRun");
+        assertThat(preset.steps()).isEqualTo(3_000_000);
         assertThat(preset.ppo().build().config()).containsEntry("rewardScaling", 10.0).containsEntry("gamma", 0.995)
                 .containsEntry("resetCriticOnStage", true);
-        assertThat(preset.klBeta()).isEmpty();
+        assertThat(preset.klBeta()).hasValue(0.01);
         assertThat(preset.gaussianKlBeta()).isEqualTo(0.01);
         assertThat(Preset.cpu("Pendulum").gaussianKlBeta()).isZero();
-        assertThat(preset.decoderRefit().toMap()).containsEntry("decoderLearningRate", 3e-4);
-        assertThat(preset.schedule()).isEqualTo(StageSchedule.scaled(1_000_000).decoderEpochs(20));
+        assertThat(preset.decoderRefit().toMap()).containsEntry("decoderLearningRate", 1e-3)
+                .containsEntry("decoderMinUpdates", 600).containsEntry("decoderDataFrom", "best");
+        // Every stage takes the Gaussian baseline's clips; later stages keep the critic.
+        assertThat(preset.schedule().stages()).extracting(Stage::clip).containsOnly(0.3);
+        assertThat(preset.schedule().stages()).extracting(Stage::gradNormClip).containsOnly(1.0);
+        assertThat(preset.schedule().stages()).extracting(Stage::klBeta).containsOnly(0.01);
+        assertThat(preset.schedule().stages()).extracting(Stage::encoderInit).containsExactly(EncoderInit.PRIOR,
+                EncoderInit.PRIOR_WARM_VALUE, EncoderInit.PRIOR_WARM_VALUE, EncoderInit.PRIOR_WARM_VALUE);
+        assertThat(preset.schedule().stages()).extracting(Stage::decoderEpochs).containsExactly(0, 20, 20, 20);
+        assertThat(preset.schedule().totalEncoderSteps()).isEqualTo(3_000_000);
+        // tune() gives any schedule the same settings.
+        assertThat(preset.tune(StageSchedule.of(1_000, 2_000)).stages()).extracting(Stage::encoderInit)
+                .containsExactly(EncoderInit.PRIOR, EncoderInit.PRIOR_WARM_VALUE);
         assertThat(Preset.cpuSac("CheetahRun").steps()).isEqualTo(200_000);
         assertThat(Preset.cpu("BimodalBandit").unrollLength()).isEqualTo(4);
+    }
+
+    @Test
+    void cpu_pureJavaTasks_keepThePapersStageKnobs() {
+        for (String task : new String[] {"Pendulum", "BimodalBandit"}) {
+            Preset preset = Preset.cpu(task);
+            assertThat(preset.schedule().stage(0).clip()).as(task).isEqualTo(0.15);
+            assertThat(preset.schedule().stage(1).clip()).as(task).isEqualTo(0.3);
+            assertThat(preset.schedule().stages()).extracting(Stage::encoderInit).as(task)
+                    .containsOnly(EncoderInit.PRIOR);
+            assertThat(preset.decoderRefit().collectFromBest()).as(task).isFalse();
+        }
+        assertThat(Preset.cpu("BimodalBandit").klBeta()).isEmpty();
+        assertThat(Preset.cpu("BimodalBandit").decoderLearningRate()).isEqualTo(3e-4);
     }
 
     @Test

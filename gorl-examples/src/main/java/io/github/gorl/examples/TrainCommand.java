@@ -101,39 +101,43 @@ final class TrainCommand implements Callable<Integer> {
     Double topEpisodes;
 
     @Option(names = "--decoder-min-updates", paramLabel = "N", description = "Fewest Adam updates per decoder refit:"
-            + " a refit's epochs are raised to reach it (default: 2000, times --steps / the preset's budget when"
-            + " shorter, Preset.withSteps; 0: exactly --decoder-epochs).")
+            + " a refit's epochs are raised to reach it (default: 600 on the DMControl tasks, else 2000, times"
+            + " --steps / the preset's budget when shorter, Preset.withSteps; 0: exactly --decoder-epochs).")
     Integer decoderMinUpdates;
 
     @Option(names = "--decoder-lr", paramLabel = "LR", description = "The decoder's Adam learning rate in refits, > 0"
-            + " (default: the task's preset: 1e-3 on Pendulum, the paper's 3e-4 elsewhere).")
+            + " (default: the task's preset: 1e-3 on Pendulum and the DMControl tasks, the paper's 3e-4 on"
+            + " BimodalBandit).")
     Double decoderLr;
 
     @Option(names = "--clip", paramLabel = "C",
-            description = "PPO's ratio clip in every stage, > 0 (default: the paper's 0.15 in stage 0 and 0.3 later;"
-                    + " 0.3 for --decoder identity).")
+            description = "PPO's ratio clip in every stage, in (0, 1) (default: 0.3 in every stage on the DMControl"
+                    + " tasks and for --decoder identity, else the paper's 0.15 in stage 0 and 0.3 later).")
     Double clip;
 
     @Option(names = "--grad-norm", paramLabel = "G",
-            description = "The encoder's gradient-norm clip in every stage, > 0 (default: the paper's 0.5 in stage 0"
-                    + " and 1.0 later; 1.0 for --decoder identity).")
+            description = "The encoder's gradient-norm clip in every stage, > 0 (default: 1.0 in every stage on the"
+                    + " DMControl tasks and for --decoder identity, else the paper's 0.5 in stage 0 and 1.0 later).")
     Double gradNorm;
 
     @Option(names = "--encoder-init", paramLabel = "prior|fresh|warm-start|prior-warm-value",
             description = "How the encoder starts each stage after the first (EncoderInit): prior (the policy reset"
-                    + " to N(0, I), the critic re-drawn; default), fresh (policy, critic and observation statistics"
+                    + " to N(0, I), the critic re-drawn; the default on Pendulum and BimodalBandit), fresh (policy, critic and observation statistics"
                     + " built anew; the reference's flow stages), warm-start (everything kept; the reference's"
                     + " diffusion stages) or prior-warm-value (the policy reset to N(0, I), critic and statistics"
-                    + " kept; the reference's WalkerWalk flow stages). Adam starts afresh in every mode.")
+                    + " kept; the reference's WalkerWalk flow stages, and the default on the DMControl tasks). Adam starts"
+                    + " afresh in every mode.")
     String encoderInit;
 
     @Option(names = "--refit-from", paramLabel = "best|last",
-            description = "Which encoder collects a refit's data: last (the stage's final encoder; default) or best"
-                    + " (the stage's best-evaluated one, as the reference does; the next stage then starts from it).")
+            description = "Which encoder collects a refit's data: best (the stage's best-evaluated one, as the reference"
+                    + " does; the default on the DMControl tasks) or last (the stage's final encoder; the default on"
+                    + " Pendulum and BimodalBandit).")
     String refitFrom;
 
-    @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum, the"
-            + " paper's per-stage weights elsewhere; the Gaussian PPO baseline: 0.01 on the DMControl tasks, else 0).")
+    @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum and,"
+            + " with latent PPO, the DMControl tasks, else the paper's per-stage weights; the Gaussian PPO baseline:"
+            + " 0.01 on the DMControl tasks, else 0).")
     Double beta;
 
     @Option(names = "--decoder-source", defaultValue = "prior", paramLabel = "prior|encoder|learned-prior",
@@ -278,11 +282,12 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             FixedSchedule fixed = stageSteps != null ? StageSchedule.of(stageSteps)
                     : stages == 4 ? StageSchedule.scaled(budget) : evenStages(budget, stages);
-            fixed = fixed.decoderEpochs(decoderEpochs != null ? decoderEpochs : preset.decoderEpochs());
+            fixed = preset.tune(fixed);
+            if (decoderEpochs != null) {
+                fixed = fixed.decoderEpochs(decoderEpochs);
+            }
             if (beta != null) {
                 fixed = fixed.klBeta(beta);
-            } else if (preset.klBeta().isPresent()) {
-                fixed = fixed.klBeta(preset.klBeta().getAsDouble());
             }
             if (encoderInit != null) {
                 EncoderInit init = parseEncoderInit(encoderInit);
@@ -379,8 +384,8 @@ final class TrainCommand implements Callable<Integer> {
     /** Refit minibatches of at least this many rows (batch x draws) run faster on two threads than on one. */
     /** The schedule with {@code --clip} and {@code --grad-norm}, where given, in every stage. */
     private FixedSchedule withClips(FixedSchedule schedule) {
-        if (clip != null && !(clip > 0)) {
-            throw new IllegalArgumentException("--clip must be > 0, got " + clip);
+        if (clip != null && !(clip > 0 && clip < 1)) {
+            throw new IllegalArgumentException("--clip must be in (0, 1), got " + clip);
         }
         if (gradNorm != null && !(gradNorm > 0)) {
             throw new IllegalArgumentException("--grad-norm must be > 0, got " + gradNorm);

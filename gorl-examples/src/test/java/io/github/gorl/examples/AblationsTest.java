@@ -246,4 +246,22 @@ class AblationsTest {
                 bad.toString())).contains("--clip");
         assertThat(bad).doesNotExist();
     }
+
+    @Test
+    void cpuPreset_onADmControlTask_setsTheMeasuredStagesAndRefits() throws Exception {
+        Path out = temp.resolve("cheetah");
+        assertThat(GorlCli.run("train", "--task", "CheetahRun", "--stage-steps", "512,512", "--envs", "2",
+                "--decoder-data", "256", "--decoder-epochs", "1", "--decoder-min-updates", "2", "--eval-episodes",
+                "1", "--eval-every", "512", "--out", out.toString())).isZero();
+        JsonNode run = new ObjectMapper().readTree(out.resolve("run.json").toFile());
+        JsonNode stages = run.at("/schedule/stages");
+        for (JsonNode stage : stages) {
+            assertThat(stage.get("clip").asDouble()).isEqualTo(0.3);
+            assertThat(stage.get("gradNormClip").asDouble()).isEqualTo(1.0);
+            assertThat(stage.get("klBeta").asDouble()).isEqualTo(0.01);
+        }
+        assertThat(stages.get(1).get("encoderInit").asText()).isEqualTo("PRIOR_WARM_VALUE");
+        assertThat(run.at("/trainer/decoderDataFrom").asText()).isEqualTo("best");
+        assertThat(run.at("/trainer/decoderLearningRate").asDouble()).isEqualTo(1e-3);
+    }
 }
