@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.ToDoubleFunction;
 import javax.imageio.ImageIO;
 import org.apache.commons.math3.stat.StatUtils;
 import org.apache.commons.math3.stat.descriptive.DescriptiveStatistics;
@@ -57,12 +58,29 @@ final class ExperimentReport {
     private ExperimentReport() {}
 
     /**
-     * One evaluation of a run.
+     * One evaluation (or other event) of a run.
      *
      * @param step environment steps
-     * @param evalReturn mean evaluation return
+     * @param evalReturn mean evaluation return ({@code NaN} for an event that is no evaluation)
+     * @param wallSeconds seconds since the run started ({@code NaN} where unknown); a resumed run's clock restarts at 0
+     *     in {@code metrics.csv}, and {@link #metrics} continues it from the last row before the restart instead
      */
-    record Point(long step, double evalReturn) {}
+    record Point(long step, double evalReturn, double wallSeconds) {
+
+        /** An evaluation without its wall time. */
+        Point(long step, double evalReturn) {
+            this(step, evalReturn, Double.NaN);
+        }
+    }
+
+    /**
+     * What {@link #metrics} reads of a {@code metrics.csv}.
+     *
+     * @param evaluations the evaluation rows in file order
+     * @param refits the first row of each decoder refit (a run of consecutive {@code decoder} rows), in file order;
+     *     their {@code evalReturn} is {@code NaN}
+     */
+    record Metrics(List<Point> evaluations, List<Point> refits) {}
 
     /**
      * What a finished run contributes.
@@ -75,15 +93,21 @@ final class ExperimentReport {
     record RunData(Run run, List<Point> evaluations, double finalReturn, double bestReturn) {}
 
     /**
-     * Seeds' curves on a common step grid.
+     * Seeds' curves on a common grid of x values (environment steps, or wall seconds).
      *
-     * @param steps the common steps, increasing
-     * @param mean the mean over seeds at each step
-     * @param min the minimum over seeds at each step
-     * @param max the maximum over seeds at each step
+     * @param x the common x values, increasing
+     * @param mean the mean over seeds at each x
+     * @param min the minimum over seeds at each x
+     * @param max the maximum over seeds at each x
      * @param seeds the number of seeds
      */
-    record Band(double[] steps, double[] mean, double[] min, double[] max, int seeds) {}
+    record Band(double[] x, double[] mean, double[] min, double[] max, int seeds) {
+
+        /** This band with every x multiplied by {@code factor} (seconds to minutes, say). */
+        Band scaled(double factor) {
+            return new Band(Arrays.stream(x).map(v -> v * factor).toArray(), mean, min, max, seeds);
+        }
+    }
 
     /**
      * Reads the finished runs among {@code runs}; a finished run whose files cannot be read is reported and left out.
@@ -112,6 +136,16 @@ final class ExperimentReport {
 
     /** The evaluation rows of a {@code metrics.csv}, found by column name. */
     static List<Point> evaluations(Path metricsCsv) throws IOException {
+        return metrics(metricsCsv).evaluations();
+    }
+
+    /**
+     * The evaluations and decoder refits of a {@code metrics.csv}, columns found by name; {@code wall_seconds} is
+     * optional ({@code NaN} without it). Where {@code wall_seconds} falls from one row to the next (a resumed run's
+     * clock restarts at 0), later rows are shifted by the last time before the fall, so the time is cumulative; the
+     * time between a run's last row and its interruption is not counted.
+     */
+    static Metrics metrics(Path metricsCsv) throws IOException {
         List<String> lines = Files.readAllLines(metricsCsv, StandardCharsets.UTF_8);
         if (lines.isEmpty()) {
             throw new IOException(metricsCsv + " is empty");
@@ -120,33 +154,68 @@ final class ExperimentReport {
         int step = header.indexOf("step");
         int phase = header.indexOf("phase");
         int evalReturn = header.indexOf("eval_return");
+        int wall = header.indexOf("wall_seconds");
         if (step < 0 || phase < 0 || evalReturn < 0) {
             throw new IOException(metricsCsv + " lacks a step, phase or eval_return column");
         }
-        List<Point> points = new ArrayList<>();
+        List<Point> evaluations = new ArrayList<>();
+        List<Point> refits = new ArrayList<>();
+        double offset = 0;
+        double previousWall = Double.NaN;
+        boolean inRefit = false;
         for (String line : lines.subList(1, lines.size())) {
             String[] cells = line.split(",", -1);
+            if (cells.length <= phase || cells.length <= step) {
+                continue;
+            }
+            double seconds = wall >= 0 && cells.length > wall && !cells[wall].isEmpty()
+                    ? Double.parseDouble(cells[wall]) : Double.NaN;
+            if (seconds < previousWall) {
+                offset += previousWall;
+            }
+            if (!Double.isNaN(seconds)) {
+                previousWall = seconds;
+            }
+            boolean decoder = cells[phase].equals("decoder");
+            if (decoder && !inRefit) {
+                refits.add(new Point(Long.parseLong(cells[step]), Double.NaN, seconds + offset));
+            }
+            inRefit = decoder;
             if (cells.length > evalReturn && cells[phase].equals("evaluation") && !cells[evalReturn].isEmpty()) {
-                points.add(new Point(Long.parseLong(cells[step]), Double.parseDouble(cells[evalReturn])));
+                evaluations.add(new Point(Long.parseLong(cells[step]), Double.parseDouble(cells[evalReturn]),
+                        seconds + offset));
             }
         }
-        return points;
+        return new Metrics(evaluations, refits);
     }
 
     /**
-     * Aligns seeds' curves: the common steps are the union of the seeds' evaluation steps where every seed has been
-     * evaluated (from the latest first evaluation to the earliest last one), and each seed's return there is linearly
-     * interpolated between its neighbouring evaluations. Where a run evaluated twice at one step (before and after a
-     * decoder refit), the later evaluation counts.
+     * Aligns seeds' curves on their environment steps: the common steps are the union of the seeds' evaluation steps
+     * where every seed has been evaluated (from the latest first evaluation to the earliest last one), and each seed's
+     * return there is linearly interpolated between its neighbouring evaluations. Where a run evaluated twice at one
+     * step (before and after a decoder refit), the later evaluation counts.
      *
      * @param seeds each seed's evaluations
      * @return the band, or {@code null} when there is no seed or the seeds' step ranges do not overlap
      */
     static Band align(List<List<Point>> seeds) {
-        List<NavigableMap<Long, Double>> curves = new ArrayList<>();
+        return align(seeds, Point::step);
+    }
+
+    /**
+     * Aligns seeds' curves as {@link #align(List)} does, on the x value {@code x} gives each evaluation (its step, or
+     * its wall seconds); evaluations whose x is {@code NaN} are left out.
+     *
+     * @param seeds each seed's evaluations
+     * @param x an evaluation's position on the x axis
+     * @return the band, or {@code null} when there is no seed or the seeds' ranges do not overlap
+     */
+    static Band align(List<List<Point>> seeds, ToDoubleFunction<Point> x) {
+        List<NavigableMap<Double, Double>> curves = new ArrayList<>();
         for (List<Point> points : seeds) {
-            NavigableMap<Long, Double> curve = new TreeMap<>();
-            points.forEach(p -> curve.put(p.step(), p.evalReturn()));
+            NavigableMap<Double, Double> curve = new TreeMap<>();
+            points.stream().filter(p -> !Double.isNaN(x.applyAsDouble(p)))
+                    .forEach(p -> curve.put(x.applyAsDouble(p), p.evalReturn()));
             if (!curve.isEmpty()) {
                 curves.add(curve);
             }
@@ -154,37 +223,37 @@ final class ExperimentReport {
         if (curves.isEmpty()) {
             return null;
         }
-        long from = curves.stream().mapToLong(NavigableMap::firstKey).max().orElseThrow();
-        long to = curves.stream().mapToLong(NavigableMap::lastKey).min().orElseThrow();
+        double from = curves.stream().mapToDouble(NavigableMap::firstKey).max().orElseThrow();
+        double to = curves.stream().mapToDouble(NavigableMap::lastKey).min().orElseThrow();
         if (from > to) {
             return null;
         }
-        TreeSet<Long> grid = new TreeSet<>();
+        TreeSet<Double> grid = new TreeSet<>();
         curves.forEach(c -> grid.addAll(c.subMap(from, true, to, true).keySet()));
         int n = grid.size();
-        double[] steps = new double[n];
+        double[] xs = new double[n];
         double[] mean = new double[n];
         double[] min = new double[n];
         double[] max = new double[n];
         int i = 0;
-        for (long step : grid) {
-            double[] values = curves.stream().mapToDouble(c -> interpolate(c, step)).toArray();
-            steps[i] = step;
+        for (double at : grid) {
+            double[] values = curves.stream().mapToDouble(c -> interpolate(c, at)).toArray();
+            xs[i] = at;
             mean[i] = StatUtils.mean(values);
             min[i] = StatUtils.min(values);
             max[i] = StatUtils.max(values);
             i++;
         }
-        return new Band(steps, mean, min, max, curves.size());
+        return new Band(xs, mean, min, max, curves.size());
     }
 
-    private static double interpolate(NavigableMap<Long, Double> curve, long step) {
-        Map.Entry<Long, Double> lo = curve.floorEntry(step);
-        Map.Entry<Long, Double> hi = curve.ceilingEntry(step);
-        if (lo.getKey() == step) {
+    private static double interpolate(NavigableMap<Double, Double> curve, double at) {
+        Map.Entry<Double, Double> lo = curve.floorEntry(at);
+        Map.Entry<Double, Double> hi = curve.ceilingEntry(at);
+        if (lo.getKey() == at) {
             return lo.getValue();
         }
-        double w = (double) (step - lo.getKey()) / (hi.getKey() - lo.getKey());
+        double w = (at - lo.getKey()) / (hi.getKey() - lo.getKey());
         return lo.getValue() + w * (hi.getValue() - lo.getValue());
     }
 
@@ -251,6 +320,52 @@ final class ExperimentReport {
                 : String.format(Locale.ROOT, "%.1f ± %.1f", stats.getMean(), stats.getStandardDeviation());
     }
 
+    /** The colour of the {@code index}-th curve (matplotlib's tab10, repeating). */
+    static Color colour(int index) {
+        return PALETTE[index % PALETTE.length];
+    }
+
+    /** An empty chart in the figure's style, its y axis the evaluation return. */
+    static XYChart chart(String title, String xAxisTitle, int width, int height) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xAxisTitle)
+                .yAxisTitle("evaluation return").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendBackgroundColor(new Color(255, 255, 255, 200));
+        return chart;
+    }
+
+    /**
+     * Adds a band to a chart: the mean over seeds as a line named {@code name (N seeds)} and, with several seeds,
+     * their min..max shaded in a lighter {@code colour}.
+     */
+    static void addBand(XYChart chart, String name, Band band, Color colour) {
+        if (band.seeds() > 1) {
+            // A closed polygon: along the maxima forward, back along the minima.
+            int n = band.x().length;
+            double[] x = new double[2 * n];
+            double[] y = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                x[i] = band.x()[i];
+                y[i] = band.max()[i];
+                x[2 * n - 1 - i] = band.x()[i];
+                y[2 * n - 1 - i] = band.min()[i];
+            }
+            XYSeries shade = chart.addSeries(name + " min..max", x, y);
+            shade.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            shade.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 56));
+            shade.setLineColor(new Color(0, 0, 0, 0));
+            shade.setMarker(SeriesMarkers.NONE);
+            shade.setShowInLegend(false);
+        }
+        XYSeries mean = chart.addSeries(String.format(Locale.ROOT, "%s (%d seed%s)", name, band.seeds(),
+                band.seeds() == 1 ? "" : "s"), band.x(), band.mean());
+        mean.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        mean.setLineColor(colour);
+        mean.setMarkerColor(colour);
+        mean.setMarker(band.x().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+    }
+
     private static List<RunData> of(List<RunData> data, String task, String algo) {
         return data.stream().filter(d -> d.run().task().equals(task) && d.run().algo().equals(algo)).toList();
     }
@@ -284,11 +399,7 @@ final class ExperimentReport {
     }
 
     private static XYChart panel(ExperimentGrid grid, String task, List<RunData> data) {
-        XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT).title(task)
-                .xAxisTitle("environment steps").yAxisTitle("evaluation return").build();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
-        chart.getStyler().setLegendBackgroundColor(new Color(255, 255, 255, 200));
+        XYChart chart = chart(task, "environment steps", PANEL_WIDTH, PANEL_HEIGHT);
         boolean any = false;
         for (String algo : grid.algos()) {
             List<RunData> runs = of(data, task, algo);
@@ -297,31 +408,7 @@ final class ExperimentReport {
                 continue;
             }
             any = true;
-            Color colour = PALETTE[Math.max(0, grid.colourIndex(algo)) % PALETTE.length];
-            if (band.seeds() > 1) {
-                // A closed polygon: along the maxima forward, back along the minima.
-                int n = band.steps().length;
-                double[] x = new double[2 * n];
-                double[] y = new double[2 * n];
-                for (int i = 0; i < n; i++) {
-                    x[i] = band.steps()[i];
-                    y[i] = band.max()[i];
-                    x[2 * n - 1 - i] = band.steps()[i];
-                    y[2 * n - 1 - i] = band.min()[i];
-                }
-                XYSeries shade = chart.addSeries(algo + " min..max", x, y);
-                shade.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
-                shade.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 56));
-                shade.setLineColor(new Color(0, 0, 0, 0));
-                shade.setMarker(SeriesMarkers.NONE);
-                shade.setShowInLegend(false);
-            }
-            XYSeries mean = chart.addSeries(String.format(Locale.ROOT, "%s (%d seed%s)", algo, band.seeds(),
-                    band.seeds() == 1 ? "" : "s"), band.steps(), band.mean());
-            mean.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
-            mean.setLineColor(colour);
-            mean.setMarkerColor(colour);
-            mean.setMarker(band.steps().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            addBand(chart, algo, band, colour(Math.max(0, grid.colourIndex(algo))));
         }
         if (!any) {
             chart.setTitle(task + " (no finished run)");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "gorl", mixinStandardHelpOptions = true, versionProvider = GorlCli.Version.class,
         description = "Online reinforcement learning with generative policies (GoRL) on the JVM.",
         subcommands = {TrainCommand.class, MultimodalityCommand.class, ExperimentsCommand.class,
-                ExampleCommand.class, CommandLine.HelpCommand.class})
+                CompareCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
 public final class GorlCli {
 
     private GorlCli() {}

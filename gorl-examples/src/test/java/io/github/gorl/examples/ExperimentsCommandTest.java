@@ -254,7 +254,7 @@ class ExperimentsCommandTest {
         List<ExperimentReport.Point> b = List.of(p(0, 10), p(150, 40), p(300, 0));
         ExperimentReport.Band band = ExperimentReport.align(List.of(a, b));
         // Up to the earliest last step (200); a's second evaluation at 100 (after a refit) counts.
-        assertThat(band.steps()).containsExactly(0, 100, 150, 200);
+        assertThat(band.x()).containsExactly(0, 100, 150, 200);
         assertThat(band.seeds()).isEqualTo(2);
         // b at 100 = 10 + 100/150 * 30 = 30; a at 150 = 12 + 0.5 * 8 = 16; b at 200 = 40 - 50/150 * 40.
         assertThat(band.mean()).containsExactly(new double[] {5, 21, 28, 20 + (40 - 40.0 / 3 - 20) / 2},
