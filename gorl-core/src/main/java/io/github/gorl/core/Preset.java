@@ -226,8 +226,8 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * The PPO ratio clip of every stage on the DMControl tasks: 0.3, the paper's later-stage clip, also in stage 0
      * (the paper's 0.15 there). With 0.15 and a gradient-norm clip of 0.5, GoRL's stage 0 on CheetahRun (seed 1)
      * reached 444 at 1M steps; with 0.3 and 1.0, the Gaussian baseline's, it reached 513, and stage 0 is then the
-     * Gaussian PPO baseline step for step (docs/training.md, "The DMControl CPU preset"). Pendulum and BimodalBandit keep
-     * the paper's per-stage clips.
+     * Gaussian PPO baseline step for step (docs/training.md, "The DMControl CPU preset"). Pendulum and BimodalBandit
+     * keep the paper's per-stage clips.
      *
      * @return 0.3
      */

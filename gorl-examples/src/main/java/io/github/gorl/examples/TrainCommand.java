@@ -122,17 +122,17 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--encoder-init", paramLabel = "prior|fresh|warm-start|prior-warm-value",
             description = "How the encoder starts each stage after the first (EncoderInit): prior (the policy reset"
-                    + " to N(0, I), the critic re-drawn; the default on Pendulum and BimodalBandit), fresh (policy, critic and observation statistics"
-                    + " built anew; the reference's flow stages), warm-start (everything kept; the reference's"
-                    + " diffusion stages) or prior-warm-value (the policy reset to N(0, I), critic and statistics"
-                    + " kept; the reference's WalkerWalk flow stages, and the default on the DMControl tasks). Adam starts"
-                    + " afresh in every mode.")
+                    + " to N(0, I), the critic re-drawn; the default on Pendulum and BimodalBandit), fresh (policy,"
+                    + " critic and observation statistics built anew; the reference's flow stages), warm-start"
+                    + " (everything kept; the reference's diffusion stages) or prior-warm-value (the policy reset to"
+                    + " N(0, I), critic and statistics kept; the reference's WalkerWalk flow stages, and the default"
+                    + " on the DMControl tasks). Adam starts afresh in every mode.")
     String encoderInit;
 
     @Option(names = "--refit-from", paramLabel = "best|last",
-            description = "Which encoder collects a refit's data: best (the stage's best-evaluated one, as the reference"
-                    + " does; the default on the DMControl tasks) or last (the stage's final encoder; the default on"
-                    + " Pendulum and BimodalBandit).")
+            description = "Which encoder collects a refit's data: best (the stage's best-evaluated one, as the"
+                    + " reference does; the default on the DMControl tasks) or last (the stage's final encoder; the"
+                    + " default on Pendulum and BimodalBandit).")
     String refitFrom;
 
     @Option(names = "--beta", description = "KL-to-prior weight for every stage (default: 0.01 on Pendulum and,"
@@ -382,6 +382,8 @@ final class TrainCommand implements Callable<Integer> {
      * @return 0, or 130 / 143 when a signal stopped the run at a checkpoint
      */
     /** Refit minibatches of at least this many rows (batch x draws) run faster on two threads than on one. */
+    static final long LARGE_REFIT_ROWS = 32_768;
+
     /** The schedule with {@code --clip} and {@code --grad-norm}, where given, in every stage. */
     private FixedSchedule withClips(FixedSchedule schedule) {
         if (clip != null && !(clip > 0 && clip < 1)) {
@@ -409,8 +411,6 @@ final class TrainCommand implements Callable<Integer> {
                     "--encoder-init must be prior, fresh, warm-start or prior-warm-value, got '" + value + "'");
         };
     }
-
-    static final long LARGE_REFIT_ROWS = 32_768;
 
     /**
      * PyTorch's intra-op threads for rollouts, PPO updates and refits ({@code GoRL.Builder.computeThreads}). The

@@ -187,15 +187,6 @@ public final class DiffusionDecoder extends MlpDecoder {
     }
 
     /**
-     * The DDIM step {@code x_s = x_t + B_t f} ({@code eta = 0}), or the DDIM-eta step
-     * {@code x_s = (A_t + B_t(eta) c_t) x_t + B_t(eta) f + sigmaEta z}.
-     *
-     * @param step the sampler step
-     * @param x {@code x_t}, {@code [batch, actionDim]}
-     * @param residual the network output {@code f}, {@code [batch, actionDim]}
-     * @return {@code x_s}, {@code [batch, actionDim]}
-     */
-    /**
      * {@inheritDoc}
      *
      * @return whether {@code eta = 0}: the stochastic sampler adds noise even when the network's output is zero
@@ -205,6 +196,15 @@ public final class DiffusionDecoder extends MlpDecoder {
         return eta == 0;
     }
 
+    /**
+     * The DDIM step {@code x_s = x_t + B_t f} ({@code eta = 0}), or the DDIM-eta step
+     * {@code x_s = (A_t + B_t(eta) c_t) x_t + B_t(eta) f + sigmaEta z}.
+     *
+     * @param step the sampler step
+     * @param x {@code x_t}, {@code [batch, actionDim]}
+     * @param residual the network output {@code f}, {@code [batch, actionDim]}
+     * @return {@code x_s}, {@code [batch, actionDim]}
+     */
     @Override
     protected NDArray samplerStep(int step, NDArray x, NDArray residual) {
         if (eta == 0 || stepNoise[step] == 0) {
