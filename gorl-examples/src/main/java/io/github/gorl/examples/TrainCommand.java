@@ -518,8 +518,8 @@ final class TrainCommand implements Callable<Integer> {
     private Integer trainPaper() throws Exception {
         for (String option : new String[] {"--steps", "--stages", "--stage-steps", "--plateau", "--plateau-delta",
                 "--eval-episodes", "--decoder-epochs", "--decoder-data", "--top-episodes", "--decoder-min-updates",
-                "--decoder-lr", "--beta", "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after",
-                "--optimizer"}) {
+                "--decoder-lr", "--beta", "--clip", "--grad-norm", "--encoder-init", "--refit-from",
+                "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after", "--optimizer"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " does not combine with --preset paper, which sets it"
                         + " as the authors do; use --scale F to shrink the run");

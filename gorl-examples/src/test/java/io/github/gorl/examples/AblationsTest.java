@@ -244,6 +244,13 @@ class AblationsTest {
                 "--out", bad.toString())).contains("--encoder-init").contains("identity");
         assertThat(Console.errorOf("train", "--plateau", "2", "--clip", "0.2", "--steps", "64", "--out",
                 bad.toString())).contains("--clip");
+        // The paper preset sets these itself: they are refused, not silently ignored.
+        for (String[] option : new String[][] {{"--clip", "0.2"}, {"--grad-norm", "2"}, {"--encoder-init", "fresh"},
+                {"--refit-from", "best"}}) {
+            assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                    option[0], option[1], "--out", bad.toString())).contains(option[0])
+                    .contains("does not combine with --preset paper");
+        }
         assertThat(bad).doesNotExist();
     }
 
