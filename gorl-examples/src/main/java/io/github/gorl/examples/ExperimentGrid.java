@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -24,6 +25,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -31,7 +33,8 @@ import java.util.stream.Stream;
 /**
  * A grid of {@code gorl train} runs (tasks x algorithms x seeds), each an independent JVM writing its run directory
  * under {@code <out>/runs/<task>/<algo>/seed-<S>}. A run is finished when its {@code summary.json} exists (the
- * trainer writes it last, atomically): a second invocation skips finished runs and reruns the others from scratch.
+ * trainer writes it last, atomically): a second invocation skips finished runs, continues an interrupted run from its
+ * checkpoint when it has one with the same options, and reruns the others from scratch.
  * Each run's folder is locked ({@link RunLock}) while the grid prepares it and while its {@code gorl train} trains in
  * it, so two grids, or a grid and a {@code gorl train}, never write one run's folder at once.
  */
@@ -46,6 +49,13 @@ final class ExperimentGrid {
 
     /** The run's stdout and stderr; its first line records the {@code train} arguments. */
     static final String LOG_FILE = "train.log";
+
+    /**
+     * How long a stopped run may take to reach its safe point, write its checkpoint and exit before it is killed: the
+     * safe point is its next evaluation or stage end, or with {@code --checkpoint-every} its next periodic checkpoint,
+     * and a refit in progress is finished first.
+     */
+    static final long STOP_GRACE_SECONDS = 300;
 
     /** The system properties every run gets unless the current JVM already sets them (see {@link #currentJvm}). */
     private static final List<String> RUN_PROPERTIES = List.of("-Dai.djl.offline=true",
@@ -105,7 +115,12 @@ final class ExperimentGrid {
         SKIP,
         /** No run folder yet. */
         RUN,
-        /** A folder without {@code summary.json} (interrupted or failed earlier): deleted, then run. */
+        /**
+         * A folder without {@code summary.json} but with a checkpoint of a run with the same options (interrupted
+         * earlier): continued from the checkpoint with {@code gorl train --resume}.
+         */
+        RESUME,
+        /** A folder without {@code summary.json} and nothing to continue (failed, or other options): deleted, run. */
         RERUN
     }
 
@@ -249,11 +264,37 @@ final class ExperimentGrid {
                             + " to rerun it";
                 }
                 plan.add(new Planned(run, Action.SKIP, note));
+            } else if (!Files.exists(run.dir())) {
+                plan.add(new Planned(run, Action.RUN, ""));
             } else {
-                plan.add(new Planned(run, Files.exists(run.dir()) ? Action.RERUN : Action.RUN, ""));
+                plan.add(unfinished(run));
             }
         }
         return plan;
+    }
+
+    /**
+     * An unfinished run's folder: resumed when it holds a checkpoint and was started with the options the grid would
+     * give it now, else rerun (with a note when a checkpoint of other options is deleted).
+     */
+    private static Planned unfinished(Run run) {
+        if (!Files.isRegularFile(run.dir().resolve("checkpoint").resolve("checkpoint.json"))) {
+            return new Planned(run, Action.RERUN, "");
+        }
+        List<String> expected = new ArrayList<>(run.trainArgs().subList(1, run.trainArgs().size()));
+        int out = expected.indexOf("--out");
+        expected.subList(out, out + 2).clear();
+        try {
+            List<String> recorded = TrainArguments.recorded(run.dir());
+            if (recorded.equals(expected)) {
+                return new Planned(run, Action.RESUME, "");
+            }
+            return new Planned(run, Action.RERUN, "its checkpoint is of a run with other options ("
+                    + commandLine(recorded) + "); it is deleted and the run starts anew");
+        } catch (IOException e) {
+            return new Planned(run, Action.RERUN, "its checkpoint cannot be continued (" + e.getMessage()
+                    + "); it is deleted and the run starts anew");
+        }
     }
 
     /**
@@ -275,8 +316,9 @@ final class ExperimentGrid {
             }
         }
         Set<Process> live = ConcurrentHashMap.newKeySet();
-        // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C).
-        Thread reaper = new Thread(() -> live.forEach(ExperimentGrid::destroyTree), "gorl-experiments-reaper");
+        // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C). They are
+        // asked to stop first, so that each writes a checkpoint the next invocation continues from.
+        Thread reaper = new Thread(() -> stop(List.copyOf(live)), "gorl-experiments-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         AtomicInteger started = new AtomicInteger();
@@ -309,8 +351,9 @@ final class ExperimentGrid {
             }
             return outcomes;
         } finally {
+            List<Process> running = List.copyOf(live);
             pool.shutdownNow();
-            live.forEach(ExperimentGrid::destroyTree);
+            stop(running);
             try {
                 Runtime.getRuntime().removeShutdownHook(reaper);
             } catch (IllegalStateException shuttingDown) {
@@ -386,16 +429,25 @@ final class ExperimentGrid {
             if (p.action() == Action.RERUN) {
                 deleteRecursively(run.dir());
             }
-            Files.writeString(run.log(), "# " + commandLine(run.trainArgs()) + "\n", StandardCharsets.UTF_8);
+            if (p.action() == Action.RESUME) {
+                // The log goes on: its first line still records the options the run was started with.
+                Files.writeString(run.log(), "# resumed: gorl " + commandLine(resumeArgs(run)) + "\n",
+                        StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            } else {
+                Files.writeString(run.log(), "# " + commandLine(run.trainArgs()) + "\n", StandardCharsets.UTF_8);
+            }
         } catch (IllegalStateException inUse) {
             String why = inUse.getMessage();
             log.printf(Locale.ROOT, "%s FAILED %s: %s%n", counter, run.id(), why);
             return new Outcome(run, Result.FAILED, -1, 0, why);
         }
         List<String> command = new ArrayList<>(javaCommand);
-        command.addAll(run.trainArgs());
-        log.println(counter + " start  " + run.id() + (p.action() == Action.RERUN ? " (rerun: partial folder deleted)"
-                : ""));
+        command.addAll(p.action() == Action.RESUME ? resumeArgs(run) : run.trainArgs());
+        log.println(counter + " start  " + run.id() + switch (p.action()) {
+            case RERUN -> " (rerun: partial folder deleted)";
+            case RESUME -> " (resumed from its checkpoint)";
+            default -> "";
+        });
         long t0 = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -485,6 +537,11 @@ final class ExperimentGrid {
         return "'" + arg.replace("'", "'\\''") + "'";
     }
 
+    /** The arguments that continue an interrupted run from its checkpoint. */
+    static List<String> resumeArgs(Run run) {
+        return List.of("train", "--resume", run.dir().toString());
+    }
+
     private static String recordedArgs(Run run) {
         try (Stream<String> lines = Files.lines(run.log(), StandardCharsets.UTF_8)) {
             return lines.findFirst().filter(l -> l.startsWith("# ")).map(l -> l.substring(2)).orElse(null);
@@ -526,6 +583,31 @@ final class ExperimentGrid {
                 if (!p.equals(dir) && !p.equals(lockFile)) {
                     Files.delete(p);
                 }
+            }
+        }
+    }
+
+    /**
+     * Stops runs: each is sent SIGTERM, on which {@code gorl train} writes a checkpoint at its next safe point and
+     * exits; one still running after {@link #STOP_GRACE_SECONDS} is killed with its descendants.
+     */
+    private static void stop(List<Process> running) {
+        if (running.stream().noneMatch(Process::isAlive)) {
+            return;
+        }
+        System.err.printf(Locale.ROOT, "gorl experiments: stopping %d run(s); each writes a checkpoint at its next safe"
+                + " point (killed after %d s); run the same command again to continue them%n", running.size(),
+                STOP_GRACE_SECONDS);
+        running.forEach(Process::destroy);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
+        for (Process process : running) {
+            try {
+                process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (process.isAlive()) {
+                destroyTree(process);
             }
         }
     }

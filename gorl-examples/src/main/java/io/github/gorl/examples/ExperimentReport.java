@@ -54,8 +54,46 @@ final class ExperimentReport {
             new Color(0x9467bd), new Color(0xff7f0e), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
             new Color(0xbcbd22), new Color(0x17becf)};
 
+    /** The env steps at which the paper's curves were read off ({@link #PAPER}). */
+    static final long[] PAPER_STEPS = {15_000_000L, 30_000_000L};
+
+    /**
+     * The paper's mean evaluation return at {@link #PAPER_STEPS}, read off its learning-curve figure (3+ seeds) by
+     * eye, so good to about +-20: task, then algorithm, then one value per step. The read-off is recorded in
+     * {@code shared/REFERENCE.md} and docs/results.md.
+     */
+    static final Map<String, Map<String, double[]>> PAPER = Map.of(
+            "CheetahRun", Map.of("gorl-fm", new double[] {310, 500}, "gorl-diffusion", new double[] {300, 480},
+                    "gaussian-ppo", new double[] {190, 350}, "fpo", new double[] {460, 680},
+                    "dppo", new double[] {50, 100}),
+            "FingerTurnHard", Map.of("gorl-fm", new double[] {430, 690}, "gorl-diffusion", new double[] {440, 690},
+                    "gaussian-ppo", new double[] {310, 540}, "fpo", new double[] {400, 610},
+                    "dppo", new double[] {190, 290}),
+            "WalkerWalk", Map.of("gorl-fm", new double[] {330, 590}, "gorl-diffusion", new double[] {330, 560},
+                    "gaussian-ppo", new double[] {160, 320}, "fpo", new double[] {430, 730},
+                    "dppo", new double[] {50, 70}),
+            "HopperStand", Map.of("gorl-fm", new double[] {80, 230}, "gorl-diffusion", new double[] {40, 100},
+                    "gaussian-ppo", new double[] {30, 60}, "fpo", new double[] {20, 30},
+                    "dppo", new double[] {0, 0}));
 
     private ExperimentReport() {}
+
+    /**
+     * The paper's read-off points of one task and algorithm up to {@code maxStep} (with 2% slack, so that a run that
+     * ends a few steps short of 15M, its budget rounded to whole updates, still shows the 15M point).
+     *
+     * @return the points in step order; empty where the paper has no curve for them
+     */
+    static List<Point> paperPoints(String task, String algo, double maxStep) {
+        double[] values = PAPER.getOrDefault(task, Map.of()).get(algo);
+        List<Point> points = new ArrayList<>();
+        for (int i = 0; values != null && i < PAPER_STEPS.length; i++) {
+            if (PAPER_STEPS[i] <= maxStep * 1.02) {
+                points.add(new Point(PAPER_STEPS[i], values[i]));
+            }
+        }
+        return points;
+    }
 
     /**
      * One evaluation (or other event) of a run.
@@ -292,13 +330,17 @@ final class ExperimentReport {
         md.append("Evaluation return (deterministic policy) of the final and of the best evaluation of each run:"
                 + " mean ± standard deviation over the finished seeds (sample standard deviation; none for one seed)."
                 + " The figure `figure.png` shows the mean over seeds and the min..max range.\n\n");
-        md.append("| task | algorithm | seeds finished | final return | best return |\n|---|---|---|---|---|\n");
+        md.append("The paper's column is its mean return at 15M / 30M env steps, read off its figure.\n\n");
+        md.append("| task | algorithm | seeds finished | final return | best return | paper at 15M / 30M |\n"
+                + "|---|---|---|---|---|---|\n");
         for (String task : grid.tasks()) {
             for (String algo : grid.algos()) {
                 List<RunData> runs = of(data, task, algo);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s |%n", task, algo, runs.size(),
+                double[] paper = PAPER.getOrDefault(task, Map.of()).get(algo);
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s |%n", task, algo, runs.size(),
                         grid.seeds().size(), meanStd(runs.stream().mapToDouble(RunData::finalReturn).toArray()),
-                        meanStd(runs.stream().mapToDouble(RunData::bestReturn).toArray())));
+                        meanStd(runs.stream().mapToDouble(RunData::bestReturn).toArray()),
+                        paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
             }
         }
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();
@@ -385,7 +427,7 @@ final class ExperimentReport {
             g.setColor(Color.DARK_GRAY);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
             // Short enough for a one-panel figure (PANEL_WIDTH wide); a longer title was cut off there.
-            g.drawString("Evaluation return: mean over seeds, shaded min..max", 12, 26);
+            g.drawString("Eval return: mean over seeds, min..max shaded; diamonds: the paper", 12, 26);
             for (int i = 0; i < tasks.size(); i++) {
                 BufferedImage panel = BitmapEncoder.getBufferedImage(panel(grid, tasks.get(i), data));
                 g.drawImage(panel, (i % columns) * PANEL_WIDTH, HEADER_HEIGHT + (i / columns) * PANEL_HEIGHT, null);
@@ -408,7 +450,16 @@ final class ExperimentReport {
                 continue;
             }
             any = true;
-            addBand(chart, algo, band, colour(Math.max(0, grid.colourIndex(algo))));
+            Color colour = colour(Math.max(0, grid.colourIndex(algo)));
+            addBand(chart, algo, band, colour);
+            List<Point> paper = paperPoints(task, algo, band.x()[band.x().length - 1]);
+            if (!paper.isEmpty()) {
+                XYSeries points = chart.addSeries(algo + ", paper", paper.stream().mapToDouble(Point::step).toArray(),
+                        paper.stream().mapToDouble(Point::evalReturn).toArray());
+                points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                points.setMarker(SeriesMarkers.DIAMOND);
+                points.setMarkerColor(colour);
+            }
         }
         if (!any) {
             chart.setTitle(task + " (no finished run)");

@@ -176,10 +176,11 @@ final class ExperimentsCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "%d runs, %d to run (dry run: nothing is started)%n", plan.size(),
                     plan.stream().filter(p -> p.action() != ExperimentGrid.Action.SKIP).count());
             for (Planned p : plan) {
-                out.printf(Locale.ROOT, "%-5s %s: gorl %s%n", p.action().name().toLowerCase(Locale.ROOT),
-                        p.run().id(), ExperimentGrid.commandLine(p.run().trainArgs()));
+                out.printf(Locale.ROOT, "%-6s %s: gorl %s%n", p.action().name().toLowerCase(Locale.ROOT),
+                        p.run().id(), ExperimentGrid.commandLine(p.action() == ExperimentGrid.Action.RESUME
+                                ? ExperimentGrid.resumeArgs(p.run()) : p.run().trainArgs()));
                 if (!p.note().isEmpty()) {
-                    out.println("      warning: " + p.note());
+                    out.println("       warning: " + p.note());
                 }
             }
             return 0;

@@ -52,6 +52,24 @@ final class TrainArguments {
      * @throws IOException if {@code train-args.json} is missing or unreadable (the message names it)
      */
     static TrainCommand read(Path runDirectory) throws IOException {
+        List<String> args = recorded(runDirectory);
+        TrainCommand command = new TrainCommand();
+        try {
+            new CommandLine(command).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IOException(runDirectory.resolve(FILE) + " holds options this version does not accept: "
+                    + e.getMessage(), e);
+        }
+        return command;
+    }
+
+    /**
+     * The options the run in {@code runDirectory} was started with, as {@link #write} recorded them (without
+     * {@code --out}), in command-line order.
+     *
+     * @throws IOException if {@code train-args.json} is missing or unreadable (the message names it)
+     */
+    static List<String> recorded(Path runDirectory) throws IOException {
         Path file = runDirectory.resolve(FILE);
         JsonNode json;
         try {
@@ -71,12 +89,6 @@ final class TrainArguments {
             }
             args.add(a.asText());
         }
-        TrainCommand command = new TrainCommand();
-        try {
-            new CommandLine(command).parseArgs(args.toArray(String[]::new));
-        } catch (CommandLine.ParameterException e) {
-            throw new IOException(file + " holds options this version does not accept: " + e.getMessage(), e);
-        }
-        return command;
+        return args;
     }
 }

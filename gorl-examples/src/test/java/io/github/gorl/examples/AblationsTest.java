@@ -116,7 +116,7 @@ class AblationsTest {
                 "--tasks", "Pendulum", "--seeds", "1,2", "--steps", "1000", "--out", dry.toString(), "--dry-run"))
                 .isZero());
         assertThat(printed).contains("8 runs, 8 to run")
-                .contains("run   Pendulum/freeze-after=2/seed-1: gorl train --task Pendulum --optimizer ppo --decoder"
+                .contains("run    Pendulum/freeze-after=2/seed-1: gorl train --task Pendulum --optimizer ppo --decoder"
                         + " flow --freeze-decoder-after 2 --seed 1 --steps 1000 --out "
                         + dry.resolve("runs/Pendulum/freeze-after=2/seed-1"));
         assertThat(dry).doesNotExist();

@@ -104,10 +104,10 @@ class ExperimentsCommandTest {
 
         String summary = Files.readString(out.resolve("summary.md"));
         assertThat(summary).contains("./gorl experiments (test)")
-                .contains("| task | algorithm | seeds finished | final return | best return |")
+                .contains("| task | algorithm | seeds finished | final return | best return | paper at 15M / 30M |")
                 .containsPattern("\\| Pendulum \\| gorl-fm \\| 2/2 \\| -\\d+\\.\\d ± \\d+\\.\\d \\| -\\d+\\.\\d ± ")
                 .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 2/2 \\| -\\d+\\.\\d ± ")
-                .contains("| Pendulum | broken | 0/2 | - | - |");
+                .contains("| Pendulum | broken | 0/2 | - | - | - |");
     }
 
     @Test
@@ -135,9 +135,11 @@ class ExperimentsCommandTest {
     @Test
     @Order(4)
     void secondInvocation_skipsFinishedRuns_andRerunsAnUnfinishedOneFromScratch() throws Exception {
-        // Make one finished run look interrupted: its summary.json is missing, a stale file is left behind.
+        // Make one finished run look interrupted before its first checkpoint: no summary.json and no checkpoint/,
+        // a stale file left behind.
         Path partial = out.resolve("runs/Pendulum/gaussian-ppo/seed-2");
         Files.delete(partial.resolve("summary.json"));
+        deleteTree(partial.resolve("checkpoint"));
         Files.writeString(partial.resolve("stale"), "left by an interrupted run");
         Map<Path, FileTime> before = new HashMap<>();
         for (String run : List.of("gorl-fm/seed-1", "gorl-fm/seed-2", "gaussian-ppo/seed-1")) {
@@ -167,6 +169,105 @@ class ExperimentsCommandTest {
         assertThat(partial.resolve("stale")).doesNotExist();
         assertThat(Files.readString(out.resolve("summary.md"))).contains("| Pendulum | gaussian-ppo | 2/2 |")
                 .doesNotContain("broken").doesNotContain("Failed runs");
+    }
+
+    @Test
+    @Order(5)
+    void thirdInvocation_continuesAnInterruptedRunFromItsCheckpoint_andRerunsOneOfOtherOptions() throws Exception {
+        // Interrupted after its (last) checkpoint: the folder keeps checkpoint/, metrics.csv and train.log.
+        Path interrupted = out.resolve("runs/Pendulum/gorl-fm/seed-1");
+        Files.delete(interrupted.resolve("summary.json"));
+        List<String> metricsBefore = Files.readAllLines(interrupted.resolve("metrics.csv"));
+        String firstLogLine = Files.readAllLines(interrupted.resolve("train.log")).get(0);
+        // Interrupted too, but its checkpoint is of a run with other options: it cannot be continued as this grid's.
+        Path changed = out.resolve("runs/Pendulum/gorl-fm/seed-2");
+        Files.delete(changed.resolve("summary.json"));
+        List<String> args = new java.util.ArrayList<>(TrainArguments.recorded(changed));
+        args.set(args.indexOf("--eval-episodes") + 1, "3");
+        io.github.gorl.core.train.JsonFile.write(changed.resolve(TrainArguments.FILE),
+                Map.of("command", "train", "args", args));
+
+        ExperimentGrid grid = tiny(List.of("gorl-fm")).build();
+        List<Planned> plan = grid.plan();
+        assertThat(plan).extracting(p -> p.run().seed() + " " + p.action()).containsExactly("1 RESUME", "2 RERUN");
+        assertThat(plan.get(0).note()).isEmpty();
+        assertThat(plan.get(1).note()).contains("its checkpoint is of a run with other options")
+                .contains("--eval-episodes 3").contains("starts anew");
+
+        ByteArrayOutputStream dryOut = new ByteArrayOutputStream();
+        assertThat(ExperimentsCommand.run(grid, "./gorl experiments (dry)", true,
+                new PrintStream(dryOut, true, StandardCharsets.UTF_8), System.err)).isZero();
+        String dry = dryOut.toString(StandardCharsets.UTF_8);
+        assertThat(dry).contains("resume Pendulum/gorl-fm/seed-1: gorl train --resume " + interrupted)
+                .contains("rerun  Pendulum/gorl-fm/seed-2: gorl train --task Pendulum");
+
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int exit = ExperimentsCommand.run(grid, "./gorl experiments (continue)", false,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+        String log = stdout.toString(StandardCharsets.UTF_8);
+        System.out.print(log);
+
+        assertThat(exit).isZero();
+        assertThat(log).contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint)")
+                .contains("start  Pendulum/gorl-fm/seed-2 (rerun: partial folder deleted)");
+        assertThat(interrupted.resolve("summary.json")).isRegularFile();
+        // Continued, not restarted: the metrics written before the interruption are kept as they were.
+        assertThat(Files.readAllLines(interrupted.resolve("metrics.csv")))
+                .startsWith(metricsBefore.toArray(String[]::new));
+        List<String> logLines = Files.readAllLines(interrupted.resolve("train.log"));
+        assertThat(logLines.get(0)).isEqualTo(firstLogLine);
+        assertThat(logLines).contains("# resumed: gorl train --resume " + interrupted);
+        assertThat(TrainArguments.recorded(changed)).containsSequence("--eval-episodes", "2");
+        assertThat(changed.resolve("summary.json")).isRegularFile();
+    }
+
+    @Test
+    void stoppingTheHarness_letsEachRunCheckpoint_soTheNextInvocationResumesIt() throws Exception {
+        Path stopped = temp.resolve("stopped");
+        // Long enough to be stopped mid-run (about a minute at full speed), with a safe point every 2,048 steps.
+        ExperimentGrid grid = ExperimentGrid.builder().tasks(List.of("Pendulum")).algos(List.of("gaussian-ppo"))
+                .seeds(List.of(1L)).steps(400_000L).envs(4).trainOptions(List.of("--eval-episodes", "1",
+                        "--eval-every", "2048")).out(stopped).parallel(1).build();
+        Path metrics = grid.runs().get(0).dir().resolve("metrics.csv");
+        ByteArrayOutputStream harnessLog = new ByteArrayOutputStream();
+        Thread harness = new Thread(() -> {
+            try {
+                grid.run(new PrintStream(harnessLog, true, StandardCharsets.UTF_8));
+            } catch (InterruptedException expected) {
+                // Ctrl-C's path: the harness is interrupted while it waits for its runs.
+            }
+        });
+        harness.start();
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (evaluations(metrics) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(evaluations(metrics)).as("the run trained for a while").isGreaterThanOrEqualTo(3);
+        harness.interrupt();
+        harness.join(ExperimentGrid.STOP_GRACE_SECONDS * 1000 + 30_000);
+
+        assertThat(harness.isAlive()).isFalse();
+        Path dir = grid.runs().get(0).dir();
+        assertThat(dir.resolve("summary.json")).doesNotExist();
+        assertThat(dir.resolve("checkpoint").resolve("checkpoint.json")).as("written on SIGTERM").isRegularFile();
+        assertThat(grid.plan()).extracting(Planned::action).containsExactly(Action.RESUME);
+    }
+
+    private static long evaluations(Path metrics) throws java.io.IOException {
+        if (!Files.exists(metrics)) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> lines = Files.lines(metrics)) {
+            return lines.filter(l -> l.contains(",evaluation,")).count();
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Test
@@ -243,7 +344,7 @@ class ExperimentsCommandTest {
                 "gorl-fm,fpo", "--seeds", "1,2", "--out", dry.toString(), "--dry-run", "--", "--eval-episodes", "2"))
                 .isZero());
         assertThat(printed).contains("4 runs, 4 to run")
-                .contains("run   Pendulum/fpo/seed-2: gorl train --task Pendulum --baseline fpo --seed 2"
+                .contains("run    Pendulum/fpo/seed-2: gorl train --task Pendulum --baseline fpo --seed 2"
                         + " --eval-episodes 2 --out " + dry.resolve("runs/Pendulum/fpo/seed-2"));
         assertThat(dry).doesNotExist();
     }
@@ -262,6 +363,22 @@ class ExperimentsCommandTest {
         assertThat(band.min()).containsExactly(0, 12, 16, 20);
         assertThat(band.max()[1]).isEqualTo(30.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(ExperimentReport.align(List.of(List.of(p(0, 1)), List.of(p(10, 1))))).isNull();
+    }
+
+    @Test
+    void paperPoints_areTheReadOffValues_withinTheRunsRange() {
+        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-fm", 14_999_936))
+                .containsExactly(p(15_000_000, 310));
+        assertThat(ExperimentReport.paperPoints("HopperStand", "gaussian-ppo", 30_000_128))
+                .containsExactly(p(15_000_000, 30), p(30_000_000, 60));
+        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-fm", 10_000_000)).isEmpty();
+        assertThat(ExperimentReport.paperPoints("Pendulum", "gorl-fm", 30_000_000)).isEmpty();
+        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-sac-fm", 30_000_000)).isEmpty();
+        // The grid's algorithm names: every method of the paper's figure on each of its four tasks.
+        assertThat(ExperimentReport.PAPER).containsOnlyKeys("CheetahRun", "FingerTurnHard", "WalkerWalk", "HopperStand");
+        ExperimentReport.PAPER.values().forEach(m -> assertThat(m).containsOnlyKeys("gorl-fm", "gorl-diffusion",
+                "gaussian-ppo", "fpo", "dppo"));
+        assertThat(ExperimentGrid.ALGORITHMS).containsKeys("gorl-fm", "gorl-diffusion", "gaussian-ppo", "fpo", "dppo");
     }
 
     private static ExperimentReport.Point p(long step, double value) {

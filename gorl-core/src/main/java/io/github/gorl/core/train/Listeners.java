@@ -11,7 +11,8 @@ public final class Listeners {
 
     /**
      * A terminal progress bar over the environment-step budget, showing the stage, the phase, the last
-     * evaluation return and the steps per second. Drawn by {@code me.tongfei:progressbar}, an optional dependency of
+     * evaluation return and the steps per second. Without a terminal ({@code System.console()} is {@code null}: output
+     * to a file or a pipe) the bar is printed to standard error as a whole line every 30 seconds instead of redrawn. Drawn by {@code me.tongfei:progressbar}, an optional dependency of
      * gorl-core: add it to use this listener.
      *
      * @return a new listener (one per training run)

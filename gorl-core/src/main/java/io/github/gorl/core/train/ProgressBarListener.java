@@ -8,13 +8,28 @@ import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
 import java.util.Locale;
+import java.util.function.Consumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** A terminal progress bar over environment steps: stage, phase, last evaluation return and steps per second. */
+/**
+ * A progress bar over environment steps: stage, phase, last evaluation return and steps per second. On a terminal it
+ * redraws one line in place; when the output is not a terminal (a log file, a pipe, a grid's {@code train.log}) it
+ * prints the bar as a new line every {@link #LOG_INTERVAL_MILLIS}, so that a log holds a readable line per half
+ * minute rather than thousands of carriage-return updates.
+ */
 final class ProgressBarListener implements TrainingListener {
 
+    /** How often the bar is printed as a line when the output is not a terminal. */
+    static final int LOG_INTERVAL_MILLIS = 30_000;
+
+    private static final int MAX_LENGTH = 160;
+
+    /** Where a non-terminal bar's lines go, or {@code null} to draw on the terminal. */
+    private final Consumer<String> lines;
+    private final int intervalMillis;
     private ProgressBar bar;
     private int stages;
     private int stage;
@@ -23,18 +38,35 @@ final class ProgressBarListener implements TrainingListener {
     private double stepsPerSecond = Double.NaN;
     private String decoderProgress = "";
 
+    /** A bar drawn on the terminal, or printed as lines to standard error when there is no terminal. */
+    ProgressBarListener() {
+        this(System.console() != null ? null : System.err::println, LOG_INTERVAL_MILLIS);
+    }
+
+    /**
+     * @param lines where each printed line goes, or {@code null} to draw on the terminal (redrawn every 0.5 s)
+     * @param intervalMillis how often a line is printed when {@code lines} is given
+     */
+    ProgressBarListener(Consumer<String> lines, int intervalMillis) {
+        this.lines = lines;
+        this.intervalMillis = intervalMillis;
+    }
+
     @Override
     public void onTrainingStart(EnvSpec spec, StageSchedule schedule) {
         stages = schedule.maxStages();
-        bar = new ProgressBarBuilder()
+        ProgressBarBuilder builder = new ProgressBarBuilder()
                 .setTaskName("GoRL " + spec.id())
                 .setInitialMax(schedule.maxEncoderSteps())
                 .setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(500)
-                .setMaxRenderedLength(160)
+                .setUpdateIntervalMillis(lines == null ? 500 : intervalMillis)
+                .setMaxRenderedLength(MAX_LENGTH)
                 .setUnit(" steps", 1)
-                .showSpeed()
-                .build();
+                .showSpeed();
+        if (lines != null) {
+            builder.setConsumer(new DelegatingProgressBarConsumer(lines, MAX_LENGTH));
+        }
+        bar = builder.build();
         refresh();
     }
 

@@ -2,9 +2,14 @@ package io.github.gorl.core.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Metrics;
 import io.github.gorl.api.Phase;
+import io.github.gorl.api.StageSchedule;
+import io.github.gorl.api.TrainingResult;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The bar names what a refit is doing, so a long refit does not read as a hang. */
@@ -26,5 +31,22 @@ class ProgressBarListenerTest {
     void theRefitSummary_leavesTheLastProgressInPlace() {
         Metrics m = Metrics.of(0, Phase.DECODER, Map.of("decoder_epochs", 50.0, "decoder_data_size", 41_000.0));
         assertThat(ProgressBarListener.decoderProgress(m)).isEmpty();
+    }
+
+    @Test
+    void withoutATerminal_theBarIsPrintedAsWholeLines_notCarriageReturnUpdates() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
+        listener.onTrainingStart(EnvSpec.symmetric("Walker", 3, 2, 1f, 100), StageSchedule.of(600, 400));
+        for (long step = 100; step <= 1000; step += 100) {
+            listener.onMetrics(Metrics.of(step, Phase.ENCODER, Map.of("steps_per_second", 2500.0)));
+            Thread.sleep(30);
+        }
+        listener.onTrainingEnd(new TrainingResult(1, 1, 1000, 1, List.of()));
+
+        assertThat(lines).hasSizeGreaterThan(2).noneMatch(l -> l.contains("\r") || l.contains("\n"));
+        assertThat(lines.get(0)).contains("GoRL Walker").contains("/1000 steps");
+        assertThat(lines.get(lines.size() - 1)).contains("100%").contains("1000/1000 steps").contains("stage 1/2")
+                .contains("2500 sps");
     }
 }
