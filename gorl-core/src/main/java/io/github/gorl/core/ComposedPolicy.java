@@ -105,6 +105,24 @@ final class ComposedPolicy implements Policy {
         }
     }
 
+    /**
+     * The actions of an encoder whose mean latent is the prior's, as a stage that starts the encoder at its prior
+     * ({@code EncoderInit.PRIOR}, {@code PRIOR_WARM_VALUE}) acts deterministically: {@code g_phi(s, 0)} ({@code tanh(0)}
+     * is 0 too, so a bounded latent changes nothing).
+     *
+     * @param observations {@code [n, observationDim]}
+     * @param n the number of rows
+     * @param actions output {@code [n, actionDim]}, unsquashed
+     */
+    void actAtPriorMean(float[] observations, int n, float[] actions) {
+        try (NDManager scope = manager.newSubManager()) {
+            NDArray obs = scope.create(observations, new Shape(n, spec.observationDim()));
+            NDArray zero = scope.zeros(new Shape(n, spec.actionDim()));
+            float[] a = decoder.decode(obs, zero).toFloatArray();
+            System.arraycopy(a, 0, actions, 0, n * spec.actionDim());
+        }
+    }
+
     @Override
     public EnvSpec spec() {
         return spec;

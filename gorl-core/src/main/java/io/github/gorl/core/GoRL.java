@@ -368,6 +368,7 @@ public final class GoRL implements AutoCloseable {
         RolloutCollector collector = new RolloutCollector(env, policy,
                 config.seed() + 104729 + 1_000_003L * run.refitsBefore(k), config.squashing(), refit.targetClip());
         DecoderDataset data = guarded(() -> collectDecoderData(collector, refit), "collecting decoder data");
+        RefitProbe probe = guarded(() -> RefitProbe.before(policy, data), "probing the data policy");
         if (refit.freshDecoder()) {
             if (!decoder.reinitialize(config.seed() + 7L * k)) {
                 throw new IllegalStateException("decoderRefit freshDecoder(true) needs a decoder that can reinitialize"
@@ -385,6 +386,7 @@ public final class GoRL implements AutoCloseable {
         if (refit.collectFromBest()) {
             values.put("decoder_data_encoder_return", bestReturn);
         }
+        values.putAll(guarded(() -> probe.after(policy), "probing the refit decoder"));
         if (decoder instanceof LearnedPriorDecoder learned) {
             values.put("prior_nll", learned.lastPriorNll());
         }

@@ -150,11 +150,20 @@ class ReferenceFidelityTest {
         optimizer.latent = 5f; // evaluated at step 0: far from both modes
         optimizer.script = new float[] {BEST, 3f, 3f, 3f}; // the best after the first chunk, worse afterwards
         CapturingDecoder decoder = new CapturingDecoder();
+        List<io.github.gorl.api.Metrics> refits = new java.util.ArrayList<>();
         try (RecordingVectorEnv train = bandits(2); RecordingVectorEnv eval = bandits(2);
                 GoRL agent = GoRL.builder().env(train).evalEnv(eval).optimizer(optimizer).decoder(decoder)
                         .schedule(StageSchedule.of(List.of(new Stage(8, 0, 0, 0.2, 1), new Stage(2, 1, 0, 0.2, 1))))
                         .decoderRefit(DecoderRefit.builder().episodes(4).collectFromBest(true).freshDecoder(true)
                                 .targetClip(3).build())
+                        .listener(new io.github.gorl.api.TrainingListener() {
+                            @Override
+                            public void onMetrics(io.github.gorl.api.Metrics m) {
+                                if (!Double.isNaN(m.get("refit_prior_mean_shift"))) {
+                                    refits.add(m);
+                                }
+                            }
+                        })
                         .actionSquashing(ActionSquashing.TANH).evalEvery(2).build()) {
             var result = agent.train();
             assertThat(result.evaluations().get(1).meanReturn()).isCloseTo(1.0, within(1e-6));
@@ -165,6 +174,12 @@ class ReferenceFidelityTest {
             }
             assertThat(decoder.calls).containsExactly("reinitialize", "fit");
         }
+        // The refit's probe: the best encoder acted tanh(BEST) = 0.6 deterministically; the (identity) decoder at the
+        // prior's mean latent acts tanh(0) = 0, a policy that stands still, which the first evaluation then scores.
+        assertThat(refits).hasSize(1);
+        assertThat(refits.get(0).get("refit_data_action_abs")).isCloseTo(0.6, within(1e-6));
+        assertThat(refits.get(0).get("refit_prior_mean_action_abs")).isCloseTo(0.0, within(1e-6));
+        assertThat(refits.get(0).get("refit_prior_mean_shift")).isCloseTo(0.6, within(1e-6));
     }
 
     @Test

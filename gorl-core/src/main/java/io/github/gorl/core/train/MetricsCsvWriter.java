@@ -28,7 +28,8 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
             "steps_per_second", "q_loss", "actor_loss", "alpha", "epoch", "train_loss", "validation_loss",
             "decoder_train_loss", "decoder_validation_loss", "decoder_data_size", "skipped_batches",
             "skipped_transitions", "update_epochs", "prior_nll", "decoder_step", "validation_endpoint_mse",
-            "pairwise_loss", "decoder_data_encoder_return");
+            "pairwise_loss", "decoder_data_encoder_return", "refit_prior_mean_shift", "refit_data_action_abs",
+            "refit_prior_mean_action_abs");
 
     private final Path path;
     private final BufferedWriter out;
