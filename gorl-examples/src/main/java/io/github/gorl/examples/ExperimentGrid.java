@@ -47,6 +47,9 @@ final class ExperimentGrid {
     static final Set<String> MANAGED_OPTIONS =
             Set.of("--task", "--seed", "--steps", "--envs", "--out", "--optimizer", "--decoder", "--baseline");
 
+    /** Where {@code --multimodality} writes a run's {@code gorl multimodality} outputs, inside its folder. */
+    static final String MULTIMODALITY_DIR = "multimodality";
+
     /** The run's stdout and stderr; its first line records the {@code train} arguments. */
     static final String LOG_FILE = "train.log";
 
@@ -158,6 +161,7 @@ final class ExperimentGrid {
     private final Map<String, List<String>> algorithms;
     private final List<String> javaCommand;
     private final List<String> algorithmOrder;
+    private final Integer multimodalitySteps;
 
     private ExperimentGrid(Builder b) {
         this.algorithms = Map.copyOf(b.algorithms);
@@ -196,6 +200,18 @@ final class ExperimentGrid {
         this.parallel = b.parallel;
         this.javaCommand = b.javaCommand != null ? List.copyOf(b.javaCommand) : threadsPerRun(currentJvm(), parallel);
         this.algorithmOrder = List.copyOf(b.algorithms.keySet());
+        if (b.multimodalitySteps != null && b.multimodalitySteps < 0) {
+            throw new IllegalArgumentException("--multimodality must be >= 0 policy steps, got " + b.multimodalitySteps);
+        }
+        this.multimodalitySteps = b.multimodalitySteps;
+    }
+
+    /**
+     * The policy steps of {@code --multimodality}: after each run finishes, {@code gorl multimodality} samples its
+     * policy at the state its deterministic policy reaches after this many steps; {@code null} when off.
+     */
+    Integer multimodalitySteps() {
+        return multimodalitySteps;
     }
 
     static Builder builder() {
@@ -324,12 +340,26 @@ final class ExperimentGrid {
         AtomicInteger started = new AtomicInteger();
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
+            List<Future<?>> analyses = new ArrayList<>();
             for (Planned p : plan) {
                 if (p.action() == Action.SKIP) {
                     futures.add(null);
+                    if (needsMultimodality(p.run())) {
+                        analyses.add(pool.submit(() -> {
+                            multimodality(p.run(), live, log);
+                            return null;
+                        }));
+                    }
                 } else {
                     futures.add(pool.submit(() -> execute(p, live, log,
                             String.format(Locale.ROOT, "[%d/%d]", started.incrementAndGet(), todo))));
+                }
+            }
+            for (Future<?> a : analyses) {
+                try {
+                    a.get();
+                } catch (ExecutionException e) {
+                    log.println("warning: multimodality could not run: " + e.getCause());
                 }
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -464,6 +494,9 @@ final class ExperimentGrid {
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (exit == 0 && run.finished()) {
             log.printf(Locale.ROOT, "%s done   %s in %.0f s%n", counter, run.id(), seconds);
+            if (needsMultimodality(run)) {
+                multimodality(run, live, log);
+            }
             return new Outcome(run, Result.SUCCEEDED, 0, seconds, "");
         }
         String why = (exit == 0 ? "exited 0 without writing summary.json" : "exit code " + exit)
@@ -535,6 +568,47 @@ final class ExperimentGrid {
             return arg;
         }
         return "'" + arg.replace("'", "'\\''") + "'";
+    }
+
+    /** Whether {@code --multimodality} is on and this finished run's checkpoint has not been analysed yet. */
+    private boolean needsMultimodality(Run run) {
+        return multimodalitySteps != null && run.finished()
+                && Files.isRegularFile(run.dir().resolve("checkpoint").resolve("checkpoint.json"))
+                && !Files.isRegularFile(run.dir().resolve(MULTIMODALITY_DIR).resolve("stats.json"));
+    }
+
+    /** The {@code gorl multimodality} arguments of {@code --multimodality} for a finished run. */
+    List<String> multimodalityArgs(Run run) {
+        return List.of("multimodality", "--run", run.dir().toString(), "--policy-steps",
+                Integer.toString(multimodalitySteps), "--out", run.dir().resolve(MULTIMODALITY_DIR).toString());
+    }
+
+    /**
+     * Runs {@code gorl multimodality} on a finished run while its checkpoint is on this machine, its output in
+     * {@code multimodality.log} of the run folder. A failure is reported as a warning: the run itself finished.
+     */
+    private void multimodality(Run run, Set<Process> live, PrintStream log) throws IOException, InterruptedException {
+        Path analysisLog = run.dir().resolve(MULTIMODALITY_DIR + ".log");
+        List<String> args = multimodalityArgs(run);
+        Files.writeString(analysisLog, "# gorl " + commandLine(args) + "\n", StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(javaCommand);
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(analysisLog.toFile())).start();
+        live.add(process);
+        process.getOutputStream().close();
+        int exit;
+        try {
+            exit = process.waitFor();
+        } finally {
+            live.remove(process);
+        }
+        if (exit == 0) {
+            log.println("      multimodality of " + run.id() + ": " + run.dir().resolve(MULTIMODALITY_DIR));
+        } else {
+            log.println("warning: multimodality of " + run.id() + " failed: exit code " + exit + reason(analysisLog)
+                    + ", log: " + analysisLog);
+        }
     }
 
     /** The arguments that continue an interrupted run from its checkpoint. */
@@ -644,6 +718,7 @@ final class ExperimentGrid {
         private int parallel = 1;
         private Map<String, List<String>> algorithms = ALGORITHMS;
         private List<String> javaCommand;
+        private Integer multimodalitySteps;
 
         Builder tasks(List<String> v) {
             tasks = List.copyOf(v);
@@ -682,6 +757,12 @@ final class ExperimentGrid {
 
         Builder parallel(int v) {
             parallel = v;
+            return this;
+        }
+
+        /** {@code --multimodality N}: analyse each finished run at the state N policy steps in; {@code null}: off. */
+        Builder multimodality(Integer policySteps) {
+            multimodalitySteps = policySteps;
             return this;
         }
 

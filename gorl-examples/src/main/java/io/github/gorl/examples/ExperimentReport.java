@@ -343,11 +343,51 @@ final class ExperimentReport {
                         paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
             }
         }
+        md.append(multimodalityMarkdown(data));
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();
         if (!failed.isEmpty()) {
             md.append("\nFailed runs:\n\n");
             for (Outcome o : failed) {
                 md.append("- ").append(o.run().id()).append(": ").append(o.message()).append('\n');
+            }
+        }
+        return md.toString();
+    }
+
+    /**
+     * The dip tests of the runs that {@code --multimodality} analysed ({@code multimodality/stats.json} in the run
+     * folder): per run and action dimension the dip statistic, its p-value and the kernel density's modes with their
+     * masses; empty when no run has one. A file that cannot be read is named in the table.
+     */
+    static String multimodalityMarkdown(List<RunData> data) {
+        StringBuilder md = new StringBuilder();
+        for (RunData d : data) {
+            Path stats = d.run().dir().resolve(ExperimentGrid.MULTIMODALITY_DIR).resolve("stats.json");
+            if (!Files.isRegularFile(stats)) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\n## Multimodality\n\n`gorl multimodality` at the state each run's deterministic policy"
+                        + " reached (`multimodality/` in its folder): per action dimension Hartigan's dip statistic,"
+                        + " its p-value (below 0.05: not unimodal) and the kernel density's modes, mass at location."
+                        + "\n\n| task | algorithm | seed | dim | dip | p-value | modes |\n|---|---|---|---|---|---|---|\n");
+            }
+            String run = String.format(Locale.ROOT, "| %s | %s | %d ", d.run().task(), d.run().algo(), d.run().seed());
+            try {
+                JsonNode json = io.github.gorl.core.train.JsonFile.parse(stats);
+                for (JsonNode dim : json.path("dimensions")) {
+                    StringBuilder modes = new StringBuilder();
+                    for (JsonNode m : dim.path("modes")) {
+                        modes.append(modes.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f at %.3g",
+                                m.path("mass").asDouble(), m.path("location").asDouble()));
+                    }
+                    double p = dim.path("dip").path("pValue").asDouble();
+                    md.append(run).append(String.format(Locale.ROOT, "| %d | %.4f | %s | %s |%n",
+                            dim.path("dimension").asInt(), dim.path("dip").path("statistic").asDouble(),
+                            p < 1e-5 ? "<1e-5" : String.format(Locale.ROOT, "%.4f", p), modes));
+                }
+            } catch (IOException e) {
+                md.append(run).append("| - | - | - | cannot be read: ").append(e.getMessage()).append(" |\n");
             }
         }
         return md.toString();

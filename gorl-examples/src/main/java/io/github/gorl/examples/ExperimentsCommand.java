@@ -79,6 +79,12 @@ final class ExperimentsCommand implements Callable<Integer> {
                     + " or local[4] (default: local[--parallel]).")
     String master;
 
+    @Option(names = "--multimodality", paramLabel = "N",
+            description = "After each run finishes (and for finished runs not analysed yet), while its checkpoint is"
+                    + " on this machine: 'gorl multimodality --policy-steps N' into the run's multimodality/ folder,"
+                    + " and a table of its dip tests in summary.md. Local engine only.")
+    Integer multimodality;
+
     @Option(names = "--dry-run", description = "Print the planned runs and their commands; run nothing.")
     boolean dryRun;
 
@@ -96,7 +102,7 @@ final class ExperimentsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentGrid.Builder builder = ExperimentGrid.builder().tasks(tasks).algos(algos).seeds(seeds).steps(steps)
-                .envs(envs).trainOptions(trainOptions).out(out).parallel(parallel);
+                .envs(envs).trainOptions(trainOptions).out(out).parallel(parallel).multimodality(multimodality);
         if (ablation != null) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--algos")) {
                 throw new IllegalArgumentException("give --ablation or --algos, not both");
@@ -106,6 +112,10 @@ final class ExperimentsCommand implements Callable<Integer> {
         }
         ExperimentGrid grid = builder.build();
         ExperimentEngine chosen = engine(engine, master);
+        if (chosen != null && multimodality != null) {
+            throw new IllegalArgumentException("--multimodality runs with the local engine only: a run's checkpoint"
+                    + " is on the machine that trained it; run 'gorl multimodality' there");
+        }
         return run(grid, chosen, master, commandLine(), dryRun, System.out, System.err);
     }
 

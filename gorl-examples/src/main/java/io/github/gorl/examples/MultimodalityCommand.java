@@ -1,9 +1,12 @@
 package io.github.gorl.examples;
 
 import io.github.gorl.api.Env;
+import io.github.gorl.api.Policy;
+import io.github.gorl.api.StepResult;
 import io.github.gorl.analysis.ActionDistribution;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -30,6 +33,12 @@ final class MultimodalityCommand implements Callable<Integer> {
             description = "Seed of the env reset that gives the default state (default: ${DEFAULT-VALUE}).")
     long resetSeed;
 
+    @Option(names = "--policy-steps", paramLabel = "N",
+            description = "Sample at the state the run's own deterministic policy reaches after N steps from the reset"
+                    + " with --reset-seed, instead of the reset's first observation: a state the trained policy visits"
+                    + " (a hopper standing, a cheetah running). Not with --state.")
+    Integer policySteps;
+
     @Option(names = "--samples", defaultValue = "10000",
             description = "Actions to draw (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -44,7 +53,15 @@ final class MultimodalityCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path outDir = out != null ? out : run.resolve("multimodality");
         try (AgentFactory.LoadedRun loaded = AgentFactory.load(run)) {
-            float[] at = state != null ? state : firstObservation(loaded.task(), resetSeed);
+            if (state != null && policySteps != null) {
+                throw new IllegalArgumentException("give --state or --policy-steps, not both");
+            }
+            if (policySteps != null && policySteps < 0) {
+                throw new IllegalArgumentException("--policy-steps must be >= 0, got " + policySteps);
+            }
+            float[] at = state != null ? state
+                    : policySteps != null ? reached(loaded, resetSeed, policySteps)
+                    : firstObservation(loaded.task(), resetSeed);
             int observationDim = loaded.train().spec().observationDim();
             if (at.length != observationDim) {
                 throw new IllegalArgumentException("--state must have " + observationDim + " values for "
@@ -57,6 +74,33 @@ final class MultimodalityCommand implements Callable<Integer> {
                     + ", stats.json and actions.csv");
         }
         return 0;
+    }
+
+    /**
+     * The observation after the run's deterministic policy has acted {@code steps} steps from the reset with
+     * {@code seed}; prints the return it collected on the way and its last reward, so that the state's quality is on
+     * record.
+     */
+    private static float[] reached(AgentFactory.LoadedRun loaded, long seed, int steps) {
+        Policy policy = loaded.agent().policy();
+        try (Env env = Tasks.make(loaded.task())) {
+            float[] observation = new float[env.spec().observationDim()];
+            env.reset(seed, observation);
+            double total = 0;
+            double last = Double.NaN;
+            for (int t = 0; t < steps; t++) {
+                StepResult r = env.step(policy.actInBounds(observation), observation);
+                total += r.reward();
+                last = r.reward();
+                if (r.done() && t < steps - 1) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "--policy-steps %d: the episode"
+                            + " ended after %d steps (return %.1f); choose fewer steps", steps, t + 1, total));
+                }
+            }
+            System.out.printf(Locale.ROOT, "State after %d steps of the deterministic policy from reset seed %d:"
+                    + " return so far %.1f, last reward %.3f%n", steps, seed, total, last);
+            return observation;
+        }
     }
 
     private static float[] firstObservation(String task, long seed) {

@@ -222,6 +222,42 @@ class ExperimentsCommandTest {
     }
 
     @Test
+    @Order(6)
+    void multimodality_analysesFinishedRuns_andEachNewRunAsItEnds() throws Exception {
+        // Seed 1 finished earlier without an analysis; seed 2 is run again and analysed when it ends.
+        Path rerun = out.resolve("runs/Pendulum/gaussian-ppo/seed-2");
+        Files.delete(rerun.resolve("summary.json"));
+        deleteTree(rerun.resolve("checkpoint"));
+        ExperimentGrid grid = tiny(List.of("gaussian-ppo")).multimodality(3).build();
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int exit = ExperimentsCommand.run(grid, "./gorl experiments (multimodality)", false,
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
+        String log = stdout.toString(StandardCharsets.UTF_8);
+        System.out.print(log);
+
+        assertThat(exit).isZero();
+        for (long seed : new long[] {1, 2}) {
+            Path dir = out.resolve("runs/Pendulum/gaussian-ppo/seed-" + seed);
+            assertThat(dir.resolve("multimodality/stats.json")).isRegularFile();
+            assertThat(dir.resolve("multimodality/actions.png")).isRegularFile();
+            assertThat(Files.readString(dir.resolve("multimodality.log")))
+                    .startsWith("# gorl multimodality --run " + dir + " --policy-steps 3")
+                    .contains("State after 3 steps of the deterministic policy");
+            assertThat(log).contains("multimodality of Pendulum/gaussian-ppo/seed-" + seed);
+        }
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("## Multimodality")
+                .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 1 \\| 0 \\| \\d\\.\\d{4} \\| [<\\d]")
+                .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 2 \\| 0 \\| ");
+        // Analysed once: a later invocation leaves the analyses as they are.
+        long before = Files.getLastModifiedTime(out.resolve("runs/Pendulum/gaussian-ppo/seed-1/multimodality/stats.json"))
+                .toMillis();
+        assertThat(ExperimentsCommand.run(grid, "./gorl experiments (again)", false,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err)).isZero();
+        assertThat(Files.getLastModifiedTime(out.resolve("runs/Pendulum/gaussian-ppo/seed-1/multimodality/stats.json"))
+                .toMillis()).isEqualTo(before);
+    }
+
+    @Test
     void stoppingTheHarness_letsEachRunCheckpoint_soTheNextInvocationResumesIt() throws Exception {
         Path stopped = temp.resolve("stopped");
         // Long enough to be stopped mid-run (about a minute at full speed), with a safe point every 2,048 steps.

@@ -79,6 +79,23 @@ class MultimodalityCommandTest {
     }
 
     @Test
+    void policySteps_zero_isTheResetState_andAStateTheEpisodeDoesNotReach_isRefused() throws Exception {
+        Path out = temp.resolve("zero-steps");
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("multimodality", "--run", run.toString(),
+                "--samples", "500", "--policy-steps", "0", "--out", out.toString())).isZero());
+        assertThat(printed).contains("State after 0 steps of the deterministic policy from reset seed 0");
+        JsonNode stats = new ObjectMapper().readTree(out.resolve("stats.json").toFile());
+        assertThat(stats.path("state").get(0).asDouble()).isEqualTo(1.0);
+        // The bandit's episode is one step long.
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--policy-steps", "2"))
+                .contains("--policy-steps 2: the episode ended after 1 steps");
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--policy-steps", "1", "--state", "1"))
+                .contains("give --state or --policy-steps, not both");
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--policy-steps", "-1"))
+                .contains("--policy-steps must be >= 0, got -1");
+    }
+
+    @Test
     void multimodality_withBadInput_failsWithOneClearLine() throws Exception {
         assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--state", "1,2"))
                 .contains("--state must have 1 values for BimodalBandit");
