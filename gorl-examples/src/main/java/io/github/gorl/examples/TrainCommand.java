@@ -519,13 +519,12 @@ final class TrainCommand implements Callable<Integer> {
         for (String option : new String[] {"--steps", "--stages", "--stage-steps", "--plateau", "--plateau-delta",
                 "--eval-episodes", "--decoder-epochs", "--decoder-data", "--top-episodes", "--decoder-min-updates",
                 "--decoder-lr", "--beta", "--clip", "--grad-norm", "--encoder-init", "--refit-from",
-                "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after", "--optimizer"}) {
+                "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " does not combine with --preset paper, which sets it"
                         + " as the authors do; use --scale F to shrink the run");
             }
         }
-        PaperPreset.Method method;
         String generative = null;
         if (baseline != null) {
             generative = switch (baseline.toLowerCase(Locale.ROOT)) {
@@ -534,16 +533,9 @@ final class TrainCommand implements Callable<Integer> {
                 default -> throw new IllegalArgumentException("--baseline must be one of gaussian-ppo, fpo, dppo, got '"
                         + baseline + "'");
             };
-            // FPO and DPPO take Gaussian PPO's budget: one stage of 180M env steps times the scale.
-            method = PaperPreset.Method.GAUSSIAN_PPO;
-        } else {
-            method = switch (decoder.toLowerCase(Locale.ROOT)) {
-                case "flow" -> PaperPreset.Method.FLOW;
-                case "diffusion" -> PaperPreset.Method.DIFFUSION;
-                default -> throw new IllegalArgumentException("--preset paper trains GoRL with --decoder flow or"
-                        + " diffusion, got '" + decoder + "'");
-            };
         }
+        // FPO and DPPO take Gaussian PPO's budget: one stage of 180M env steps times the scale.
+        PaperPreset.Method method = paperMethod(optimizer, decoder, baseline);
         PaperPreset paper = PaperPreset.of(task).method(method).scale(scale != null ? scale : 1.0);
         if (envs != null) {
             paper = paper.envs(envs);
@@ -589,6 +581,30 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("Run directory: " + runDir.toAbsolutePath());
             });
         }
+    }
+
+    /**
+     * The paper preset's method for {@code --optimizer}, {@code --decoder} and {@code --baseline}: the names an
+     * experiment grid passes ({@code gorl-fm} is {@code --optimizer ppo --decoder flow}, {@code gaussian-ppo}
+     * {@code --optimizer ppo --decoder identity}) and the baselines.
+     *
+     * @throws IllegalArgumentException for an optimizer other than PPO or a decoder the preset does not have
+     */
+    static PaperPreset.Method paperMethod(String optimizer, String decoder, String baseline) {
+        if (!optimizer.equalsIgnoreCase("ppo")) {
+            throw new IllegalArgumentException("--preset paper trains the paper's latent PPO; --optimizer " + optimizer
+                    + " does not combine with it");
+        }
+        if (baseline != null) {
+            return PaperPreset.Method.GAUSSIAN_PPO;
+        }
+        return switch (decoder.toLowerCase(Locale.ROOT)) {
+            case "flow" -> PaperPreset.Method.FLOW;
+            case "diffusion" -> PaperPreset.Method.DIFFUSION;
+            case "identity" -> PaperPreset.Method.GAUSSIAN_PPO;
+            default -> throw new IllegalArgumentException("--preset paper trains GoRL with --decoder flow or"
+                    + " diffusion, or Gaussian PPO with --decoder identity, got '" + decoder + "'");
+        };
     }
 
     private static FixedSchedule evenStages(long budget, int n) {

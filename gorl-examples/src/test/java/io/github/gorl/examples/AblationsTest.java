@@ -251,7 +251,24 @@ class AblationsTest {
                     option[0], option[1], "--out", bad.toString())).contains(option[0])
                     .contains("does not combine with --preset paper");
         }
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--optimizer", "sac", "--out", bad.toString())).contains("--optimizer sac does not combine");
         assertThat(bad).doesNotExist();
+    }
+
+    @Test
+    void paperPreset_takesTheGridsAlgorithmOptions() {
+        // gorl experiments passes each algorithm as --optimizer/--decoder (or --baseline): with -- --preset paper
+        // --scale F every one of them must resolve to the preset's method.
+        assertThat(TrainCommand.paperMethod("ppo", "flow", null)).isEqualTo(io.github.gorl.core.PaperPreset.Method.FLOW);
+        assertThat(TrainCommand.paperMethod("ppo", "diffusion", null))
+                .isEqualTo(io.github.gorl.core.PaperPreset.Method.DIFFUSION);
+        assertThat(TrainCommand.paperMethod("ppo", "identity", null))
+                .isEqualTo(io.github.gorl.core.PaperPreset.Method.GAUSSIAN_PPO);
+        assertThat(TrainCommand.paperMethod("PPO", "flow", "fpo"))
+                .isEqualTo(io.github.gorl.core.PaperPreset.Method.GAUSSIAN_PPO);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainCommand.paperMethod("ppo", "mixture", null))
+                .hasMessageContaining("'mixture'");
     }
 
     @Test
