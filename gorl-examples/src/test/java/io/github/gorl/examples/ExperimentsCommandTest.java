@@ -152,11 +152,9 @@ class ExperimentsCommandTest {
                 .containsExactly("gorl-fm/1 SKIP", "gorl-fm/2 SKIP", "gaussian-ppo/1 SKIP", "gaussian-ppo/2 RERUN");
         assertThat(grid.plan()).allMatch(p -> p.note().isEmpty(), "same options as the finished runs");
 
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = ExperimentsCommand.run(grid, "./gorl experiments (resume)", false,
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-        String log = stdout.toString(StandardCharsets.UTF_8);
-        System.out.print(log);
+        Invocation invocation = invoke(grid, "./gorl experiments (resume)");
+        int exit = invocation.exit();
+        String log = invocation.printed();
 
         assertThat(exit).isZero();
         assertThat(log).contains("4 runs: 3 finished earlier (skipped), 1 to run")
@@ -201,11 +199,9 @@ class ExperimentsCommandTest {
         assertThat(dry).contains("resume Pendulum/gorl-fm/seed-1: gorl train --resume " + interrupted)
                 .contains("rerun  Pendulum/gorl-fm/seed-2: gorl train --task Pendulum");
 
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = ExperimentsCommand.run(grid, "./gorl experiments (continue)", false,
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-        String log = stdout.toString(StandardCharsets.UTF_8);
-        System.out.print(log);
+        Invocation invocation = invoke(grid, "./gorl experiments (continue)");
+        int exit = invocation.exit();
+        String log = invocation.printed();
 
         assertThat(exit).isZero();
         assertThat(log).contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint)")
@@ -229,11 +225,9 @@ class ExperimentsCommandTest {
         Files.delete(rerun.resolve("summary.json"));
         deleteTree(rerun.resolve("checkpoint"));
         ExperimentGrid grid = tiny(List.of("gaussian-ppo")).multimodality(3).build();
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        int exit = ExperimentsCommand.run(grid, "./gorl experiments (multimodality)", false,
-                new PrintStream(stdout, true, StandardCharsets.UTF_8), System.err);
-        String log = stdout.toString(StandardCharsets.UTF_8);
-        System.out.print(log);
+        Invocation invocation = invoke(grid, "./gorl experiments (multimodality)");
+        int exit = invocation.exit();
+        String log = invocation.printed();
 
         assertThat(exit).isZero();
         for (long seed : new long[] {1, 2}) {
@@ -251,8 +245,7 @@ class ExperimentsCommandTest {
         // Analysed once: a later invocation leaves the analyses as they are.
         long before = Files.getLastModifiedTime(out.resolve("runs/Pendulum/gaussian-ppo/seed-1/multimodality/stats.json"))
                 .toMillis();
-        assertThat(ExperimentsCommand.run(grid, "./gorl experiments (again)", false,
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), System.err)).isZero();
+        assertThat(invoke(grid, "./gorl experiments (again)").exit()).isZero();
         assertThat(Files.getLastModifiedTime(out.resolve("runs/Pendulum/gaussian-ppo/seed-1/multimodality/stats.json"))
                 .toMillis()).isEqualTo(before);
     }
@@ -296,6 +289,19 @@ class ExperimentsCommandTest {
         try (java.util.stream.Stream<String> lines = Files.lines(metrics)) {
             return lines.filter(l -> l.contains(",evaluation,")).count();
         }
+    }
+
+    /** What one invocation of the harness returned and printed. */
+    private record Invocation(int exit, String printed) {}
+
+    /** Runs the grid as {@code gorl experiments} would, its progress captured (and echoed for the test log). */
+    private static Invocation invoke(ExperimentGrid grid, String commandLine) throws Exception {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int exit = ExperimentsCommand.run(grid, commandLine, false, new PrintStream(stdout, true, StandardCharsets.UTF_8),
+                System.err);
+        String printed = stdout.toString(StandardCharsets.UTF_8);
+        System.out.print(printed);
+        return new Invocation(exit, printed);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
