@@ -479,18 +479,7 @@ final class ExperimentGrid {
             default -> "";
         });
         long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(run.log().toFile()))
-                .start();
-        live.add(process);
-        process.getOutputStream().close(); // a run reads nothing
-        int exit;
-        try {
-            exit = process.waitFor();
-        } finally {
-            live.remove(process);
-        }
+        int exit = runChild(command, run.log(), live);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (exit == 0 && run.finished()) {
             log.printf(Locale.ROOT, "%s done   %s in %.0f s%n", counter, run.id(), seconds);
@@ -593,21 +582,31 @@ final class ExperimentGrid {
         Files.writeString(analysisLog, "# gorl " + commandLine(args) + "\n", StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(javaCommand);
         command.addAll(args);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(analysisLog.toFile())).start();
-        live.add(process);
-        process.getOutputStream().close();
-        int exit;
-        try {
-            exit = process.waitFor();
-        } finally {
-            live.remove(process);
-        }
+        int exit = runChild(command, analysisLog, live);
         if (exit == 0) {
             log.println("      multimodality of " + run.id() + ": " + run.dir().resolve(MULTIMODALITY_DIR));
         } else {
             log.println("warning: multimodality of " + run.id() + " failed: exit code " + exit + reason(analysisLog)
                     + ", log: " + analysisLog);
+        }
+    }
+
+    /**
+     * Starts a child process with its output appended to {@code log}, registered in {@code live} (so that stopping
+     * the harness stops it) until it exits.
+     *
+     * @return its exit code
+     */
+    private static int runChild(List<String> command, Path log, Set<Process> live)
+            throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        live.add(process);
+        process.getOutputStream().close(); // a child reads nothing
+        try {
+            return process.waitFor();
+        } finally {
+            live.remove(process);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.gorl.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.github.gorl.core.train.JsonFile;
 import io.github.gorl.decoders.nn.TensorFile;
 import io.github.gorl.examples.ExperimentGrid.Outcome;
 import io.github.gorl.examples.ExperimentGrid.Result;
@@ -374,7 +375,7 @@ final class ExperimentReport {
             }
             String run = String.format(Locale.ROOT, "| %s | %s | %d ", d.run().task(), d.run().algo(), d.run().seed());
             try {
-                JsonNode json = io.github.gorl.core.train.JsonFile.parse(stats);
+                JsonNode json = JsonFile.parse(stats);
                 for (JsonNode dim : json.path("dimensions")) {
                     StringBuilder modes = new StringBuilder();
                     for (JsonNode m : dim.path("modes")) {
