@@ -89,18 +89,22 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * decoderEpochs * f} epochs (at least 1) and a floor of {@code decoderMinUpdates * f} updates (at least 1) on
      * {@code decoderData * sqrt(f)} pairs (at least four decoder batches). Updates set a refit's cost, so they shrink
      * with the run; the data shrinks more slowly because a refit on fewer pairs lost more of the policy it copied
-     * (docs/training.md, "Short runs"). A longer run keeps the preset's refits.
+     * (docs/training.md, "Short runs"). A longer run keeps the preset's epochs and data, and its refit floor grows
+     * with the budget, {@code decoderMinUpdates * f} updates up to {@value #LONG_RUN_MIN_UPDATES}: a policy trained
+     * for longer is finer, and on CheetahRun at 15M steps the CPU preset's 600 updates lost it at the first refit
+     * where 2,000 kept it (docs/training.md, "Longer runs").
      *
      * @param totalSteps encoder env steps of the run, {@code > 0}
      * @return the preset for that budget
      */
     public Preset withSteps(long totalSteps) {
         Validate.positive("totalSteps", totalSteps);
-        if (totalSteps >= steps) {
-            return new Preset(task, totalSteps, envs, decoderEpochs, decoderData, decoderBatch, decoderMinUpdates,
-                    measuredStages);
-        }
         double f = (double) totalSteps / steps;
+        if (totalSteps >= steps) {
+            int floor = (int) Math.max(decoderMinUpdates,
+                    Math.min(LONG_RUN_MIN_UPDATES, Math.round(decoderMinUpdates * f)));
+            return new Preset(task, totalSteps, envs, decoderEpochs, decoderData, decoderBatch, floor, measuredStages);
+        }
         int epochs = (int) Math.min(decoderEpochs, Math.max(1, Math.round(decoderEpochs * f)));
         int data = (int) Math.min(decoderData, Math.max(4L * decoderBatch, Math.round(decoderData * Math.sqrt(f))));
         int floor = (int) Math.min(decoderMinUpdates, Math.max(1, Math.round(decoderMinUpdates * f)));
@@ -130,6 +134,13 @@ public record Preset(String task, long steps, int envs, int decoderEpochs, int d
      * seeds 1-3 (docs/training.md, "The DMControl CPU preset").
      */
     public static final int DMCONTROL_MIN_UPDATES = 600;
+
+    /**
+     * The most a longer run raises a preset's refit floor to ({@link #withSteps}): 2,000 updates, the floor that kept
+     * the policy across CheetahRun's first refit after a 5M-step stage where 600 lost it (seed 3: 486 before, 19
+     * after with 600, 507 with 2,000).
+     */
+    public static final int LONG_RUN_MIN_UPDATES = 2_000;
 
     /**
      * The CPU preset of a task for latent SAC, which takes one gradient update per env step and so needs far fewer

@@ -95,7 +95,16 @@ class PresetTest {
         assertThat(longer.decoderData()).isEqualTo(40_000);
         assertThat(longer.decoderMinUpdates()).isEqualTo(2_000);
 
+        // A longer DMControl run raises the CPU preset's floor of 600 with its budget, up to 2,000.
+        Preset cheetah = Preset.cpu("CheetahRun");
+        assertThat(cheetah.withSteps(3_000_000).decoderMinUpdates()).isEqualTo(600);
+        assertThat(cheetah.withSteps(6_000_000).decoderMinUpdates()).isEqualTo(1_200);
+        assertThat(cheetah.withSteps(10_000_000).decoderMinUpdates()).isEqualTo(2_000);
+        assertThat(cheetah.withSteps(15_000_000).decoderRefit().toMap()).containsEntry("decoderMinUpdates", 2_000);
+        assertThat(cheetah.withSteps(15_000_000).decoderData()).isEqualTo(100_000);
+
         Preset noFloor = new Preset("Pendulum", 1_000, 4, 3, 8_192, 1_024, 0);
+        assertThat(noFloor.withSteps(5_000).decoderMinUpdates()).isZero();
         assertThat(noFloor.withSteps(500).decoderMinUpdates()).isZero();
         assertThatThrownBy(() -> full.withSteps(0)).hasMessageContaining("totalSteps");
         assertThatThrownBy(() -> new Preset("x", 1, 1, 1, 1, 1, -1)).hasMessageContaining("decoderMinUpdates");

@@ -102,7 +102,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--decoder-min-updates", paramLabel = "N", description = "Fewest Adam updates per decoder refit:"
             + " a refit's epochs are raised to reach it (default: 600 on the DMControl tasks, else 2000, times"
-            + " --steps / the preset's budget when shorter, Preset.withSteps; 0: exactly --decoder-epochs).")
+            + " --steps / the preset's budget, up to 2000 when longer, Preset.withSteps; 0: exactly"
+            + " --decoder-epochs).")
     Integer decoderMinUpdates;
 
     @Option(names = "--decoder-lr", paramLabel = "LR", description = "The decoder's Adam learning rate in refits, > 0"
