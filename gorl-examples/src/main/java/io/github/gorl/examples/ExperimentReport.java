@@ -80,8 +80,15 @@ final class ExperimentReport {
     private ExperimentReport() {}
 
     /**
-     * The paper's read-off points of one task and algorithm up to {@code maxStep} (with 2% slack, so that a run that
-     * ends a few steps short of 15M, its budget rounded to whole updates, still shows the 15M point).
+     * How far beyond a curve's last step the paper's points are still drawn: a curve that ends at 10M env steps shows
+     * the paper's 15M point (the target it is read against, 1.5x further on the same axis), one that ends at 5M does
+     * not. The factor has 2% of slack, so that a run that ends a few steps short of 10M, its budget rounded to whole
+     * updates, still shows it.
+     */
+    static final double PAPER_REACH = 1.52;
+
+    /**
+     * The paper's read-off points of one task and algorithm up to {@link #PAPER_REACH} times {@code maxStep}.
      *
      * @return the points in step order; empty where the paper has no curve for them
      */
@@ -89,7 +96,7 @@ final class ExperimentReport {
         double[] values = PAPER.getOrDefault(task, Map.of()).get(algo);
         List<Point> points = new ArrayList<>();
         for (int i = 0; values != null && i < PAPER_STEPS.length; i++) {
-            if (PAPER_STEPS[i] <= maxStep * 1.02) {
+            if (PAPER_STEPS[i] <= maxStep * PAPER_REACH) {
                 points.add(new Point(PAPER_STEPS[i], values[i]));
             }
         }
@@ -128,8 +135,23 @@ final class ExperimentReport {
      * @param evaluations its evaluations in file order ({@code metrics.csv} rows with phase {@code evaluation})
      * @param finalReturn {@code final_eval_return} of its {@code summary.json}
      * @param bestReturn {@code best_eval_return} of its {@code summary.json}
+     * @param envSteps {@code env_steps} of its {@code summary.json} ({@code NaN} where missing)
+     * @param wallSeconds {@code wall_seconds} of its {@code summary.json}: the training's wall time, without the
+     *     analysis after it ({@code NaN} where missing)
      */
-    record RunData(Run run, List<Point> evaluations, double finalReturn, double bestReturn) {}
+    record RunData(Run run, List<Point> evaluations, double finalReturn, double bestReturn, double envSteps,
+            double wallSeconds) {}
+
+    /**
+     * One curve of the figure: the seeds of one algorithm on one task, from one grid.
+     *
+     * @param task the panel it is drawn on
+     * @param name its legend name
+     * @param algo the algorithm (a key of {@link ExperimentGrid#ALGORITHMS} where the paper's points are wanted)
+     * @param colour its colour
+     * @param runs its seeds
+     */
+    record Curve(String task, String name, String algo, Color colour, List<RunData> runs) {}
 
     /**
      * Seeds' curves on a common grid of x values (environment steps, or wall seconds).
@@ -165,7 +187,9 @@ final class ExperimentReport {
                 JsonNode summary = run.readSummary();
                 data.add(new RunData(run, evaluations(run.dir().resolve("metrics.csv")),
                         summary.path("final_eval_return").asDouble(Double.NaN),
-                        summary.path("best_eval_return").asDouble(Double.NaN)));
+                        summary.path("best_eval_return").asDouble(Double.NaN),
+                        summary.path("env_steps").asDouble(Double.NaN),
+                        summary.path("wall_seconds").asDouble(Double.NaN)));
             } catch (IOException | RuntimeException e) {
                 log.println("warning: left out " + run.id() + ": cannot read its run directory: " + e.getMessage());
             }
@@ -309,7 +333,14 @@ final class ExperimentReport {
             throws IOException {
         Files.createDirectories(grid.out());
         TensorFile.writeAtomically(grid.out().resolve("curves.csv"), curvesCsv(data).getBytes(StandardCharsets.UTF_8));
-        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(grid, data));
+        List<Curve> curves = new ArrayList<>();
+        for (String task : grid.tasks()) {
+            for (String algo : grid.algos()) {
+                curves.add(new Curve(task, algo, algo, colour(Math.max(0, grid.colourIndex(algo))),
+                        of(data, task, algo)));
+            }
+        }
+        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(grid.tasks(), curves));
         TensorFile.writeAtomically(grid.out().resolve("summary.md"),
                 summaryMarkdown(grid, data, outcomes, commandLine).getBytes(StandardCharsets.UTF_8));
     }
@@ -394,7 +425,8 @@ final class ExperimentReport {
         return md.toString();
     }
 
-    private static String meanStd(double[] values) {
+    /** {@code mean ± std} (sample standard deviation) to one decimal; the value alone for one; {@code -} for none. */
+    static String meanStd(double[] values) {
         if (values.length == 0) {
             return "-";
         }
@@ -413,7 +445,7 @@ final class ExperimentReport {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xAxisTitle)
                 .yAxisTitle("evaluation return").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
         chart.getStyler().setLegendBackgroundColor(new Color(255, 255, 255, 200));
         return chart;
     }
@@ -449,13 +481,18 @@ final class ExperimentReport {
         mean.setMarker(band.x().length == 1 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     }
 
-    private static List<RunData> of(List<RunData> data, String task, String algo) {
+    static List<RunData> of(List<RunData> data, String task, String algo) {
         return data.stream().filter(d -> d.run().task().equals(task) && d.run().algo().equals(algo)).toList();
     }
 
-    /** The figure: one panel per task, {@value #COLUMNS} to a row, composed into one PNG. */
-    static byte[] figure(ExperimentGrid grid, List<RunData> data) throws IOException {
-        List<String> tasks = grid.tasks();
+    /**
+     * The figure: one panel per task, {@value #COLUMNS} to a row, composed into one PNG; on each panel the curves of
+     * its task, with the paper's points of their algorithm in their colour.
+     *
+     * @param tasks the panels, in order
+     * @param curves the curves; one without a finished run is left out
+     */
+    static byte[] figure(List<String> tasks, List<Curve> curves) throws IOException {
         int columns = Math.min(COLUMNS, tasks.size());
         int rows = (tasks.size() + columns - 1) / columns;
         BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, HEADER_HEIGHT + rows * PANEL_HEIGHT,
@@ -470,7 +507,9 @@ final class ExperimentReport {
             // Short enough for a one-panel figure (PANEL_WIDTH wide); a longer title was cut off there.
             g.drawString("Eval return: mean over seeds, min..max shaded; diamonds: the paper", 12, 26);
             for (int i = 0; i < tasks.size(); i++) {
-                BufferedImage panel = BitmapEncoder.getBufferedImage(panel(grid, tasks.get(i), data));
+                String task = tasks.get(i);
+                BufferedImage panel = BitmapEncoder.getBufferedImage(
+                        panel(task, curves.stream().filter(c -> c.task().equals(task)).toList()));
                 g.drawImage(panel, (i % columns) * PANEL_WIDTH, HEADER_HEIGHT + (i / columns) * PANEL_HEIGHT, null);
             }
         } finally {
@@ -481,25 +520,27 @@ final class ExperimentReport {
         return png.toByteArray();
     }
 
-    private static XYChart panel(ExperimentGrid grid, String task, List<RunData> data) {
+    private static XYChart panel(String task, List<Curve> curves) {
         XYChart chart = chart(task, "environment steps", PANEL_WIDTH, PANEL_HEIGHT);
         boolean any = false;
-        for (String algo : grid.algos()) {
-            List<RunData> runs = of(data, task, algo);
-            Band band = align(runs.stream().map(RunData::evaluations).toList());
+        List<String> paperShown = new ArrayList<>();
+        for (Curve curve : curves) {
+            Band band = align(curve.runs().stream().map(RunData::evaluations).toList());
             if (band == null) {
                 continue;
             }
             any = true;
-            Color colour = colour(Math.max(0, grid.colourIndex(algo)));
-            addBand(chart, algo, band, colour);
-            List<Point> paper = paperPoints(task, algo, band.x()[band.x().length - 1]);
-            if (!paper.isEmpty()) {
-                XYSeries points = chart.addSeries(algo + ", paper", paper.stream().mapToDouble(Point::step).toArray(),
+            addBand(chart, curve.name(), band, curve.colour());
+            List<Point> paper = paperPoints(task, curve.algo(), band.x()[band.x().length - 1]);
+            // Two curves of one algorithm (from two grids) share the paper's points: drawn once.
+            if (!paper.isEmpty() && !paperShown.contains(curve.algo())) {
+                paperShown.add(curve.algo());
+                XYSeries points = chart.addSeries(curve.algo() + ", paper",
+                        paper.stream().mapToDouble(Point::step).toArray(),
                         paper.stream().mapToDouble(Point::evalReturn).toArray());
                 points.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 points.setMarker(SeriesMarkers.DIAMOND);
-                points.setMarkerColor(colour);
+                points.setMarkerColor(curve.colour());
             }
         }
         if (!any) {

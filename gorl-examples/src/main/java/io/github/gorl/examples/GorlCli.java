@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gorl", mixinStandardHelpOptions = true, versionProvider = GorlCli.Version.class,
         description = "Online reinforcement learning with generative policies (GoRL) on the JVM.",
-        subcommands = {TrainCommand.class, MultimodalityCommand.class, ExperimentsCommand.class,
+        subcommands = {TrainCommand.class, MultimodalityCommand.class, ExperimentsCommand.class, ReportCommand.class,
                 CompareCommand.class, ExampleCommand.class, CommandLine.HelpCommand.class})
 public final class GorlCli {
 

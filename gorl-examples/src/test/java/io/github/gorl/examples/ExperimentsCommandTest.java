@@ -413,7 +413,10 @@ class ExperimentsCommandTest {
                 .containsExactly(p(15_000_000, 310));
         assertThat(ExperimentReport.paperPoints("HopperStand", "gaussian-ppo", 30_000_128))
                 .containsExactly(p(15_000_000, 30), p(30_000_000, 60));
-        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-fm", 10_000_000)).isEmpty();
+        // A 10M curve is read against the paper's 15M point (drawn 1.5x further on), a 5M one against none.
+        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-fm", 9_999_872))
+                .containsExactly(p(15_000_000, 310));
+        assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-fm", 5_000_000)).isEmpty();
         assertThat(ExperimentReport.paperPoints("Pendulum", "gorl-fm", 30_000_000)).isEmpty();
         assertThat(ExperimentReport.paperPoints("CheetahRun", "gorl-sac-fm", 30_000_000)).isEmpty();
         // The grid's algorithm names: every method of the paper's figure on each of its four tasks.

@@ -1,0 +1,301 @@
+package io.github.gorl.examples;
+
+import io.github.gorl.decoders.nn.TensorFile;
+import io.github.gorl.examples.ExperimentGrid.Run;
+import io.github.gorl.examples.ExperimentReport.Curve;
+import io.github.gorl.examples.ExperimentReport.RunData;
+import java.awt.Color;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gorl report}: the finished runs of several experiment grids ({@code gorl experiments} folders) in one figure
+ * and one table, for a results page that gathers grids run at different times, on different tasks, or with different
+ * options: {@code figure.png} (one panel per task, the paper's points marked) and {@code summary.md} (returns, env
+ * steps and wall time per task and algorithm, the ratio GoRL-FM / Gaussian PPO beside the paper's, and the dip tests
+ * of the runs that were analysed).
+ */
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Gather the finished runs of several 'gorl experiments' folders into one figure (figure.png:"
+                + " one panel per task, mean over seeds with min..max shaded, the paper's read-off points as diamonds)"
+                + " and one table (summary.md: final and best returns, env steps and wall time per run, the ratio"
+                + " GoRL-FM / Gaussian PPO beside the paper's, and the multimodality dip tests).",
+            "An algorithm found on one task in several grids is drawn once per grid, named 'ALGO (GRID)'. Only"
+                + " finished runs (summary.json) are read; runs still training are left out."})
+final class ReportCommand implements Callable<Integer> {
+
+    /** The tasks of the paper's figure, in its order; other tasks follow in the order they are found. */
+    static final List<String> PAPER_TASKS = List.of("CheetahRun", "FingerTurnHard", "WalkerWalk", "HopperStand");
+
+    private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The folder to write figure.png and summary.md into (created if missing).")
+    Path out;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Parameters(arity = "1..*", paramLabel = "GRID", description = "A 'gorl experiments' output folder.")
+    List<Path> grids;
+
+    @Override
+    public Integer call() throws Exception {
+        return run(out, grids, System.out);
+    }
+
+    /**
+     * One grid's finished runs of one algorithm on one task.
+     *
+     * @param grid the grid's folder name
+     * @param task the task
+     * @param algo the algorithm
+     * @param runs its finished runs, by seed
+     */
+    record Row(String grid, String task, String algo, List<RunData> runs) {}
+
+    /**
+     * Reads the grids, writes {@code figure.png} and {@code summary.md} into {@code out} and prints the table.
+     *
+     * @param out the output folder
+     * @param grids the grid folders
+     * @param printed where the table and warnings go
+     * @return 0
+     * @throws IllegalArgumentException naming the folder, for a grid folder without {@code runs/}, a grid named twice,
+     *     or grids without any finished run
+     * @throws IOException if a folder cannot be listed or an output cannot be written
+     */
+    static int run(Path out, List<Path> grids, PrintStream printed) throws IOException {
+        List<Row> rows = rows(grids, printed);
+        Files.createDirectories(out);
+        TensorFile.writeAtomically(out.resolve("figure.png"), ExperimentReport.figure(tasks(rows), curves(rows)));
+        String md = summaryMarkdown(rows);
+        TensorFile.writeAtomically(out.resolve("summary.md"), md.getBytes(StandardCharsets.UTF_8));
+        printed.print(md);
+        printed.println();
+        printed.println("wrote " + out.resolve("figure.png") + " and " + out.resolve("summary.md"));
+        return 0;
+    }
+
+    /**
+     * The finished runs of the grids, one row per grid, task and algorithm: by task (the paper's first), then
+     * algorithm (in the order of {@link ExperimentGrid#ALGORITHMS}), then grid (in the order given).
+     *
+     * @throws IllegalArgumentException as {@link #run} does
+     */
+    static List<Row> rows(List<Path> grids, PrintStream log) throws IOException {
+        List<Row> rows = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Path grid : grids) {
+            String name = grid.toAbsolutePath().normalize().getFileName().toString();
+            if (names.contains(name)) {
+                throw new IllegalArgumentException("two grids are named '" + name + "' (" + grid
+                        + "): a report tells grids apart by their folder names; rename one");
+            }
+            names.add(name);
+            rows.addAll(read(grid, name, log));
+        }
+        if (rows.isEmpty()) {
+            throw new IllegalArgumentException("no finished run (runs/TASK/ALGO/seed-N/summary.json) in " + grids);
+        }
+        List<String> tasks = tasks(rows);
+        rows.sort(Comparator.comparingInt((Row r) -> tasks.indexOf(r.task()))
+                .thenComparingInt(r -> algoOrder(r.algo())).thenComparingInt(r -> names.indexOf(r.grid())));
+        return rows;
+    }
+
+    /** A grid's finished runs, one row per task and algorithm that has one. */
+    static List<Row> read(Path grid, String name, PrintStream log) throws IOException {
+        Path runsDir = grid.resolve("runs");
+        if (!Files.isDirectory(runsDir)) {
+            throw new IllegalArgumentException("'" + grid + "' is not a 'gorl experiments' folder: it has no runs/"
+                    + " folder");
+        }
+        Map<String, List<Run>> byTaskAlgo = new LinkedHashMap<>();
+        for (Path taskDir : sorted(runsDir)) {
+            for (Path algoDir : sorted(taskDir)) {
+                List<Run> runs = new ArrayList<>();
+                for (Path seedDir : sorted(algoDir)) {
+                    Matcher m = SEED_DIR.matcher(seedDir.getFileName().toString());
+                    if (m.matches()) {
+                        runs.add(new Run(taskDir.getFileName().toString(), algoDir.getFileName().toString(),
+                                Long.parseLong(m.group(1)), seedDir, List.of()));
+                    }
+                }
+                runs.sort(Comparator.comparingLong(Run::seed));
+                byTaskAlgo.put(taskDir.getFileName() + "/" + algoDir.getFileName(), runs);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (List<Run> runs : byTaskAlgo.values()) {
+            List<RunData> data = ExperimentReport.read(runs, log);
+            if (!data.isEmpty()) {
+                rows.add(new Row(name, runs.get(0).task(), runs.get(0).algo(), data));
+            }
+        }
+        return rows;
+    }
+
+    private static List<Path> sorted(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** The paper's tasks first, in its order, then the others in the order found. */
+    static List<String> tasks(List<Row> rows) {
+        Set<String> found = new LinkedHashSet<>();
+        rows.forEach(r -> found.add(r.task()));
+        List<String> tasks = new ArrayList<>(PAPER_TASKS.stream().filter(found::contains).toList());
+        found.stream().filter(t -> !tasks.contains(t)).forEach(tasks::add);
+        return tasks;
+    }
+
+    private static int algoOrder(String algo) {
+        int i = new ArrayList<>(ExperimentGrid.ALGORITHMS.keySet()).indexOf(algo);
+        return i < 0 ? Integer.MAX_VALUE : i;
+    }
+
+    /**
+     * One curve per row. An algorithm keeps its colour of {@code gorl experiments} (its place in the algorithm map);
+     * where it is found on one task in several grids, its first grid keeps that colour and each other one takes the
+     * next colour no algorithm of the report uses, and every one of them is named {@code ALGO (GRID)}.
+     */
+    static List<Curve> curves(List<Row> rows) {
+        Set<Integer> taken = new LinkedHashSet<>();
+        rows.forEach(r -> {
+            if (algoOrder(r.algo()) != Integer.MAX_VALUE) {
+                taken.add(algoOrder(r.algo()));
+            }
+        });
+        Map<String, Color> colours = new LinkedHashMap<>();
+        int next = 0;
+        List<Curve> curves = new ArrayList<>();
+        for (Row row : rows) {
+            List<Row> sameAlgo = rows.stream()
+                    .filter(r -> r.task().equals(row.task()) && r.algo().equals(row.algo())).toList();
+            String name = sameAlgo.size() > 1 ? row.algo() + " (" + row.grid() + ")" : row.algo();
+            Color colour;
+            if (sameAlgo.get(0) == row && algoOrder(row.algo()) != Integer.MAX_VALUE) {
+                colour = ExperimentReport.colour(algoOrder(row.algo()));
+            } else {
+                // An extra grid's curve keeps one colour on every panel it is drawn on.
+                String key = row.algo() + " (" + row.grid() + ")";
+                if (!colours.containsKey(key)) {
+                    while (taken.contains(next)) {
+                        next++;
+                    }
+                    taken.add(next);
+                    colours.put(key, ExperimentReport.colour(next));
+                }
+                colour = colours.get(key);
+            }
+            curves.add(new Curve(row.task(), name, row.algo(), colour, row.runs()));
+        }
+        return curves;
+    }
+
+    /** The report's tables. */
+    static String summaryMarkdown(List<Row> rows) {
+        StringBuilder md = new StringBuilder("# Report\n\n");
+        md.append("`gorl report` of the grids ").append(String.join(", ", rows.stream().map(r -> "`" + r.grid() + "`")
+                .distinct().toList())).append(": their finished runs. Returns are the deterministic policy's evaluation return,"
+                + " mean ± sample standard deviation over seeds; wall time is each run's training (without the"
+                + " analysis after it), mean and range over seeds. The paper's column is its mean return at 15M /"
+                + " 30M env steps, read off its figure (about ±20).\n\n");
+        md.append("| task | algorithm | grid | seeds | env steps | final return | best return | wall minutes |"
+                + " paper at 15M / 30M |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Row row : rows) {
+            double[] paper = ExperimentReport.PAPER.getOrDefault(row.task(), Map.of()).get(row.algo());
+            double[] steps = row.runs().stream().mapToDouble(RunData::envSteps).filter(v -> !Double.isNaN(v))
+                    .toArray();
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s | %s |%n", row.task(),
+                    row.algo(), row.grid(), row.runs().size(),
+                    steps.length == 0 ? "-" : String.format(Locale.ROOT, "%.1fM",
+                            Arrays.stream(steps).average().orElseThrow() / 1e6),
+                    ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::finalReturn).toArray()),
+                    ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::bestReturn).toArray()),
+                    wallMinutes(row.runs()),
+                    paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
+        }
+        md.append(ratios(rows));
+        List<RunData> all = rows.stream().flatMap(r -> r.runs().stream()).toList();
+        md.append(ExperimentReport.multimodalityMarkdown(all));
+        return md.toString();
+    }
+
+    /** {@code mean (min-max)} of the runs' wall minutes; {@code -} where none is known. */
+    static String wallMinutes(List<RunData> runs) {
+        double[] minutes = runs.stream().mapToDouble(RunData::wallSeconds).filter(v -> !Double.isNaN(v))
+                .map(v -> v / 60).toArray();
+        if (minutes.length == 0) {
+            return "-";
+        }
+        double mean = Arrays.stream(minutes).average().orElseThrow();
+        return minutes.length == 1 ? String.format(Locale.ROOT, "%.0f", mean)
+                : String.format(Locale.ROOT, "%.0f (%.0f-%.0f)", mean, Arrays.stream(minutes).min().orElseThrow(),
+                        Arrays.stream(minutes).max().orElseThrow());
+    }
+
+    /**
+     * The ratio of GoRL-FM's mean return to Gaussian PPO's, final and best, for every grid that ran both on a task,
+     * beside the paper's ratio at 15M and 30M env steps; empty when no grid ran both.
+     */
+    static String ratios(List<Row> rows) {
+        StringBuilder md = new StringBuilder();
+        for (Row gorl : rows) {
+            if (!gorl.algo().equals("gorl-fm")) {
+                continue;
+            }
+            Row gaussian = rows.stream().filter(r -> r.grid().equals(gorl.grid()) && r.task().equals(gorl.task())
+                    && r.algo().equals("gaussian-ppo")).findFirst().orElse(null);
+            if (gaussian == null) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\n## GoRL-FM against Gaussian PPO\n\nThe ratio of the two algorithms' mean returns in"
+                        + " one grid (same seeds, same budget), final and best evaluation, beside the paper's ratio of"
+                        + " its read-off means at 15M and 30M env steps.\n\n| task | grid | env steps | final ratio |"
+                        + " best ratio | paper at 15M | paper at 30M |\n|---|---|---|---|---|---|---|\n");
+            }
+            double[] paperGorl = ExperimentReport.PAPER.getOrDefault(gorl.task(), Map.of()).get("gorl-fm");
+            double[] paperGaussian = ExperimentReport.PAPER.getOrDefault(gorl.task(), Map.of()).get("gaussian-ppo");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1fM | %s | %s | %s | %s |%n", gorl.task(), gorl.grid(),
+                    gorl.runs().stream().mapToDouble(RunData::envSteps).average().orElse(Double.NaN) / 1e6,
+                    ratio(mean(gorl, RunData::finalReturn), mean(gaussian, RunData::finalReturn)),
+                    ratio(mean(gorl, RunData::bestReturn), mean(gaussian, RunData::bestReturn)),
+                    paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[0], paperGaussian[0]),
+                    paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[1], paperGaussian[1])));
+        }
+        return md.toString();
+    }
+
+    private static double mean(Row row, ToDoubleFunction<RunData> value) {
+        return row.runs().stream().mapToDouble(value).average().orElse(Double.NaN);
+    }
+
+    /** {@code a / b} to two decimals; {@code -} where it is not defined (a mean at or below zero, or missing). */
+    static String ratio(double a, double b) {
+        return Double.isNaN(a) || Double.isNaN(b) || b <= 0 ? "-" : String.format(Locale.ROOT, "%.2f", a / b);
+    }
+}

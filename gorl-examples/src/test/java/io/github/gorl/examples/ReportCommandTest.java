@@ -1,0 +1,112 @@
+package io.github.gorl.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.gorl.core.train.JsonFile;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code gorl report} on hand-written grid folders: the figure, the tables, two grids of one algorithm, errors. */
+class ReportCommandTest {
+
+    @TempDir
+    Path temp;
+
+    /** A finished run: an evaluation every 1M steps rising from {@code from} by {@code slope} per 1M. */
+    private void run(Path grid, String task, String algo, int seed, double from, double slope, double finalReturn,
+            double best, double wallSeconds) throws IOException {
+        Path dir = Files.createDirectories(grid.resolve("runs").resolve(task).resolve(algo).resolve("seed-" + seed));
+        StringBuilder csv = new StringBuilder("step,stage,phase,wall_seconds,eval_return\n");
+        for (int m = 0; m <= 10; m++) {
+            csv.append(m * 1_000_000L).append(",0,evaluation,").append(m * wallSeconds / 10).append(',')
+                    .append(from + slope * m).append('\n');
+        }
+        Files.writeString(dir.resolve("metrics.csv"), csv);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("task", task);
+        summary.put("final_eval_return", finalReturn);
+        summary.put("best_eval_return", best);
+        summary.put("env_steps", 10_000_384L);
+        summary.put("wall_seconds", wallSeconds);
+        JsonFile.write(dir.resolve("summary.json"), summary);
+    }
+
+    @Test
+    void twoGrids_oneFigureWithAPanelPerTask_andTheTablesWithRatiosBesideThePaper() throws IOException {
+        Path cheetah = temp.resolve("cheetahrun-15m");
+        run(cheetah, "CheetahRun", "gorl-fm", 1, 0, 60, 600, 650, 3000);
+        run(cheetah, "CheetahRun", "gorl-fm", 2, 0, 60, 700, 750, 3600);
+        run(cheetah, "CheetahRun", "gaussian-ppo", 1, 0, 40, 400, 500, 1800);
+        run(cheetah, "CheetahRun", "gaussian-ppo", 2, 0, 40, 300, 500, 1800);
+        Path walker = temp.resolve("walkerwalk-10m");
+        run(walker, "WalkerWalk", "gorl-fm", 1, 0, 50, 500, 520, 3600);
+        run(walker, "WalkerWalk", "gaussian-ppo", 1, 0, 30, 250, 300, 2000);
+        // A second grid of CheetahRun GoRL-FM (another preset, say): drawn beside the first, named by its grid.
+        Path preset = temp.resolve("cheetahrun-paper");
+        run(preset, "CheetahRun", "gorl-fm", 1, 0, 30, 300, 310, 9000);
+        // A run still training (no summary.json) is left out.
+        Files.createDirectories(walker.resolve("runs/WalkerWalk/gorl-fm/seed-2"));
+        Path out = temp.resolve("report");
+
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("report", "--out", out.toString(),
+                walker.toString(), cheetah.toString(), preset.toString())).isZero());
+
+        BufferedImage image = ImageIO.read(out.resolve("figure.png").toFile());
+        assertThat(image).isNotNull();
+        // Two panels side by side: CheetahRun first, the paper's order, though its grid was named second.
+        assertThat(image.getWidth()).isGreaterThan(image.getHeight());
+        String md = Files.readString(out.resolve("summary.md"));
+        assertThat(printed).contains(md.strip()).contains("wrote " + out.resolve("figure.png"));
+        assertThat(md.indexOf("| CheetahRun |")).isLessThan(md.indexOf("| WalkerWalk |"));
+        assertThat(md).contains("| CheetahRun | gorl-fm | cheetahrun-15m | 2 | 10.0M | 650.0 ± 70.7 | 700.0 ± 70.7"
+                + " | 55 (50-60) | ~310 / ~500 |");
+        assertThat(md).contains("| CheetahRun | gorl-fm | cheetahrun-paper | 1 | 10.0M | 300.0 | 310.0 | 150 |");
+        assertThat(md).contains("| WalkerWalk | gorl-fm | walkerwalk-10m | 1 | 10.0M | 500.0 | 520.0 | 60 |");
+        // Ratios of the grids that ran both: 650/350 final, 700/500 best; the paper's 310/190 and 500/350.
+        assertThat(md).contains("| CheetahRun | cheetahrun-15m | 10.0M | 1.86 | 1.40 | 1.63 | 1.43 |");
+        assertThat(md).contains("| WalkerWalk | walkerwalk-10m | 10.0M | 2.00 | 1.73 | 2.06 | 1.84 |");
+        assertThat(md).doesNotContain("| CheetahRun | cheetahrun-paper | 10.0M");
+
+        List<ExperimentReport.Curve> curves = ReportCommand.curves(ReportCommand.rows(List.of(cheetah, preset),
+                System.out));
+        assertThat(curves).extracting(ExperimentReport.Curve::name)
+                .containsExactly("gorl-fm (cheetahrun-15m)", "gorl-fm (cheetahrun-paper)", "gaussian-ppo");
+        // The first grid's GoRL-FM keeps the colour 'gorl experiments' gives it; the second takes one no curve has.
+        assertThat(curves.get(0).colour()).isEqualTo(ExperimentReport.colour(
+                List.copyOf(ExperimentGrid.ALGORITHMS.keySet()).indexOf("gorl-fm")));
+        assertThat(curves.get(1).colour()).isNotIn(curves.get(0).colour(), curves.get(2).colour());
+        // One algorithm from different grids on different panels keeps its colour.
+        List<ExperimentReport.Curve> panels = ReportCommand.curves(ReportCommand.rows(List.of(cheetah, walker),
+                System.out));
+        assertThat(panels.stream().filter(c -> c.algo().equals("gorl-fm")).map(ExperimentReport.Curve::colour)
+                .distinct()).containsExactly(curves.get(0).colour());
+        assertThat(panels).extracting(ExperimentReport.Curve::name).doesNotContain("gorl-fm (walkerwalk-10m)");
+    }
+
+    @Test
+    void badFolders_areNamed() throws IOException {
+        Path notAGrid = Files.createDirectories(temp.resolve("plain"));
+        assertThatThrownBy(() -> ReportCommand.run(temp.resolve("r"), List.of(notAGrid), System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(notAGrid.toString())
+                .hasMessageContaining("no runs/ folder");
+        Path empty = Files.createDirectories(temp.resolve("empty/runs"));
+        assertThatThrownBy(() -> ReportCommand.run(temp.resolve("r"), List.of(empty.getParent()), System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no finished run");
+        Path a = temp.resolve("a/grid");
+        Path b = temp.resolve("b/grid");
+        run(a, "CheetahRun", "gorl-fm", 1, 0, 1, 1, 1, 1);
+        run(b, "CheetahRun", "gorl-fm", 1, 0, 1, 1, 1, 1);
+        assertThatThrownBy(() -> ReportCommand.run(temp.resolve("r"), List.of(a, b), System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("two grids are named 'grid'");
+        assertThat(temp.resolve("r")).doesNotExist();
+    }
+}
