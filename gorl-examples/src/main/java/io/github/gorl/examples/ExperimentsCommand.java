@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
                 + " summary.md into <out>.",
             "With --engine spark a Spark task starts each run's process, in an embedded Spark or on the cluster of"
                 + " --master; Spark retries a run whose executor died, from its last checkpoint.",
-            "Resumable: a run whose summary.json exists is skipped; an unfinished run folder is deleted and rerun"
-                + " (with --engine spark: continued from its checkpoint if it has one)."
+            "Resumable: a run whose summary.json exists is skipped; an unfinished run is continued from its"
+                + " checkpoint when it has one of the same options (-- --checkpoint-every N), else its folder is"
+                + " deleted and the run started again. Checkpoints stay on the machine that wrote them."
                 + " A failed run is reported with its log and does not stop the others; the exit code is then 1.",
             "Options after '--' are passed to every 'gorl train', e.g. -- --decoder-epochs 5 --eval-episodes 4"})
 final class ExperimentsCommand implements Callable<Integer> {
