@@ -221,20 +221,22 @@ final class ReportCommand implements Callable<Integer> {
         md.append("`gorl report` of the grids ").append(String.join(", ", rows.stream().map(r -> "`" + r.grid() + "`")
                 .distinct().toList())).append(": their finished runs. Returns are the deterministic policy's evaluation return,"
                 + " mean ± sample standard deviation over seeds; wall time is each run's training (without the"
-                + " analysis after it), mean and range over seeds. The paper's column is its mean return at 15M /"
+                + " analysis after it), mean and range over seeds. The late mean is each run's mean evaluation over"
+                + " its last 20% of env steps, then mean ± std over seeds. The paper's column is its mean return at 15M /"
                 + " 30M env steps, read off its figure (about ±20).\n\n");
-        md.append("| task | algorithm | grid | seeds | env steps | final return | best return | wall minutes |"
-                + " paper at 15M / 30M |\n|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| task | algorithm | grid | seeds | env steps | final return | best return | late mean | wall minutes"
+                + " | paper at 15M / 30M |\n|---|---|---|---|---|---|---|---|---|---|\n");
         for (Row row : rows) {
             double[] paper = ExperimentReport.PAPER.getOrDefault(row.task(), Map.of()).get(row.algo());
             double[] steps = row.runs().stream().mapToDouble(RunData::envSteps).filter(v -> !Double.isNaN(v))
                     .toArray();
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s | %s |%n", row.task(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s | %s | %s | %s |%n", row.task(),
                     row.algo(), row.grid(), row.runs().size(),
                     steps.length == 0 ? "-" : String.format(Locale.ROOT, "%.1fM",
                             Arrays.stream(steps).average().orElseThrow() / 1e6),
                     ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::finalReturn).toArray()),
                     ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::bestReturn).toArray()),
+                    ExperimentReport.meanStd(row.runs().stream().mapToDouble(ReportCommand::lateMean).toArray()),
                     wallMinutes(row.runs()),
                     paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
         }
@@ -242,6 +244,24 @@ final class ReportCommand implements Callable<Integer> {
         List<RunData> all = rows.stream().flatMap(r -> r.runs().stream()).toList();
         md.append(ExperimentReport.multimodalityMarkdown(all));
         return md.toString();
+    }
+
+    /** The share of a run's env steps, at its end, whose evaluations {@link #lateMean} averages. */
+    static final double LATE_SHARE = 0.2;
+
+    /**
+     * The mean of a run's evaluations over its last {@value #LATE_SHARE} of env steps (from 80% of its last
+     * evaluation's step on): steadier than the final evaluation alone, which a single bad episode set moves by
+     * hundreds on the DMControl tasks. {@code NaN} for a run without evaluations.
+     */
+    static double lateMean(RunData run) {
+        List<ExperimentReport.Point> evals = run.evaluations();
+        if (evals.isEmpty()) {
+            return Double.NaN;
+        }
+        double from = (1 - LATE_SHARE) * evals.get(evals.size() - 1).step();
+        return evals.stream().filter(p -> p.step() >= from).mapToDouble(ExperimentReport.Point::evalReturn).average()
+                .orElse(Double.NaN);
     }
 
     /** {@code mean (min-max)} of the runs' wall minutes; {@code -} where none is known. */
@@ -274,16 +294,19 @@ final class ReportCommand implements Callable<Integer> {
             }
             if (md.length() == 0) {
                 md.append("\n## GoRL-FM against Gaussian PPO\n\nThe ratio of the two algorithms' mean returns in"
-                        + " one grid (same seeds, same budget), final and best evaluation, beside the paper's ratio of"
+                        + " one grid (same seeds, same budget), final, best and late-mean evaluation, beside the paper's"
+                        + " ratio of"
                         + " its read-off means at 15M and 30M env steps.\n\n| task | grid | env steps | final ratio |"
-                        + " best ratio | paper at 15M | paper at 30M |\n|---|---|---|---|---|---|---|\n");
+                        + " best ratio | late-mean ratio | paper at 15M | paper at 30M |\n|---|---|---|---|---|---|---|---|\n");
             }
             double[] paperGorl = ExperimentReport.PAPER.getOrDefault(gorl.task(), Map.of()).get("gorl-fm");
             double[] paperGaussian = ExperimentReport.PAPER.getOrDefault(gorl.task(), Map.of()).get("gaussian-ppo");
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.1fM | %s | %s | %s | %s |%n", gorl.task(), gorl.grid(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.1fM | %s | %s | %s | %s | %s |%n", gorl.task(),
+                    gorl.grid(),
                     gorl.runs().stream().mapToDouble(RunData::envSteps).average().orElse(Double.NaN) / 1e6,
                     ratio(mean(gorl, RunData::finalReturn), mean(gaussian, RunData::finalReturn)),
                     ratio(mean(gorl, RunData::bestReturn), mean(gaussian, RunData::bestReturn)),
+                    ratio(mean(gorl, ReportCommand::lateMean), mean(gaussian, ReportCommand::lateMean)),
                     paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[0], paperGaussian[0]),
                     paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[1], paperGaussian[1])));
         }
