@@ -359,19 +359,22 @@ final class ExperimentReport {
     static String summaryMarkdown(ExperimentGrid grid, List<RunData> data, List<Outcome> outcomes,
             String commandLine) {
         StringBuilder md = new StringBuilder("# Experiments\n\n```\n").append(commandLine).append("\n```\n\n");
-        md.append("Evaluation return (deterministic policy) of the final and of the best evaluation of each run:"
+        md.append("Evaluation return (deterministic policy) of the final and of the best evaluation of each run, and"
+                + " its late mean (the mean evaluation over its last 20% of env steps):"
                 + " mean ± standard deviation over the finished seeds (sample standard deviation; none for one seed)."
                 + " The figure `figure.png` shows the mean over seeds and the min..max range.\n\n");
         md.append("The paper's column is its mean return at 15M / 30M env steps, read off its figure.\n\n");
-        md.append("| task | algorithm | seeds finished | final return | best return | paper at 15M / 30M |\n"
-                + "|---|---|---|---|---|---|\n");
+        md.append("| task | algorithm | seeds finished | final return | best return | late mean"
+                + " | paper at 15M / 30M |\n|---|---|---|---|---|---|---|\n");
         for (String task : grid.tasks()) {
             for (String algo : grid.algos()) {
                 List<RunData> runs = of(data, task, algo);
                 double[] paper = PAPER.getOrDefault(task, Map.of()).get(algo);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s |%n", task, algo, runs.size(),
-                        grid.seeds().size(), meanStd(runs.stream().mapToDouble(RunData::finalReturn).toArray()),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s | %s |%n", task, algo,
+                        runs.size(), grid.seeds().size(),
+                        meanStd(runs.stream().mapToDouble(RunData::finalReturn).toArray()),
                         meanStd(runs.stream().mapToDouble(RunData::bestReturn).toArray()),
+                        meanStd(runs.stream().mapToDouble(ExperimentReport::lateMean).toArray()),
                         paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
             }
         }
@@ -423,6 +426,24 @@ final class ExperimentReport {
             }
         }
         return md.toString();
+    }
+
+    /** The share of a run's env steps, at its end, whose evaluations {@link #lateMean} averages. */
+    static final double LATE_SHARE = 0.2;
+
+    /**
+     * The mean of a run's evaluations over its last {@value #LATE_SHARE} of env steps (from 80% of its last
+     * evaluation's step on): steadier than the final evaluation alone, which a single bad episode set moves by
+     * hundreds on the DMControl tasks. {@code NaN} for a run without evaluations.
+     */
+    static double lateMean(RunData run) {
+        List<Point> evals = run.evaluations();
+        if (evals.isEmpty()) {
+            return Double.NaN;
+        }
+        double from = (1 - LATE_SHARE) * evals.get(evals.size() - 1).step();
+        return evals.stream().filter(p -> p.step() >= from).mapToDouble(Point::evalReturn).average()
+                .orElse(Double.NaN);
     }
 
     /** {@code mean ± std} (sample standard deviation) to one decimal; the value alone for one; {@code -} for none. */

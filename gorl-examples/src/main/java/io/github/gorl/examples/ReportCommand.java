@@ -236,7 +236,7 @@ final class ReportCommand implements Callable<Integer> {
                             Arrays.stream(steps).average().orElseThrow() / 1e6),
                     ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::finalReturn).toArray()),
                     ExperimentReport.meanStd(row.runs().stream().mapToDouble(RunData::bestReturn).toArray()),
-                    ExperimentReport.meanStd(row.runs().stream().mapToDouble(ReportCommand::lateMean).toArray()),
+                    ExperimentReport.meanStd(row.runs().stream().mapToDouble(ExperimentReport::lateMean).toArray()),
                     wallMinutes(row.runs()),
                     paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
         }
@@ -244,24 +244,6 @@ final class ReportCommand implements Callable<Integer> {
         List<RunData> all = rows.stream().flatMap(r -> r.runs().stream()).toList();
         md.append(ExperimentReport.multimodalityMarkdown(all));
         return md.toString();
-    }
-
-    /** The share of a run's env steps, at its end, whose evaluations {@link #lateMean} averages. */
-    static final double LATE_SHARE = 0.2;
-
-    /**
-     * The mean of a run's evaluations over its last {@value #LATE_SHARE} of env steps (from 80% of its last
-     * evaluation's step on): steadier than the final evaluation alone, which a single bad episode set moves by
-     * hundreds on the DMControl tasks. {@code NaN} for a run without evaluations.
-     */
-    static double lateMean(RunData run) {
-        List<ExperimentReport.Point> evals = run.evaluations();
-        if (evals.isEmpty()) {
-            return Double.NaN;
-        }
-        double from = (1 - LATE_SHARE) * evals.get(evals.size() - 1).step();
-        return evals.stream().filter(p -> p.step() >= from).mapToDouble(ExperimentReport.Point::evalReturn).average()
-                .orElse(Double.NaN);
     }
 
     /** {@code mean (min-max)} of the runs' wall minutes; {@code -} where none is known. */
@@ -306,7 +288,7 @@ final class ReportCommand implements Callable<Integer> {
                     gorl.runs().stream().mapToDouble(RunData::envSteps).average().orElse(Double.NaN) / 1e6,
                     ratio(mean(gorl, RunData::finalReturn), mean(gaussian, RunData::finalReturn)),
                     ratio(mean(gorl, RunData::bestReturn), mean(gaussian, RunData::bestReturn)),
-                    ratio(mean(gorl, ReportCommand::lateMean), mean(gaussian, ReportCommand::lateMean)),
+                    ratio(mean(gorl, ExperimentReport::lateMean), mean(gaussian, ExperimentReport::lateMean)),
                     paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[0], paperGaussian[0]),
                     paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[1], paperGaussian[1])));
         }

@@ -104,10 +104,11 @@ class ExperimentsCommandTest {
 
         String summary = Files.readString(out.resolve("summary.md"));
         assertThat(summary).contains("./gorl experiments (test)")
-                .contains("| task | algorithm | seeds finished | final return | best return | paper at 15M / 30M |")
+                .contains("| task | algorithm | seeds finished | final return | best return | late mean"
+                        + " | paper at 15M / 30M |")
                 .containsPattern("\\| Pendulum \\| gorl-fm \\| 2/2 \\| -\\d+\\.\\d ± \\d+\\.\\d \\| -\\d+\\.\\d ± ")
                 .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 2/2 \\| -\\d+\\.\\d ± ")
-                .contains("| Pendulum | broken | 0/2 | - | - | - |");
+                .contains("| Pendulum | broken | 0/2 | - | - | - | - |");
     }
 
     @Test
