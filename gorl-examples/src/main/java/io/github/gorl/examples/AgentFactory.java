@@ -16,8 +16,10 @@ import io.github.gorl.decoders.diffusion.DiffusionDecoder;
 import io.github.gorl.decoders.flow.FlowMatchingDecoder;
 import io.github.gorl.core.train.JsonFile;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -88,7 +90,8 @@ final class AgentFactory {
 
     /**
      * Rebuilds the agent of a run directory written by {@code gorl train} from its {@code run.json} (task, number of
-     * training envs, optimizer, decoder, seed) and loads {@code checkpoint/} into it.
+     * training envs, optimizer, decoder, seed), or for a {@code --preset paper} run from the preset its
+     * {@code train-args.json} names, and loads {@code checkpoint/} into it.
      *
      * @param runDirectory the run directory
      * @return the agent with its environments; close it
@@ -118,21 +121,35 @@ final class AgentFactory {
         long seed = require(run, runJson, "seed", null).asLong();
         // A learned-prior run's decoder holds the prior: rebuild it with the same source (older runs record none).
         DecoderSource source = decoderSource(run.path("trainer").path("decoderSource").asText("prior"));
+        // A --preset paper run is rebuilt from the options it was started with (train-args.json): its networks and
+        // its action squashing are the preset's, not the command line's defaults.
+        TrainCommand paper = null;
+        if (Files.isRegularFile(runDirectory.resolve(TrainArguments.FILE))) {
+            List<String> args = TrainArguments.recorded(runDirectory);
+            int at = args.indexOf("--preset");
+            if (args.contains("--preset=paper") || (at >= 0 && at + 1 < args.size()
+                    && args.get(at + 1).equalsIgnoreCase("paper"))) {
+                paper = TrainArguments.read(runDirectory);
+            }
+        }
         VectorEnv train = Tasks.vector(task, numEnvs);
         VectorEnv eval = null;
         GoRL agent = null;
         try {
             eval = Tasks.vector(task, 1);
-            agent = GoRL.builder()
-                    .env(train)
-                    .evalEnv(eval)
-                    .optimizer(optimizer(optimizerName, task))
-                    .decoder(decoder(decoderName, hiddenLayers))
-                    .decoderSource(source)
-                    // Not trained again: any valid schedule will do, and a single stage suits every decoder.
-                    .schedule(StageSchedule.single(1, 0.0))
-                    .seed(seed)
-                    .build();
+            GoRL.Builder builder;
+            if (paper != null) {
+                // The paper preset's networks, squashing and latent bounds, as gorl train built them.
+                builder = TrainCommand.paperBuilder(paper.paperPreset().envs(numEnvs), paper.paperGenerative());
+            } else {
+                builder = GoRL.builder()
+                        .optimizer(optimizer(optimizerName, task))
+                        .decoder(decoder(decoderName, hiddenLayers))
+                        .decoderSource(source)
+                        // Not trained again: any valid schedule will do, and a single stage suits every decoder.
+                        .schedule(StageSchedule.single(1, 0.0));
+            }
+            agent = builder.env(train).evalEnv(eval).seed(seed).build();
             agent.load(runDirectory.resolve("checkpoint"));
             return new LoadedRun(agent, train, eval, task, seed);
         } catch (IOException | RuntimeException e) {

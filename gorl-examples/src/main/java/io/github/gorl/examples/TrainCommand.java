@@ -223,7 +223,7 @@ final class TrainCommand implements Callable<Integer> {
             original.resuming = true;
             return original.call();
         }
-        if (preset.equalsIgnoreCase("paper")) {
+        if (paperPresetChosen()) {
             return trainPaper();
         }
         if (!preset.equalsIgnoreCase("cpu")) {
@@ -526,21 +526,9 @@ final class TrainCommand implements Callable<Integer> {
                         + " as the authors do; use --scale F to shrink the run");
             }
         }
-        String generative = null;
-        if (baseline != null) {
-            generative = switch (baseline.toLowerCase(Locale.ROOT)) {
-                case "gaussian-ppo" -> null;
-                case "fpo", "dppo" -> baseline.toLowerCase(Locale.ROOT);
-                default -> throw new IllegalArgumentException("--baseline must be one of gaussian-ppo, fpo, dppo, got '"
-                        + baseline + "'");
-            };
-        }
-        // FPO and DPPO take Gaussian PPO's budget: one stage of 180M env steps times the scale.
-        PaperPreset.Method method = paperMethod(optimizer, decoder, baseline);
-        PaperPreset paper = PaperPreset.of(task).method(method).scale(scale != null ? scale : 1.0);
-        if (envs != null) {
-            paper = paper.envs(envs);
-        }
+        String generative = paperGenerative();
+        PaperPreset paper = paperPreset();
+        PaperPreset.Method method = paper.method();
         String label = generative != null ? generative
                 : method == PaperPreset.Method.GAUSSIAN_PPO ? "gaussian-ppo" : decoder.toLowerCase(Locale.ROOT);
         Path runDir = out != null ? out : Path.of("runs", String.format(Locale.ROOT, "%s-paper-%s-s%d-%s",
@@ -551,18 +539,9 @@ final class TrainCommand implements Callable<Integer> {
         paper.describe().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", k, v));
         try (VectorEnv train = Tasks.vector(paper.task(), paper.envs());
                 VectorEnv eval = Tasks.vector(paper.task(), paper.evalEpisodes())) {
-            GoRL.Builder builder = paper.builder().env(train).evalEnv(eval).seed(seed).runDirectory(runDir)
-                    .listener(Listeners.progressBar()).onNonFinite(AgentFactory.nonFinitePolicy(onNan));
-            if (generative != null) {
-                // The reference's FPO and DPPO (fpo.toml, dppo.toml) on the preset's update shape, with their clip
-                // carried by the one stage; tanh on the executed action comes from the preset's squashing.
-                int sequences = paper.envs() * 16 / 32;
-                boolean fpo = generative.equals("fpo");
-                builder.optimizer(fpo ? Fpo.reference().batchSize(sequences).gamma(paper.gamma()).build()
-                        : Dppo.reference().batchSize(sequences).gamma(paper.gamma()).build())
-                        .schedule(StageSchedule.of(List.of(new Stage(paper.stageSteps()[0], 0, 0, fpo ? 0.05 : 0.2,
-                                1e6))));
-            }
+            GoRL.Builder builder = paperBuilder(paper, generative).env(train).evalEnv(eval).seed(seed)
+                    .runDirectory(runDir).listener(Listeners.progressBar())
+                    .onNonFinite(AgentFactory.nonFinitePolicy(onNan));
             // The preset's minibatches hold envs / 2 sequences of 30 steps (960 rows at 64 envs) and its refit step
             // 65,536 rows: both faster on every core (up to 2, the measured count); its rollouts are not.
             int[] threads = computeThreads(true, true);
@@ -582,6 +561,58 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("Run directory: " + runDir.toAbsolutePath());
             });
         }
+    }
+
+    /** Whether these options train with {@code --preset paper}. */
+    boolean paperPresetChosen() {
+        return preset != null && preset.equalsIgnoreCase("paper");
+    }
+
+    /**
+     * The paper preset these options choose: {@code --task}, the method of {@code --optimizer}, {@code --decoder} and
+     * {@code --baseline} ({@link #paperMethod}), {@code --scale} and {@code --envs}. FPO and DPPO take Gaussian PPO's
+     * budget: one stage of 180M env steps times the scale.
+     */
+    PaperPreset paperPreset() {
+        PaperPreset paper = PaperPreset.of(task).method(paperMethod(optimizer, decoder, baseline))
+                .scale(scale != null ? scale : 1.0);
+        return envs != null ? paper.envs(envs) : paper;
+    }
+
+    /** {@code fpo} or {@code dppo} for those baselines under {@code --preset paper}; {@code null} otherwise. */
+    String paperGenerative() {
+        if (baseline == null) {
+            return null;
+        }
+        return switch (baseline.toLowerCase(Locale.ROOT)) {
+            case "gaussian-ppo" -> null;
+            case "fpo", "dppo" -> baseline.toLowerCase(Locale.ROOT);
+            default -> throw new IllegalArgumentException("--baseline must be one of gaussian-ppo, fpo, dppo, got '"
+                    + baseline + "'");
+        };
+    }
+
+    /**
+     * The paper preset's builder, for {@code generative} {@code fpo} or {@code dppo} with the reference's FPO or DPPO
+     * (fpo.toml, dppo.toml) on the preset's update shape and their clip carried by the one stage (tanh on the executed
+     * action comes from the preset's squashing). One place for {@code gorl train} and for the commands that reload
+     * its runs ({@link AgentFactory#load}), so both build the same networks.
+     *
+     * @param paper the preset
+     * @param generative {@code fpo}, {@code dppo} or {@code null} for the preset's own method
+     * @return the builder, without environments, seed or run directory
+     */
+    static GoRL.Builder paperBuilder(PaperPreset paper, String generative) {
+        GoRL.Builder builder = paper.builder();
+        if (generative != null) {
+            int sequences = paper.envs() * 16 / 32;
+            boolean fpo = generative.equals("fpo");
+            builder.optimizer(fpo ? Fpo.reference().batchSize(sequences).gamma(paper.gamma()).build()
+                    : Dppo.reference().batchSize(sequences).gamma(paper.gamma()).build())
+                    .schedule(StageSchedule.of(List.of(new Stage(paper.stageSteps()[0], 0, 0, fpo ? 0.05 : 0.2,
+                            1e6))));
+        }
+        return builder;
     }
 
     /**

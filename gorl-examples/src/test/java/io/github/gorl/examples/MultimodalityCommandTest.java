@@ -1,14 +1,19 @@
 package io.github.gorl.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.core.GoRL;
+import io.github.gorl.core.PaperPreset;
+import io.github.gorl.core.train.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +55,39 @@ class MultimodalityCommandTest {
             assertThat(loaded.seed()).isEqualTo(3);
             assertThat(loaded.train().numEnvs()).isEqualTo(4);
             assertThat(loaded.agent().policy().act(new float[] {1f})).containsExactly(actionBeforeSave);
+        }
+    }
+
+    @Test
+    void load_rebuildsAPaperPresetRun_withItsNetworksAndTanhSquashing() throws Exception {
+        // Before the preset's train-args were read, a paper run was rebuilt with the CPU preset's networks (its
+        // checkpoint did not fit) and with clipped actions where the run executed tanh-squashed ones.
+        Path paperRun = temp.resolve("paper-run");
+        float[] observation = new float[17];
+        for (int i = 0; i < observation.length; i++) {
+            observation[i] = 0.1f * (i - 8);
+        }
+        float[] action;
+        float[] executed;
+        PaperPreset preset = PaperPreset.of("CheetahRun").method(PaperPreset.Method.FLOW).scale(1e-4).envs(4);
+        try (VectorEnv train = Tasks.vector("CheetahRun", 4);
+                VectorEnv eval = Tasks.vector("CheetahRun", 1);
+                GoRL agent = TrainCommand.paperBuilder(preset, null).env(train).evalEnv(eval).seed(5)
+                        .runDirectory(paperRun).build()) {
+            agent.save(paperRun.resolve("checkpoint"));
+            action = agent.policy().act(observation);
+            executed = agent.policy().actInBounds(observation);
+        }
+        JsonFile.write(paperRun.resolve(TrainArguments.FILE), Map.of("command", "train", "args", List.of("--task",
+                "CheetahRun", "--preset", "paper", "--scale", "0.0001", "--envs", "4", "--seed", "5")));
+
+        try (AgentFactory.LoadedRun loaded = AgentFactory.load(paperRun)) {
+            assertThat(loaded.agent().policy().act(observation)).containsExactly(action);
+            assertThat(loaded.agent().policy().actInBounds(observation)).containsExactly(executed);
+        }
+        // The preset squashes with tanh: some action is strictly inside the bounds where clipping would not move it.
+        for (int i = 0; i < action.length; i++) {
+            assertThat(executed[i]).isEqualTo((float) Math.tanh(action[i]), within(1e-6f));
         }
     }
 
