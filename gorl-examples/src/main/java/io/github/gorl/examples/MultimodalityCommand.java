@@ -1,9 +1,13 @@
 package io.github.gorl.examples;
 
+import io.github.gorl.api.ActionSquashing;
 import io.github.gorl.api.Env;
+import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.Policy;
 import io.github.gorl.api.StepResult;
 import io.github.gorl.analysis.ActionDistribution;
+import io.github.gorl.core.train.JsonFile;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,7 +47,15 @@ final class MultimodalityCommand implements Callable<Integer> {
             description = "Actions to draw (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--out", description = "Output directory (default: <run>/multimodality).")
+    @Option(names = "--executed", description = "Test the executed actions instead of the policy's raw outputs: each"
+            + " sample mapped into the action bounds as the run's environment steps it (clipped, or tanh-squashed"
+            + " under --preset paper). Clipping piles mass on the bounds, so a wide Gaussian's executed actions can"
+            + " be multimodal too: compare algorithms on the same kind of action. Default output folder:"
+            + " <run>/multimodality-executed.")
+    boolean executed;
+
+    @Option(names = "--out", description = "Output directory (default: <run>/multimodality, or"
+            + " <run>/multimodality-executed with --executed).")
     Path out;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
@@ -51,7 +63,7 @@ final class MultimodalityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path outDir = out != null ? out : run.resolve("multimodality");
+        Path outDir = out != null ? out : run.resolve(executed ? "multimodality-executed" : "multimodality");
         try (AgentFactory.LoadedRun loaded = AgentFactory.load(run)) {
             if (state != null && policySteps != null) {
                 throw new IllegalArgumentException("give --state or --policy-steps, not both");
@@ -68,6 +80,12 @@ final class MultimodalityCommand implements Callable<Integer> {
                         + loaded.task() + ", got " + at.length + ": " + Arrays.toString(at));
             }
             ActionDistribution dist = ActionDistribution.sample(loaded.agent(), at, samples);
+            if (executed) {
+                ActionSquashing squashing = squashing(run);
+                System.out.println("Executed actions: the samples mapped into the action bounds by " + squashing
+                        + ", as the run's environment steps them");
+                dist = executed(dist, squashing, loaded.train().spec());
+            }
             System.out.print(dist.table());
             dist.write(outDir);
             System.out.println("Wrote " + outDir.resolve("actions.png").toAbsolutePath()
@@ -101,6 +119,36 @@ final class MultimodalityCommand implements Callable<Integer> {
                     + " return so far %.1f, last reward %.3f%n", steps, seed, total, last);
             return observation;
         }
+    }
+
+    /** The action squashing {@code run.json} records ({@code trainer.actionSquashing}; CLIP for older runs). */
+    static ActionSquashing squashing(Path run) throws IOException {
+        String name = JsonFile.read(run.resolve("run.json")).path("trainer").path("actionSquashing").asText("CLIP");
+        try {
+            return ActionSquashing.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(run.resolve("run.json") + " records an unknown actionSquashing '" + name + "'", e);
+        }
+    }
+
+    /** The distribution of the executed actions: every sample of {@code raw} mapped into the spec's bounds. */
+    static ActionDistribution executed(ActionDistribution raw, ActionSquashing squashing, EnvSpec spec) {
+        int n = raw.sampleCount();
+        float[] rows = new float[n * raw.actionDim()];
+        for (int d = 0; d < raw.actionDim(); d++) {
+            double[] column = raw.samples(d);
+            for (int r = 0; r < n; r++) {
+                rows[r * raw.actionDim() + d] = (float) column[r];
+            }
+        }
+        squashing.apply(rows, rows, spec);
+        double[][] actions = new double[n][raw.actionDim()];
+        for (int r = 0; r < n; r++) {
+            for (int d = 0; d < raw.actionDim(); d++) {
+                actions[r][d] = rows[r * raw.actionDim() + d];
+            }
+        }
+        return ActionDistribution.of(raw.task(), raw.state(), actions);
     }
 
     private static float[] firstObservation(String task, long seed) {

@@ -12,6 +12,7 @@ import io.github.gorl.core.PaperPreset;
 import io.github.gorl.core.train.JsonFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,6 +107,23 @@ class MultimodalityCommandTest {
         JsonNode dim = stats.path("dimensions").get(0);
         assertThat(dim.path("modeCount").asInt()).isEqualTo(1);
         assertThat(dim.path("dip").path("pValue").asDouble()).isGreaterThan(0.01);
+    }
+
+    @Test
+    void executed_testsTheClippedActions_whosePileUpsAtTheBoundsAreModes() throws Exception {
+        // Untrained: raw actions ~ N(0, 1), unimodal; clipped to [-1, 1], about 16% of them sit on each bound.
+        assertThat(GorlCli.run("multimodality", "--run", run.toString(), "--samples", "4000", "--executed"))
+                .isZero();
+        Path out = run.resolve("multimodality-executed");
+        List<String> rows = Files.readAllLines(out.resolve("actions.csv"));
+        double[] values = rows.subList(1, rows.size()).stream().mapToDouble(Double::parseDouble).toArray();
+        assertThat(Arrays.stream(values).min().orElseThrow()).isEqualTo(-1.0);
+        assertThat(Arrays.stream(values).max().orElseThrow()).isEqualTo(1.0);
+        assertThat(Arrays.stream(values).filter(v -> Math.abs(v) == 1.0).count() / (double) values.length)
+                .isBetween(0.25, 0.40);
+        JsonNode dim = new ObjectMapper().readTree(out.resolve("stats.json").toFile()).path("dimensions").get(0);
+        assertThat(dim.path("dip").path("pValue").asDouble()).isLessThan(0.01);
+        assertThat(dim.path("modeCount").asInt()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
