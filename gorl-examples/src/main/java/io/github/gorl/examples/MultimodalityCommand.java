@@ -43,6 +43,12 @@ final class MultimodalityCommand implements Callable<Integer> {
                     + " (a hopper standing, a cheetah running). Not with --state.")
     Integer policySteps;
 
+    @Option(names = "--min-reward", paramLabel = "R",
+            description = "With --policy-steps: keep stepping past N steps until the last reward is at least R, so"
+                    + " that the state is one where the policy does well (a hopper upright, not fallen); refused when"
+                    + " the episode ends first (try another --reset-seed).")
+    Double minReward;
+
     @Option(names = "--samples", defaultValue = "10000",
             description = "Actions to draw (default: ${DEFAULT-VALUE}).")
     int samples;
@@ -71,8 +77,12 @@ final class MultimodalityCommand implements Callable<Integer> {
             if (policySteps != null && policySteps < 0) {
                 throw new IllegalArgumentException("--policy-steps must be >= 0, got " + policySteps);
             }
+            if (minReward != null && (policySteps == null || !Double.isFinite(minReward))) {
+                throw new IllegalArgumentException("--min-reward needs --policy-steps and a finite value, got "
+                        + minReward);
+            }
             float[] at = state != null ? state
-                    : policySteps != null ? reached(loaded, resetSeed, policySteps)
+                    : policySteps != null ? reached(loaded, resetSeed, policySteps, minReward)
                     : firstObservation(loaded.task(), resetSeed);
             int observationDim = loaded.train().spec().observationDim();
             if (at.length != observationDim) {
@@ -96,27 +106,32 @@ final class MultimodalityCommand implements Callable<Integer> {
 
     /**
      * The observation after the run's deterministic policy has acted {@code steps} steps from the reset with
-     * {@code seed}; prints the return it collected on the way and its last reward, so that the state's quality is on
-     * record.
+     * {@code seed}, and then, with {@code minReward}, until its last reward is at least that; prints the steps, the
+     * return it collected on the way and its last reward, so that the state's quality is on record.
      */
-    private static float[] reached(AgentFactory.LoadedRun loaded, long seed, int steps) {
+    private static float[] reached(AgentFactory.LoadedRun loaded, long seed, int steps, Double minReward) {
         Policy policy = loaded.agent().policy();
         try (Env env = Tasks.make(loaded.task())) {
             float[] observation = new float[env.spec().observationDim()];
             env.reset(seed, observation);
             double total = 0;
             double last = Double.NaN;
-            for (int t = 0; t < steps; t++) {
+            int t = 0;
+            while (t < steps || (minReward != null && !(last >= minReward))) {
                 StepResult r = env.step(policy.actInBounds(observation), observation);
                 total += r.reward();
                 last = r.reward();
-                if (r.done() && t < steps - 1) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "--policy-steps %d: the episode"
-                            + " ended after %d steps (return %.1f); choose fewer steps", steps, t + 1, total));
+                t++;
+                if (r.done() && (t < steps || (minReward != null && !(last >= minReward)))) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "--policy-steps %d%s: the episode"
+                            + " ended after %d steps (return %.1f) %s; choose fewer steps%s", steps,
+                            minReward == null ? "" : " --min-reward " + minReward, t, total,
+                            minReward == null ? "first" : "before a reward of at least " + minReward,
+                            minReward == null ? "" : ", a lower --min-reward or another --reset-seed"));
                 }
             }
             System.out.printf(Locale.ROOT, "State after %d steps of the deterministic policy from reset seed %d:"
-                    + " return so far %.1f, last reward %.3f%n", steps, seed, total, last);
+                    + " return so far %.1f, last reward %.3f%n", t, seed, total, last);
             return observation;
         }
     }

@@ -152,6 +152,20 @@ class MultimodalityCommandTest {
     }
 
     @Test
+    void minReward_stepsOnUntilTheRewardIsReached_andIsRefusedWhenTheEpisodeEndsFirst() throws Exception {
+        // The bandit's one step pays at most 1: any reward counts after 0 steps, none reaches 2.
+        Path out = temp.resolve("min-reward");
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("multimodality", "--run", run.toString(),
+                "--samples", "500", "--policy-steps", "0", "--min-reward=-1000", "--out", out.toString())).isZero());
+        assertThat(printed).contains("State after 1 steps of the deterministic policy from reset seed 0");
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--policy-steps", "0", "--min-reward",
+                "2")).contains("--policy-steps 0 --min-reward 2.0: the episode ended after 1 steps")
+                .contains("before a reward of at least 2.0").contains("another --reset-seed");
+        assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--min-reward", "0.5"))
+                .contains("--min-reward needs --policy-steps");
+    }
+
+    @Test
     void multimodality_withBadInput_failsWithOneClearLine() throws Exception {
         assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--state", "1,2"))
                 .contains("--state must have 1 values for BimodalBandit");
