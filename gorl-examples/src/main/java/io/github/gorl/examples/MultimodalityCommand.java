@@ -45,9 +45,13 @@ final class MultimodalityCommand implements Callable<Integer> {
 
     @Option(names = "--min-reward", paramLabel = "R",
             description = "With --policy-steps: keep stepping past N steps until the last reward is at least R, so"
-                    + " that the state is one where the policy does well (a hopper upright, not fallen); refused when"
-                    + " the episode ends first (try another --reset-seed).")
+                    + " that the state is one where the policy does well (a hopper upright, not fallen). An episode"
+                    + " that ends first is followed by the next reset seed, up to " + MIN_REWARD_TRIES + " of them"
+                    + " from --reset-seed.")
     Double minReward;
+
+    /** Reset seeds {@code --min-reward} tries, from {@code --reset-seed} on. */
+    static final int MIN_REWARD_TRIES = 20;
 
     @Option(names = "--samples", defaultValue = "10000",
             description = "Actions to draw (default: ${DEFAULT-VALUE}).")
@@ -82,7 +86,8 @@ final class MultimodalityCommand implements Callable<Integer> {
                         + minReward);
             }
             float[] at = state != null ? state
-                    : policySteps != null ? reached(loaded, resetSeed, policySteps, minReward)
+                    : policySteps != null ? reached(loaded, resetSeed, policySteps, minReward, minReward == null ? 1
+                            : MIN_REWARD_TRIES)
                     : firstObservation(loaded.task(), resetSeed);
             int observationDim = loaded.train().spec().observationDim();
             if (at.length != observationDim) {
@@ -109,6 +114,21 @@ final class MultimodalityCommand implements Callable<Integer> {
      * {@code seed}, and then, with {@code minReward}, until its last reward is at least that; prints the steps, the
      * return it collected on the way and its last reward, so that the state's quality is on record.
      */
+    private static float[] reached(AgentFactory.LoadedRun loaded, long firstSeed, int steps, Double minReward,
+            int tries) {
+        IllegalArgumentException last = null;
+        for (long seed = firstSeed; seed < firstSeed + tries; seed++) {
+            try {
+                return reached(loaded, seed, steps, minReward);
+            } catch (IllegalArgumentException e) {
+                last = e;
+            }
+        }
+        throw tries == 1 ? last : new IllegalArgumentException(String.format(Locale.ROOT, "--policy-steps %d"
+                + " --min-reward %s: no episode of reset seeds %d to %d reached that reward after %d steps; choose a"
+                + " lower --min-reward", steps, minReward, firstSeed, firstSeed + tries - 1, steps), last);
+    }
+
     private static float[] reached(AgentFactory.LoadedRun loaded, long seed, int steps, Double minReward) {
         Policy policy = loaded.agent().policy();
         try (Env env = Tasks.make(loaded.task())) {
@@ -127,7 +147,7 @@ final class MultimodalityCommand implements Callable<Integer> {
                             + " ended after %d steps (return %.1f) %s; choose fewer steps%s", steps,
                             minReward == null ? "" : " --min-reward " + minReward, t, total,
                             minReward == null ? "first" : "before a reward of at least " + minReward,
-                            minReward == null ? "" : ", a lower --min-reward or another --reset-seed"));
+                            minReward == null ? "" : " or a lower --min-reward"));
                 }
             }
             System.out.printf(Locale.ROOT, "State after %d steps of the deterministic policy from reset seed %d:"

@@ -159,8 +159,8 @@ class MultimodalityCommandTest {
                 "--samples", "500", "--policy-steps", "0", "--min-reward=-1000", "--out", out.toString())).isZero());
         assertThat(printed).contains("State after 1 steps of the deterministic policy from reset seed 0");
         assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--policy-steps", "0", "--min-reward",
-                "2")).contains("--policy-steps 0 --min-reward 2.0: the episode ended after 1 steps")
-                .contains("before a reward of at least 2.0").contains("another --reset-seed");
+                "2", "--reset-seed", "5")).contains("--policy-steps 0 --min-reward 2.0: no episode of reset seeds 5 to "
+                + (5 + MultimodalityCommand.MIN_REWARD_TRIES - 1) + " reached that reward");
         assertThat(Console.errorOf("multimodality", "--run", run.toString(), "--min-reward", "0.5"))
                 .contains("--min-reward needs --policy-steps");
     }
