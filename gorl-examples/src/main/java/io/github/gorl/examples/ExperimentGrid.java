@@ -162,6 +162,7 @@ final class ExperimentGrid {
     private final List<String> javaCommand;
     private final List<String> algorithmOrder;
     private final Integer multimodalitySteps;
+    private final Double multimodalityMinReward;
 
     private ExperimentGrid(Builder b) {
         this.algorithms = Map.copyOf(b.algorithms);
@@ -203,7 +204,13 @@ final class ExperimentGrid {
         if (b.multimodalitySteps != null && b.multimodalitySteps < 0) {
             throw new IllegalArgumentException("--multimodality must be >= 0 policy steps, got " + b.multimodalitySteps);
         }
+        if (b.multimodalityMinReward != null && (b.multimodalitySteps == null
+                || !Double.isFinite(b.multimodalityMinReward))) {
+            throw new IllegalArgumentException("--multimodality-min-reward needs --multimodality and a finite value,"
+                    + " got " + b.multimodalityMinReward);
+        }
         this.multimodalitySteps = b.multimodalitySteps;
+        this.multimodalityMinReward = b.multimodalityMinReward;
     }
 
     /**
@@ -568,8 +575,13 @@ final class ExperimentGrid {
 
     /** The {@code gorl multimodality} arguments of {@code --multimodality} for a finished run. */
     List<String> multimodalityArgs(Run run) {
-        return List.of("multimodality", "--run", run.dir().toString(), "--policy-steps",
-                Integer.toString(multimodalitySteps), "--out", run.dir().resolve(MULTIMODALITY_DIR).toString());
+        List<String> args = new ArrayList<>(List.of("multimodality", "--run", run.dir().toString(), "--policy-steps",
+                Integer.toString(multimodalitySteps)));
+        if (multimodalityMinReward != null) {
+            args.addAll(List.of("--min-reward", Double.toString(multimodalityMinReward)));
+        }
+        args.addAll(List.of("--out", run.dir().resolve(MULTIMODALITY_DIR).toString()));
+        return List.copyOf(args);
     }
 
     /**
@@ -718,6 +730,7 @@ final class ExperimentGrid {
         private Map<String, List<String>> algorithms = ALGORITHMS;
         private List<String> javaCommand;
         private Integer multimodalitySteps;
+        private Double multimodalityMinReward;
 
         Builder tasks(List<String> v) {
             tasks = List.copyOf(v);
@@ -762,6 +775,12 @@ final class ExperimentGrid {
         /** {@code --multimodality N}: analyse each finished run at the state N policy steps in; {@code null}: off. */
         Builder multimodality(Integer policySteps) {
             multimodalitySteps = policySteps;
+            return this;
+        }
+
+        /** {@code --multimodality-min-reward R}: the analysed state's reward at least R ({@code null}: any). */
+        Builder multimodalityMinReward(Double minReward) {
+            multimodalityMinReward = minReward;
             return this;
         }
 

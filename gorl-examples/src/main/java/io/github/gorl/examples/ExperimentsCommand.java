@@ -86,6 +86,11 @@ final class ExperimentsCommand implements Callable<Integer> {
                     + " and a table of its dip tests in summary.md. Local engine only.")
     Integer multimodality;
 
+    @Option(names = "--multimodality-min-reward", paramLabel = "R",
+            description = "With --multimodality: analyse the first state from N steps on whose reward is at least R"
+                    + " ('gorl multimodality --min-reward R'), a state where the run's policy does well.")
+    Double multimodalityMinReward;
+
     @Option(names = "--dry-run", description = "Print the planned runs and their commands; run nothing.")
     boolean dryRun;
 
@@ -103,7 +108,8 @@ final class ExperimentsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExperimentGrid.Builder builder = ExperimentGrid.builder().tasks(tasks).algos(algos).seeds(seeds).steps(steps)
-                .envs(envs).trainOptions(trainOptions).out(out).parallel(parallel).multimodality(multimodality);
+                .envs(envs).trainOptions(trainOptions).out(out).parallel(parallel).multimodality(multimodality)
+                .multimodalityMinReward(multimodalityMinReward);
         if (ablation != null) {
             if (spec.commandLine().getParseResult().hasMatchedOption("--algos")) {
                 throw new IllegalArgumentException("give --ablation or --algos, not both");

@@ -252,6 +252,19 @@ class ExperimentsCommandTest {
     }
 
     @Test
+    void multimodalityMinReward_isPassedToTheAnalysis_andNeedsMultimodality() {
+        ExperimentGrid grid = tiny(List.of("gaussian-ppo")).multimodality(300).multimodalityMinReward(0.9).build();
+        Run run = grid.runs().get(0);
+        assertThat(grid.multimodalityArgs(run)).containsExactly("multimodality", "--run", run.dir().toString(),
+                "--policy-steps", "300", "--min-reward", "0.9", "--out", run.dir().resolve("multimodality").toString());
+        assertThat(tiny(List.of("gaussian-ppo")).multimodality(300).build().multimodalityArgs(run))
+                .doesNotContain("--min-reward");
+        assertThatThrownBy(() -> tiny(List.of("gaussian-ppo")).multimodalityMinReward(0.9).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--multimodality-min-reward needs --multimodality");
+    }
+
+    @Test
     void stoppingTheHarness_letsEachRunCheckpoint_soTheNextInvocationResumesIt() throws Exception {
         Path stopped = temp.resolve("stopped");
         // Long enough to be stopped mid-run (about a minute at full speed), with a safe point every 2,048 steps.
