@@ -137,12 +137,14 @@ final class MultimodalityCommand implements Callable<Integer> {
             double total = 0;
             double last = Double.NaN;
             int t = 0;
-            while (t < steps || (minReward != null && !(last >= minReward))) {
+            boolean more = steps > 0 || minReward != null;
+            while (more) {
                 StepResult r = env.step(policy.actInBounds(observation), observation);
                 total += r.reward();
                 last = r.reward();
                 t++;
-                if (r.done() && (t < steps || (minReward != null && !(last >= minReward)))) {
+                more = t < steps || (minReward != null && !(last >= minReward));
+                if (r.done() && more) {
                     throw new IllegalArgumentException(String.format(Locale.ROOT, "--policy-steps %d%s: the episode"
                             + " ended after %d steps (return %.1f) %s; choose fewer steps%s", steps,
                             minReward == null ? "" : " --min-reward " + minReward, t, total,
@@ -168,19 +170,13 @@ final class MultimodalityCommand implements Callable<Integer> {
 
     /** The distribution of the executed actions: every sample of {@code raw} mapped into the spec's bounds. */
     static ActionDistribution executed(ActionDistribution raw, ActionSquashing squashing, EnvSpec spec) {
-        int n = raw.sampleCount();
-        float[] rows = new float[n * raw.actionDim()];
+        float[] low = spec.actionLow();
+        float[] high = spec.actionHigh();
+        double[][] actions = new double[raw.sampleCount()][raw.actionDim()];
         for (int d = 0; d < raw.actionDim(); d++) {
             double[] column = raw.samples(d);
-            for (int r = 0; r < n; r++) {
-                rows[r * raw.actionDim() + d] = (float) column[r];
-            }
-        }
-        squashing.apply(rows, rows, spec);
-        double[][] actions = new double[n][raw.actionDim()];
-        for (int r = 0; r < n; r++) {
-            for (int d = 0; d < raw.actionDim(); d++) {
-                actions[r][d] = rows[r * raw.actionDim() + d];
+            for (int r = 0; r < column.length; r++) {
+                actions[r][d] = squashing.apply((float) column[r], low[d], high[d]);
             }
         }
         return ActionDistribution.of(raw.task(), raw.state(), actions);

@@ -47,6 +47,9 @@ final class ReportCommand implements Callable<Integer> {
     /** The tasks of the paper's figure, in its order; other tasks follow in the order they are found. */
     static final List<String> PAPER_TASKS = List.of("CheetahRun", "FingerTurnHard", "WalkerWalk", "HopperStand");
 
+    /** The algorithms in the order of {@link ExperimentGrid#ALGORITHMS}: their colours and table order. */
+    private static final List<String> ALGORITHM_ORDER = List.copyOf(ExperimentGrid.ALGORITHMS.keySet());
+
     private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
@@ -172,7 +175,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     private static int algoOrder(String algo) {
-        int i = new ArrayList<>(ExperimentGrid.ALGORITHMS.keySet()).indexOf(algo);
+        int i = ALGORITHM_ORDER.indexOf(algo);
         return i < 0 ? Integer.MAX_VALUE : i;
     }
 
