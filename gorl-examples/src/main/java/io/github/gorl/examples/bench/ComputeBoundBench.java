@@ -221,34 +221,6 @@ public final class ComputeBoundBench {
     }
 
     /**
-     * A vector env wrapper that sums the CPU time of its steps, remembers when the last one ended and when the
-     * last reset ended (all in this thread's CPU time).
-     */
-    private static final class StepClock extends ForwardingVectorEnv {
-        double seconds;
-        long lastEnd = cpuNanos();
-        long windowStart = cpuNanos();
-
-        StepClock(VectorEnv env) {
-            super(env, false);
-        }
-
-        @Override
-        public void reset(long seed, float[] observations) {
-            env.reset(seed, observations);
-            windowStart = cpuNanos();
-        }
-
-        @Override
-        public void step(float[] actions, VectorStep out) {
-            long t = cpuNanos();
-            env.step(actions, out);
-            lastEnd = cpuNanos();
-            seconds += (lastEnd - t) / 1e9;
-        }
-    }
-
-    /**
      * Times the parts of one PPO minibatch update with the paper's networks.
      *
      * @return CPU ms per update: forward + loss, backward, fused clip, fused Adam, element-wise clip, element-wise
