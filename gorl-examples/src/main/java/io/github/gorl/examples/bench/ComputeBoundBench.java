@@ -1,6 +1,5 @@
 package io.github.gorl.examples.bench;
 
-import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -11,9 +10,6 @@ import ai.djl.nn.Activation;
 import ai.djl.training.GradientCollector;
 import io.github.gorl.api.EnvSpec;
 import io.github.gorl.api.LatentPolicyOptimizer;
-import io.github.gorl.api.Metrics;
-import io.github.gorl.api.Phase;
-import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.DecodedVectorEnv;
@@ -184,38 +180,19 @@ public final class ComputeBoundBench {
 
     /** Latent PPO's encoder phase on {@code envs} sync envs and a flow decoder; times of the last rollout. */
     private static RolloutTimes encoderPhase(String task, int envs, int rollouts) {
-        try (NDManager manager = NDManager.newBaseManager();
-                VectorEnv raw = Envs.sync(i -> Envs.make(task), envs);
+        try (VectorEnv raw = Envs.sync(i -> Envs.make(task), envs);
                 FlowMatchingDecoder decoder = FlowMatchingDecoder.builder().hiddenLayers(FLOW).steps(FLOW_STEPS)
                         .build();
                 LatentPolicyOptimizer ppo = Ppo.latent().actorLayers(ACTOR).criticLayers(CRITIC)
                         .unrollLength(UNROLL).minibatches(MINIBATCHES).epochs(EPOCHS).rewardScaling(10).build()) {
-            Device device = Device.cpu();
-            decoder.initialize(raw.spec(), device, 3);
-            StepClock inner = new StepClock(raw);
-            StepClock outer = new StepClock(new DecodedVectorEnv(inner, decoder, manager));
-            ppo.initialize(outer.spec(), device, 1);
             double[] last = new double[5];
-            double[] mark = new double[2];
-            TrainingListener listener = new TrainingListener() {
-                @Override
-                public void onMetrics(Metrics metrics) {
-                    if (metrics.phase() != Phase.ENCODER) {
-                        return;
-                    }
-                    long now = cpuNanos();
-                    // The rollout began at the previous metrics event, or when the env reset ended.
-                    last[0] = metrics.values().get("steps_per_second");
-                    last[1] = (now - outer.windowStart) / 1e9;
-                    last[2] = inner.seconds - mark[0];
-                    last[3] = outer.seconds - inner.seconds - mark[1];
-                    last[4] = (now - inner.lastEnd) / 1e9;
-                    mark[0] = inner.seconds;
-                    mark[1] = outer.seconds - inner.seconds;
-                    outer.windowStart = now;
-                }
-            };
-            ppo.learn(outer, (long) rollouts * envs * UNROLL, listener);
+            IterationClock.learn(raw, decoder, ppo, (long) rollouts * envs * UNROLL, t -> {
+                last[0] = t.metrics().values().get("steps_per_second");
+                last[1] = t.total();
+                last[2] = t.physics();
+                last[3] = t.decode();
+                last[4] = t.update();
+            });
             return new RolloutTimes(last[0], (double) envs * UNROLL / last[1], last[2], last[3], last[4]);
         }
     }

@@ -1,15 +1,9 @@
 package io.github.gorl.examples.bench;
 
-import ai.djl.Device;
-import ai.djl.ndarray.NDManager;
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
-import io.github.gorl.api.Metrics;
-import io.github.gorl.api.Phase;
-import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
-import io.github.gorl.core.DecodedVectorEnv;
 import io.github.gorl.core.Preset;
 import io.github.gorl.decoders.IdentityDecoder;
 import io.github.gorl.decoders.diffusion.DiffusionDecoder;
@@ -117,42 +111,21 @@ public final class RolloutBench {
     /** Runs the preset's latent PPO on {@code envs} sync envs and the decoder; averages all but the first iteration. */
     private static Split measure(String task, Preset preset, int envs, Supplier<GenerativeDecoder> decoderFactory,
             int iterations) {
-        try (NDManager manager = NDManager.newBaseManager();
-                VectorEnv raw = Envs.sync(i -> Envs.make(task), envs);
+        try (VectorEnv raw = Envs.sync(i -> Envs.make(task), envs);
                 GenerativeDecoder decoder = decoderFactory.get();
                 LatentPolicyOptimizer ppo = preset.ppo().build()) {
-            Device device = Device.cpu();
-            decoder.initialize(raw.spec(), device, 3);
-            StepClock inner = new StepClock(raw);
-            StepClock outer = new StepClock(new DecodedVectorEnv(inner, decoder, manager));
-            ppo.initialize(outer.spec(), device, 1);
             double[] sums = new double[4];
             int[] seen = new int[1];
-            double[] mark = new double[2];
-            TrainingListener listener = new TrainingListener() {
-                @Override
-                public void onMetrics(Metrics metrics) {
-                    if (metrics.phase() != Phase.ENCODER) {
-                        return;
-                    }
-                    long now = ComputeBoundBench.cpuNanos();
-                    double total = (now - outer.windowStart) / 1e6;
-                    double physics = inner.seconds * 1e3 - mark[0];
-                    double decode = outer.seconds * 1e3 - inner.seconds * 1e3 - mark[1];
-                    double update = (now - inner.lastEnd) / 1e6;
-                    if (seen[0]++ > 0) {
-                        sums[0] += physics;
-                        sums[1] += decode;
-                        sums[2] += total - physics - decode - update;
-                        sums[3] += update;
-                    }
-                    mark[0] = inner.seconds * 1e3;
-                    mark[1] = outer.seconds * 1e3 - inner.seconds * 1e3;
-                    outer.windowStart = now;
-                }
-            };
+            // The first iteration warms up and is not counted.
             int vectorSteps = preset.unrollLength();
-            ppo.learn(outer, (long) (iterations + 1) * envs * vectorSteps, listener);
+            IterationClock.learn(raw, decoder, ppo, (long) (iterations + 1) * envs * vectorSteps, t -> {
+                if (seen[0]++ > 0) {
+                    sums[0] += t.physics() * 1e3;
+                    sums[1] += t.decode() * 1e3;
+                    sums[2] += t.actor() * 1e3;
+                    sums[3] += t.update() * 1e3;
+                }
+            });
             int counted = seen[0] - 1;
             if (counted < 1) {
                 throw new IllegalStateException("expected " + (iterations + 1) + " encoder metrics events, got "
