@@ -438,13 +438,28 @@ final class ExperimentReport {
      */
     static double lateMean(RunData run) {
         List<Point> evals = run.evaluations();
-        if (evals.isEmpty()) {
+        return evals.isEmpty() ? Double.NaN : lateMeanAt(run, evals.get(evals.size() - 1).step());
+    }
+
+    /**
+     * {@link #lateMean} as if the run had stopped at {@code step}: the mean of its evaluations from {@code (1 -}
+     * {@value #LATE_SHARE}{@code ) x step} to {@code step}, where an evaluation up to {@value #AT_TOLERANCE} past it
+     * counts as at it (a run stops at the first iteration boundary past its budget, and evaluates there). {@code NaN}
+     * for a run whose evaluations end before that, so runs of different budgets compare at a common one.
+     */
+    static double lateMeanAt(RunData run, double step) {
+        List<Point> evals = run.evaluations();
+        double to = step * (1 + AT_TOLERANCE);
+        if (evals.isEmpty() || evals.get(evals.size() - 1).step() < step * (1 - AT_TOLERANCE)) {
             return Double.NaN;
         }
-        double from = (1 - LATE_SHARE) * evals.get(evals.size() - 1).step();
-        return evals.stream().filter(p -> p.step() >= from).mapToDouble(Point::evalReturn).average()
-                .orElse(Double.NaN);
+        double from = (1 - LATE_SHARE) * step;
+        return evals.stream().filter(p -> p.step() >= from && p.step() <= to).mapToDouble(Point::evalReturn)
+                .average().orElse(Double.NaN);
     }
+
+    /** How far from a common budget an evaluation may be and still count as at it ({@link #lateMeanAt}). */
+    static final double AT_TOLERANCE = 0.01;
 
     /** {@code mean ± std} (sample standard deviation) to one decimal; the value alone for one; {@code -} for none. */
     static String meanStd(double[] values) {

@@ -41,7 +41,8 @@ import picocli.CommandLine.Parameters;
                 + " and one table (summary.md: final and best returns, env steps and wall time per run, the ratio"
                 + " GoRL-FM / Gaussian PPO beside the paper's, and the multimodality dip tests).",
             "An algorithm found on one task in several grids is drawn once per grid, named 'ALGO (GRID)'. Only"
-                + " finished runs (summary.json) are read; runs still training are left out."})
+                + " finished runs (summary.json) are read; runs still training are left out. --at STEPS adds a table"
+                + " of every algorithm at a common budget, for grids of different budgets."})
 final class ReportCommand implements Callable<Integer> {
 
     /** The tasks of the paper's figure, in its order; other tasks follow in the order they are found. */
@@ -56,6 +57,12 @@ final class ReportCommand implements Callable<Integer> {
             description = "The folder to write figure.png and summary.md into (created if missing).")
     Path out;
 
+    @Option(names = "--at", paramLabel = "STEPS",
+            description = "Also compare every algorithm at this common budget: each run's mean evaluation over the"
+                    + " last 20%% of STEPS env steps (runs that reached STEPS, whatever their own budget), and its ratio"
+                    + " to Gaussian PPO's on the task beside the paper's at 15M; for grids of different budgets.")
+    Long at;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -64,7 +71,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return run(out, grids, System.out);
+        return run(out, grids, at, System.out);
     }
 
     /**
@@ -89,10 +96,23 @@ final class ReportCommand implements Callable<Integer> {
      * @throws IOException if a folder cannot be listed or an output cannot be written
      */
     static int run(Path out, List<Path> grids, PrintStream printed) throws IOException {
+        return run(out, grids, null, printed);
+    }
+
+    /**
+     * {@link #run(Path, List, PrintStream)} with the table of {@link #atBudget} when {@code at} is not null.
+     *
+     * @param at the common budget in env steps, {@code > 0}, or null
+     * @throws IllegalArgumentException as {@link #run(Path, List, PrintStream)} does, and for {@code at <= 0}
+     */
+    static int run(Path out, List<Path> grids, Long at, PrintStream printed) throws IOException {
+        if (at != null && at <= 0) {
+            throw new IllegalArgumentException("--at must be a positive number of env steps, got " + at);
+        }
         List<Row> rows = rows(grids, printed);
         Files.createDirectories(out);
         TensorFile.writeAtomically(out.resolve("figure.png"), ExperimentReport.figure(tasks(rows), curves(rows)));
-        String md = summaryMarkdown(rows);
+        String md = summaryMarkdown(rows) + (at == null ? "" : atBudget(rows, at));
         TensorFile.writeAtomically(out.resolve("summary.md"), md.getBytes(StandardCharsets.UTF_8));
         printed.print(md);
         printed.println();
@@ -296,6 +316,57 @@ final class ReportCommand implements Callable<Integer> {
                     paperGorl == null || paperGaussian == null ? "-" : ratio(paperGorl[1], paperGaussian[1])));
         }
         return md.toString();
+    }
+
+    /**
+     * Every row at a common budget of {@code at} env steps: its runs' {@link ExperimentReport#lateMeanAt} (the runs
+     * that reached it; rows with none are left out), mean ± std, and the ratio of its mean to Gaussian PPO's on the
+     * same task (from the first grid whose Gaussian PPO reached it) beside the paper's ratio at 15M.
+     */
+    static String atBudget(List<Row> rows, long at) {
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## Every algorithm at %s env steps%n%n"
+                + "Each run's mean evaluation from %s to %s env steps, whatever its own budget (runs that stopped"
+                + " earlier are left out), mean ± std over seeds; its ratio to Gaussian PPO's on the same task; the"
+                + " paper's ratio of its read-off means at 15M.%n%n| task | algorithm | grid | seeds | mean evaluation"
+                + " %s-%s | / Gaussian PPO | paper at 15M: / Gaussian PPO |%n|---|---|---|---|---|---|---|%n",
+                millions(at), millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at),
+                millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at)));
+        Map<String, Double> gaussian = new LinkedHashMap<>();
+        for (Row row : rows) {
+            double[] values = valuesAt(row, at);
+            if (row.algo().equals("gaussian-ppo") && values.length > 0) {
+                gaussian.putIfAbsent(row.task(), Arrays.stream(values).average().orElseThrow());
+            }
+        }
+        int written = 0;
+        for (Row row : rows) {
+            double[] values = valuesAt(row, at);
+            if (values.length == 0) {
+                continue;
+            }
+            Map<String, double[]> paper = ExperimentReport.PAPER.getOrDefault(row.task(), Map.of());
+            double[] paperAlgo = paper.get(row.algo());
+            double[] paperGaussian = paper.get("gaussian-ppo");
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s |%n", row.task(), row.algo(),
+                    row.grid(), values.length, ExperimentReport.meanStd(values),
+                    ratio(Arrays.stream(values).average().orElseThrow(),
+                            gaussian.getOrDefault(row.task(), Double.NaN)),
+                    paperAlgo == null || paperGaussian == null ? "-" : ratio(paperAlgo[0], paperGaussian[0])));
+            written++;
+        }
+        return written == 0 ? String.format(Locale.ROOT, "%nNo run reached %s env steps.%n", millions(at))
+                : md.toString();
+    }
+
+    /** The row's runs' {@link ExperimentReport#lateMeanAt} values, of the runs that reached {@code at}. */
+    private static double[] valuesAt(Row row, long at) {
+        return row.runs().stream().mapToDouble(r -> ExperimentReport.lateMeanAt(r, at)).filter(v -> !Double.isNaN(v))
+                .toArray();
+    }
+
+    /** {@code 10M}, {@code 8M}, {@code 1.5M}: env steps in millions, without a needless decimal. */
+    static String millions(double steps) {
+        return String.format(Locale.ROOT, "%.2f", steps / 1e6).replaceAll("\\.?0+$", "") + "M";
     }
 
     private static double mean(Row row, ToDoubleFunction<RunData> value) {

@@ -24,10 +24,20 @@ class ReportCommandTest {
     /** A finished run: an evaluation every 1M steps rising from {@code from} by {@code slope} per 1M. */
     private void run(Path grid, String task, String algo, int seed, double from, double slope, double finalReturn,
             double best, double wallSeconds) throws IOException {
+        run(grid, task, algo, seed, from, slope, finalReturn, best, wallSeconds, 10, 0);
+    }
+
+    /**
+     * As above, evaluated up to {@code millions} million steps, the last evaluation {@code overshoot} steps past them
+     * (a run stops at the first iteration boundary past its budget and evaluates there).
+     */
+    private void run(Path grid, String task, String algo, int seed, double from, double slope, double finalReturn,
+            double best, double wallSeconds, int millions, long overshoot) throws IOException {
         Path dir = Files.createDirectories(grid.resolve("runs").resolve(task).resolve(algo).resolve("seed-" + seed));
         StringBuilder csv = new StringBuilder("step,stage,phase,wall_seconds,eval_return\n");
-        for (int m = 0; m <= 10; m++) {
-            csv.append(m * 1_000_000L).append(",0,evaluation,").append(m * wallSeconds / 10).append(',')
+        for (int m = 0; m <= millions; m++) {
+            long step = m == millions ? m * 1_000_000L + overshoot : m * 1_000_000L;
+            csv.append(step).append(",0,evaluation,").append(m * wallSeconds / millions).append(',')
                     .append(from + slope * m).append('\n');
         }
         Files.writeString(dir.resolve("metrics.csv"), csv);
@@ -35,7 +45,7 @@ class ReportCommandTest {
         summary.put("task", task);
         summary.put("final_eval_return", finalReturn);
         summary.put("best_eval_return", best);
-        summary.put("env_steps", 10_000_384L);
+        summary.put("env_steps", millions * 1_000_000L + overshoot);
         summary.put("wall_seconds", wallSeconds);
         JsonFile.write(dir.resolve("summary.json"), summary);
     }
@@ -91,6 +101,40 @@ class ReportCommandTest {
         assertThat(panels.stream().filter(c -> c.algo().equals("gorl-fm")).map(ExperimentReport.Curve::colour)
                 .distinct()).containsExactly(curves.get(0).colour());
         assertThat(panels).extracting(ExperimentReport.Curve::name).doesNotContain("gorl-fm (walkerwalk-10m)");
+    }
+
+    @Test
+    void at_comparesGridsOfDifferentBudgetsAtACommonOne() throws IOException {
+        Path long15 = temp.resolve("cheetahrun-15m");
+        run(long15, "CheetahRun", "gorl-fm", 1, 0, 60, 900, 900, 3000, 15, 0);
+        run(long15, "CheetahRun", "gaussian-ppo", 1, 0, 40, 600, 600, 1800, 15, 0);
+        Path others = temp.resolve("cheetahrun-10m");
+        // Their last evaluation 384 steps past 10M still counts as at 10M.
+        run(others, "CheetahRun", "gorl-diffusion", 1, 100, 50, 600, 600, 3000, 10, 384);
+        run(others, "CheetahRun", "gorl-diffusion", 2, 100, 30, 400, 400, 3000, 10, 384);
+        // Stopped at 5M: it never reached the common budget, so it is left out of that table.
+        run(others, "CheetahRun", "dppo", 1, 0, 10, 50, 50, 3000, 5, 384);
+        Path out = temp.resolve("report");
+
+        Console.printedBy(() -> assertThat(GorlCli.run("report", "--out", out.toString(), "--at", "10000000",
+                long15.toString(), others.toString())).isZero());
+
+        String md = Files.readString(out.resolve("summary.md"));
+        assertThat(md).contains("## Every algorithm at 10M env steps").contains("from 8M to 10M env steps");
+        // Mean of the evaluations at 8M, 9M and 10M: the 15M runs' as if they had stopped at 10M (540 and 360).
+        assertThat(md).contains("| CheetahRun | gorl-fm | cheetahrun-15m | 1 | 540.0 | 1.50 | 1.63 |");
+        assertThat(md).contains("| CheetahRun | gaussian-ppo | cheetahrun-15m | 1 | 360.0 | 1.00 | 1.00 |");
+        // 100 + 50 x 9 and 100 + 30 x 9; (550 + 370) / 2 / 360; the paper's ~300 / ~190.
+        assertThat(md).contains("| CheetahRun | gorl-diffusion | cheetahrun-10m | 2 | 460.0 ± 127.3 | 1.28 | 1.58 |");
+        assertThat(md.substring(md.indexOf("## Every algorithm"))).doesNotContain("| dppo |");
+
+        assertThat(ReportCommand.run(temp.resolve("r2"), List.of(others), 20_000_000L, System.out)).isZero();
+        assertThat(Files.readString(temp.resolve("r2/summary.md"))).contains("No run reached 20M env steps.");
+        assertThatThrownBy(() -> ReportCommand.run(temp.resolve("r3"), List.of(others), 0L, System.out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--at must be a positive")
+                .hasMessageContaining("got 0");
+        assertThat(ReportCommand.millions(1_500_000)).isEqualTo("1.5M");
+        assertThat(ReportCommand.millions(8_000_000)).isEqualTo("8M");
     }
 
     @Test
