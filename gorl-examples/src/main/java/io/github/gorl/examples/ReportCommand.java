@@ -321,36 +321,46 @@ final class ReportCommand implements Callable<Integer> {
     /**
      * Every row at a common budget of {@code at} env steps: its runs' {@link ExperimentReport#lateMeanAt} (the runs
      * that reached it; rows with none are left out), mean ± std, and the ratio of its mean to Gaussian PPO's on the
-     * same task (from the first grid whose Gaussian PPO reached it) beside the paper's ratio at 15M.
+     * same task (from the first grid whose Gaussian PPO reached it) over the same seeds where Gaussian PPO has them
+     * all (a seed's GoRL stage 0 is that seed's Gaussian PPO run), else over all of Gaussian PPO's seeds (marked
+     * {@code *}), beside the paper's ratio at 15M.
      */
     static String atBudget(List<Row> rows, long at) {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## Every algorithm at %s env steps%n%n"
                 + "Each run's mean evaluation from %s to %s env steps, whatever its own budget (runs that stopped"
-                + " earlier are left out), mean ± std over seeds; its ratio to Gaussian PPO's on the same task; the"
-                + " paper's ratio of its read-off means at 15M.%n%n| task | algorithm | grid | seeds | mean evaluation"
-                + " %s-%s | / Gaussian PPO | paper at 15M: / Gaussian PPO |%n|---|---|---|---|---|---|---|%n",
+                + " earlier are left out), mean ± std over seeds; its ratio to Gaussian PPO's on the same task, over"
+                + " the same seeds (* where Gaussian PPO lacks one of them: over all of its seeds); the paper's ratio"
+                + " of its read-off means at 15M.%n%n| task | algorithm | grid | seeds | mean evaluation %s-%s |"
+                + " / Gaussian PPO | paper at 15M: / Gaussian PPO |%n|---|---|---|---|---|---|---|%n",
                 millions(at), millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at),
                 millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at)));
-        Map<String, Double> gaussian = new LinkedHashMap<>();
+        Map<String, Map<Long, Double>> gaussian = new LinkedHashMap<>();
         for (Row row : rows) {
-            double[] values = valuesAt(row, at);
-            if (row.algo().equals("gaussian-ppo") && values.length > 0) {
-                gaussian.putIfAbsent(row.task(), Arrays.stream(values).average().orElseThrow());
+            if (row.algo().equals("gaussian-ppo") && !gaussian.containsKey(row.task())) {
+                Map<Long, Double> bySeed = valuesAt(row, at);
+                if (!bySeed.isEmpty()) {
+                    gaussian.put(row.task(), bySeed);
+                }
             }
         }
         int written = 0;
         for (Row row : rows) {
-            double[] values = valuesAt(row, at);
-            if (values.length == 0) {
+            Map<Long, Double> bySeed = valuesAt(row, at);
+            if (bySeed.isEmpty()) {
                 continue;
             }
+            double[] values = bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
+            Map<Long, Double> baseline = gaussian.getOrDefault(row.task(), Map.of());
+            boolean paired = baseline.keySet().containsAll(bySeed.keySet());
+            double baselineMean = (paired ? bySeed.keySet().stream().map(baseline::get) : baseline.values().stream())
+                    .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+            String ratio = ratio(Arrays.stream(values).average().orElseThrow(), baselineMean);
             Map<String, double[]> paper = ExperimentReport.PAPER.getOrDefault(row.task(), Map.of());
             double[] paperAlgo = paper.get(row.algo());
             double[] paperGaussian = paper.get("gaussian-ppo");
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s |%n", row.task(), row.algo(),
                     row.grid(), values.length, ExperimentReport.meanStd(values),
-                    ratio(Arrays.stream(values).average().orElseThrow(),
-                            gaussian.getOrDefault(row.task(), Double.NaN)),
+                    paired || ratio.equals("-") ? ratio : ratio + " *",
                     paperAlgo == null || paperGaussian == null ? "-" : ratio(paperAlgo[0], paperGaussian[0])));
             written++;
         }
@@ -358,10 +368,16 @@ final class ReportCommand implements Callable<Integer> {
                 : md.toString();
     }
 
-    /** The row's runs' {@link ExperimentReport#lateMeanAt} values, of the runs that reached {@code at}. */
-    private static double[] valuesAt(Row row, long at) {
-        return row.runs().stream().mapToDouble(r -> ExperimentReport.lateMeanAt(r, at)).filter(v -> !Double.isNaN(v))
-                .toArray();
+    /** The row's runs' {@link ExperimentReport#lateMeanAt} values by seed, of the runs that reached {@code at}. */
+    private static Map<Long, Double> valuesAt(Row row, long at) {
+        Map<Long, Double> bySeed = new LinkedHashMap<>();
+        for (RunData run : row.runs()) {
+            double value = ExperimentReport.lateMeanAt(run, at);
+            if (!Double.isNaN(value)) {
+                bySeed.put(run.run().seed(), value);
+            }
+        }
+        return bySeed;
     }
 
     /** {@code 10M}, {@code 8M}, {@code 1.5M}: env steps in millions, without a needless decimal. */

@@ -108,10 +108,14 @@ class ReportCommandTest {
         Path long15 = temp.resolve("cheetahrun-15m");
         run(long15, "CheetahRun", "gorl-fm", 1, 0, 60, 900, 900, 3000, 15, 0);
         run(long15, "CheetahRun", "gaussian-ppo", 1, 0, 40, 600, 600, 1800, 15, 0);
+        run(long15, "CheetahRun", "gaussian-ppo", 2, 0, 20, 600, 600, 1800, 15, 0);
         Path others = temp.resolve("cheetahrun-10m");
         // Their last evaluation 384 steps past 10M still counts as at 10M.
         run(others, "CheetahRun", "gorl-diffusion", 1, 100, 50, 600, 600, 3000, 10, 384);
         run(others, "CheetahRun", "gorl-diffusion", 2, 100, 30, 400, 400, 3000, 10, 384);
+        // Seed 3 has no Gaussian PPO run to pair with.
+        run(others, "CheetahRun", "fpo", 1, 0, 30, 300, 300, 3000, 10, 384);
+        run(others, "CheetahRun", "fpo", 3, 0, 50, 500, 500, 3000, 10, 384);
         // Stopped at 5M: it never reached the common budget, so it is left out of that table.
         run(others, "CheetahRun", "dppo", 1, 0, 10, 50, 50, 3000, 5, 384);
         Path out = temp.resolve("report");
@@ -121,11 +125,14 @@ class ReportCommandTest {
 
         String md = Files.readString(out.resolve("summary.md"));
         assertThat(md).contains("## Every algorithm at 10M env steps").contains("from 8M to 10M env steps");
-        // Mean of the evaluations at 8M, 9M and 10M: the 15M runs' as if they had stopped at 10M (540 and 360).
+        // Mean of the evaluations at 8M, 9M and 10M: the 15M runs' as if they had stopped at 10M (540; 360 and 180).
+        // GoRL-FM has seed 1 only, so its ratio is to Gaussian PPO's seed 1.
         assertThat(md).contains("| CheetahRun | gorl-fm | cheetahrun-15m | 1 | 540.0 | 1.50 | 1.63 |");
-        assertThat(md).contains("| CheetahRun | gaussian-ppo | cheetahrun-15m | 1 | 360.0 | 1.00 | 1.00 |");
-        // 100 + 50 x 9 and 100 + 30 x 9; (550 + 370) / 2 / 360; the paper's ~300 / ~190.
-        assertThat(md).contains("| CheetahRun | gorl-diffusion | cheetahrun-10m | 2 | 460.0 ± 127.3 | 1.28 | 1.58 |");
+        assertThat(md).contains("| CheetahRun | gaussian-ppo | cheetahrun-15m | 2 | 270.0 ± 127.3 | 1.00 | 1.00 |");
+        // 100 + 50 x 9 and 100 + 30 x 9 over Gaussian PPO's 360 and 180: 460 / 270; the paper's ~300 / ~190.
+        assertThat(md).contains("| CheetahRun | gorl-diffusion | cheetahrun-10m | 2 | 460.0 ± 127.3 | 1.70 | 1.58 |");
+        // Seeds 1 and 3: Gaussian PPO has no seed 3, so the ratio is over all its seeds, marked: (270 + 450) / 2 / 270.
+        assertThat(md).contains("| CheetahRun | fpo | cheetahrun-10m | 2 | 360.0 ± 127.3 | 1.33 * | 2.42 |");
         assertThat(md.substring(md.indexOf("## Every algorithm"))).doesNotContain("| dppo |");
 
         assertThat(ReportCommand.run(temp.resolve("r2"), List.of(others), 20_000_000L, System.out)).isZero();
