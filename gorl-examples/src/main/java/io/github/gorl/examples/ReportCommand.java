@@ -334,21 +334,23 @@ final class ReportCommand implements Callable<Integer> {
                 + " / Gaussian PPO | paper at 15M: / Gaussian PPO |%n|---|---|---|---|---|---|---|%n",
                 millions(at), millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at),
                 millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at)));
+        List<Map.Entry<Row, Map<Long, Double>>> reached = new ArrayList<>();
         Map<String, Map<Long, Double>> gaussian = new LinkedHashMap<>();
         for (Row row : rows) {
-            if (row.algo().equals("gaussian-ppo") && !gaussian.containsKey(row.task())) {
-                Map<Long, Double> bySeed = valuesAt(row, at);
-                if (!bySeed.isEmpty()) {
-                    gaussian.put(row.task(), bySeed);
+            Map<Long, Double> bySeed = valuesAt(row, at);
+            if (!bySeed.isEmpty()) {
+                reached.add(Map.entry(row, bySeed));
+                if (row.algo().equals("gaussian-ppo")) {
+                    gaussian.putIfAbsent(row.task(), bySeed);
                 }
             }
         }
-        int written = 0;
-        for (Row row : rows) {
-            Map<Long, Double> bySeed = valuesAt(row, at);
-            if (bySeed.isEmpty()) {
-                continue;
-            }
+        if (reached.isEmpty()) {
+            return String.format(Locale.ROOT, "%nNo run reached %s env steps.%n", millions(at));
+        }
+        for (Map.Entry<Row, Map<Long, Double>> entry : reached) {
+            Row row = entry.getKey();
+            Map<Long, Double> bySeed = entry.getValue();
             double[] values = bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
             Map<Long, Double> baseline = gaussian.getOrDefault(row.task(), Map.of());
             boolean paired = baseline.keySet().containsAll(bySeed.keySet());
@@ -362,10 +364,8 @@ final class ReportCommand implements Callable<Integer> {
                     row.grid(), values.length, ExperimentReport.meanStd(values),
                     paired || ratio.equals("-") ? ratio : ratio + " *",
                     paperAlgo == null || paperGaussian == null ? "-" : ratio(paperAlgo[0], paperGaussian[0])));
-            written++;
         }
-        return written == 0 ? String.format(Locale.ROOT, "%nNo run reached %s env steps.%n", millions(at))
-                : md.toString();
+        return md.toString();
     }
 
     /** The row's runs' {@link ExperimentReport#lateMeanAt} values by seed, of the runs that reached {@code at}. */

@@ -2,6 +2,7 @@ package io.github.gorl.examples.bench;
 
 import io.github.gorl.api.GenerativeDecoder;
 import io.github.gorl.api.LatentPolicyOptimizer;
+import io.github.gorl.api.Validate;
 import io.github.gorl.api.VectorEnv;
 import io.github.gorl.api.VectorStep;
 import io.github.gorl.core.Preset;
@@ -52,10 +53,7 @@ public final class RolloutBench {
      */
     public static void main(String[] args) {
         List<String> tasks = Arrays.asList((args.length > 0 ? args[0] : "CheetahRun,WalkerWalk").split(","));
-        int iterations = args.length > 1 ? Integer.parseInt(args[1]) : 12;
-        if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
-        }
+        int iterations = Validate.positive("iterations", args.length > 1 ? Integer.parseInt(args[1]) : 12);
         System.out.println("CPU ms of this thread per vector step (P physics, I inference = actor + decoder) and per"
                 + " iteration (U update); 1 PyTorch thread; " + iterations + " iterations per row after one warm-up");
         System.out.println();
@@ -64,18 +62,14 @@ public final class RolloutBench {
                 + " rollout speed-up | ceiling: iteration speed-up | threaded env, 2 threads, wall ms |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         // Warms the JIT on every code path before anything is counted.
-        measure(tasks.get(0), Preset.cpu(tasks.get(0)), 8, () -> DiffusionDecoder.builder().build(), 2);
-        measure(tasks.get(0), Preset.cpu(tasks.get(0)), 8, () -> FlowMatchingDecoder.builder().build(), 2);
+        measure(tasks.get(0), Preset.cpu(tasks.get(0)), 8, decoder("diffusion"), 2);
+        measure(tasks.get(0), Preset.cpu(tasks.get(0)), 8, decoder("flow"), 2);
         for (String task : tasks) {
             Preset preset = Preset.cpu(task);
             int n = preset.envs();
             double threadedWall = threadedStepMillis(task, n, 2_000);
             for (String name : List.of("identity", "flow", "diffusion")) {
-                Supplier<GenerativeDecoder> decoder = switch (name) {
-                    case "identity" -> IdentityDecoder::new;
-                    case "flow" -> () -> FlowMatchingDecoder.builder().build();
-                    default -> () -> DiffusionDecoder.builder().build();
-                };
+                Supplier<GenerativeDecoder> decoder = decoder(name);
                 // ABBA order, so that neither batch size gets the warmer JIT and caches.
                 Split full = measure(task, preset, n, decoder, iterations);
                 Split half = measure(task, preset, n / 2, decoder, iterations).mean(
@@ -95,6 +89,16 @@ public final class RolloutBench {
                         today / pipeline, (v * today + full.update) / (v * pipeline + full.update), threadedWall);
             }
         }
+    }
+
+    /** The command line's decoder of that name (identity, flow or diffusion), built anew for each run. */
+    private static Supplier<GenerativeDecoder> decoder(String name) {
+        return switch (name) {
+            case "identity" -> IdentityDecoder::new;
+            case "flow" -> () -> FlowMatchingDecoder.builder().build();
+            case "diffusion" -> () -> DiffusionDecoder.builder().build();
+            default -> throw new IllegalArgumentException("decoder must be identity, flow or diffusion, got " + name);
+        };
     }
 
     /**
