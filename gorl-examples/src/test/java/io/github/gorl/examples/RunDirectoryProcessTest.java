@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -85,6 +86,8 @@ class RunDirectoryProcessTest {
         Process p = CliProcess.start(log, CliProcess.with(ENDLESS, "--out", run.toString()));
         try {
             awaitLine(p, log, "Training ");
+            // "Training" is printed before train() opens metrics.csv: wait for the file the refusals must not touch.
+            awaitFile(p, log, run.resolve("metrics.csv"));
             String holder = "pid " + p.pid() + ", started ";
             assertThat(Console.errorOf("train", "--resume", run.toString())).contains("is in use by another run")
                     .contains(holder);
@@ -164,17 +167,25 @@ class RunDirectoryProcessTest {
 
     /** Waits (up to 2 minutes) until the child's output holds {@code text}. */
     private static void awaitLine(Process p, Path log, String text) throws Exception {
+        await(p, log, () -> Files.exists(log) && Files.readString(log).contains(text), "printing '" + text + "'");
+    }
+
+    private static void awaitFile(Process p, Path log, Path file) throws Exception {
+        await(p, log, () -> Files.exists(file), "writing " + file);
+    }
+
+    private static void await(Process p, Path log, Callable<Boolean> done, String what) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
+            if (done.call()) {
                 return;
             }
             if (!p.isAlive()) {
-                throw new AssertionError("the child ended (exit " + p.exitValue() + ") before printing '" + text
-                        + "': " + Files.readString(log));
+                throw new AssertionError("the child ended (exit " + p.exitValue() + ") before " + what + ": "
+                        + Files.readString(log));
             }
             Thread.sleep(20);
         }
-        throw new AssertionError("no '" + text + "' in 2 minutes: " + Files.readString(log));
+        throw new AssertionError("the child was not done " + what + " in 2 minutes: " + Files.readString(log));
     }
 }
