@@ -118,12 +118,15 @@ public final class GoRL implements AutoCloseable {
      * The training progress a checkpoint records. {@code stage} is the stage in progress ({@code stageEnd >= 0}: its
      * refit is done and its encoder phase runs from {@code stageStart} to at most {@code stageEnd}) or the next one
      * to ask the schedule for ({@code stageEnd == -1}); {@code stages} holds the stages started. The rest is what the
-     * schedule sees ({@link TrainingProgress}) and the next evaluation step.
+     * schedule sees ({@link TrainingProgress}) and the next evaluation step. {@code wallSeconds} is the training's
+     * wall time up to this point, over all the {@code train()} calls that led to it ({@code NaN} in a checkpoint
+     * written before it was recorded).
      */
     private record Progress(int stage, long stageStart, long stageEnd, long nextEvaluation, List<Stage> stages,
             List<Evaluation> evaluations, FitResult lastRefit, double klToPrior, boolean finished,
-            JsonNode schedule) {
-        static final Progress START = new Progress(0, 0, -1, -1, List.of(), List.of(), null, Double.NaN, false, null);
+            JsonNode schedule, double wallSeconds) {
+        static final Progress START = new Progress(0, 0, -1, -1, List.of(), List.of(), null, Double.NaN, false, null,
+                0);
 
         /** Whether training began: a stage in progress, one finished, or the whole run. */
         boolean started() {
@@ -267,7 +270,10 @@ public final class GoRL implements AutoCloseable {
     /**
      * Runs the stages the schedule gives, or, after {@link #load} of a checkpoint written during training, the rest
      * of them: finished stages are skipped, a stage in progress continues its encoder phase with the remaining steps
-     * (its decoder refit is not redone), and the learning curve continues the saved evaluations.
+     * (its decoder refit is not redone), and the learning curve continues the saved evaluations. A resumed run's wall
+     * clock continues from its checkpoint: the result's {@code wallSeconds} and {@code metrics.csv}'s
+     * {@code wall_seconds} count the training before the interruption (up to the checkpoint) and after it, not the
+     * work the interruption threw away.
      *
      * @return the final and best evaluation returns, the steps taken and the learning curve
      * @throws IllegalStateException if a non-finite observation, reward or loss stops training (a
@@ -282,24 +288,26 @@ public final class GoRL implements AutoCloseable {
      */
     public TrainingResult train() {
         requireOpen();
-        long start = System.nanoTime();
         Run run = new Run(progress);
+        // A resumed run's clock continues from its checkpoint: wall_seconds and the result count the whole run.
+        double before = run.resumed() ? progress.wallSeconds() : 0;
         if (runDirectory != null) {
-            runDirectory.openMetrics(run.resumed(), envSteps);
+            before = runDirectory.openMetrics(run.resumed(), envSteps, before);
         }
+        run.startClock(Double.isNaN(before) ? 0 : before);
         listener.onTrainingStart(env.spec(), schedule);
         // PyTorch's thread count is one per process: set for this run's kinds of work, restored when it ends.
         int updatesBefore = ComputeThreads.configureUpdates(config.updateThreads());
         int threadsBefore = ComputeThreads.switchTo(config.rolloutThreads());
         try {
-            return stages(run, start);
+            return stages(run);
         } finally {
             ComputeThreads.use(threadsBefore);
             ComputeThreads.configureUpdates(updatesBefore);
         }
     }
 
-    private TrainingResult stages(Run run, long start) {
+    private TrainingResult stages(Run run) {
         if (run.resumed()) {
             reseed();
         }
@@ -331,7 +339,7 @@ public final class GoRL implements AutoCloseable {
                 run.evaluate(k);
             }
         }
-        return finish(run, start);
+        return finish(run);
     }
 
     /** Starts the stage's encoder as the stage says; the stage's best-encoder tracking starts over. */
@@ -488,10 +496,10 @@ public final class GoRL implements AutoCloseable {
                 + "; checkpoint written: " + runDirectory.checkpoint().toAbsolutePath().normalize());
     }
 
-    private TrainingResult finish(Run run, long start) {
+    private TrainingResult finish(Run run) {
         List<Evaluation> evaluations = run.evaluations;
         double best = evaluations.stream().mapToDouble(Evaluation::meanReturn).max().orElse(Double.NaN);
-        double wall = (System.nanoTime() - start) / 1e9;
+        double wall = run.wallSeconds();
         TrainingResult result = new TrainingResult(
                 evaluations.get(evaluations.size() - 1).meanReturn(), best, envSteps, wall, evaluations);
         progress = run.snapshot();
@@ -524,6 +532,8 @@ public final class GoRL implements AutoCloseable {
         private int stageIndex;
         long stageStart;
         long stageEnd;
+        /** {@link System#nanoTime()} at which this run's wall clock reads 0 ({@link #startClock}). */
+        private long clockZero;
 
         Run(Progress from) {
             if (from.started() && from.stages().isEmpty()) {
@@ -551,6 +561,16 @@ public final class GoRL implements AutoCloseable {
 
         boolean resumed() {
             return from.started();
+        }
+
+        /** Starts the wall clock at {@code seconds}: 0 for a new run, the training time before it for a resumed one. */
+        void startClock(double seconds) {
+            clockZero = System.nanoTime() - Math.round(seconds * 1e9);
+        }
+
+        /** The training's wall time so far, the time before a resume included. */
+        double wallSeconds() {
+            return (System.nanoTime() - clockZero) / 1e9;
         }
 
         int stageIndex() {
@@ -668,7 +688,7 @@ public final class GoRL implements AutoCloseable {
         /** The progress to record now: the stage in progress, or the finished run. */
         Progress snapshot() {
             return new Progress(stageIndex, stageStart, stageEnd, clock.nextEvaluation, List.copyOf(stages),
-                    List.copyOf(evaluations), lastRefit, klToPrior, finished, null);
+                    List.copyOf(evaluations), lastRefit, klToPrior, finished, null, wallSeconds());
         }
     }
 
@@ -826,6 +846,9 @@ public final class GoRL implements AutoCloseable {
         m.put("stageEnd", progress.stageEnd());
         m.put("nextEvaluation", progress.nextEvaluation());
         m.put("finished", progress.finished());
+        if (!Double.isNaN(progress.wallSeconds())) {
+            m.put("wallSeconds", progress.wallSeconds());
+        }
         m.put("stages", progress.stages().stream().map(Stage::toMap).toList());
         List<Map<String, Object>> curve = new ArrayList<>();
         for (Evaluation e : progress.evaluations()) {
@@ -914,7 +937,8 @@ public final class GoRL implements AutoCloseable {
         return new Progress(p.path("stage").asInt(), p.path("stageStart").asLong(), p.path("stageEnd").asLong(),
                 p.path("nextEvaluation").asLong(), List.copyOf(stages), List.copyOf(curve), refit,
                 p.path("klToPrior").asDouble(Double.NaN), p.path("finished").asBoolean(),
-                Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(schedule)));
+                Checkpoints.JSON.readTree(Checkpoints.JSON.writeValueAsBytes(schedule)),
+                p.path("wallSeconds").asDouble(Double.NaN));
     }
 
     /** The configuration recorded for provenance in {@code run.json} and checkpoints. */

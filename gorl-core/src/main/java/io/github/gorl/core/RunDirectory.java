@@ -8,8 +8,10 @@ import io.github.gorl.core.train.JsonFile;
 import io.github.gorl.core.train.LearningCurves;
 import io.github.gorl.core.train.Listeners;
 import io.github.gorl.core.train.RunLock;
+import io.github.gorl.decoders.nn.TensorFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -94,27 +96,56 @@ final class RunDirectory implements AutoCloseable {
     /**
      * Opens {@code metrics.csv}: replaced for a new run; for a resumed one, kept up to the checkpoint's step (rows
      * a killed run wrote after its last checkpoint are dropped, since the resumed run writes them again) and
-     * appended to.
+     * appended to, its {@code wall_seconds} continuing from the training time before the resume.
+     *
+     * @param wallSecondsBefore the resumed run's training time up to its checkpoint; {@code NaN} where the checkpoint
+     *     does not record it (an older one), in which case the last kept row's {@code wall_seconds} stands for it
+     * @return the training time the appended rows continue from: {@code wallSecondsBefore}, or the stand-in for it
+     *     ({@code NaN} if there is none); {@code wallSecondsBefore} for a new run
      */
-    void openMetrics(boolean resume, long checkpointStep) {
+    double openMetrics(boolean resume, long checkpointStep, double wallSecondsBefore) {
         Path file = path.resolve("metrics.csv");
-        if (resume && Files.exists(file)) {
-            try {
-                List<String> lines = Files.readAllLines(file);
-                List<String> kept = new java.util.ArrayList<>();
-                for (int i = 0; i < lines.size(); i++) {
-                    String line = lines.get(i);
-                    if (i == 0 || stepOf(line, commas(lines.get(0))) <= checkpointStep) {
-                        kept.add(line);
+        if (!resume || !Files.exists(file)) {
+            metrics = resume ? Listeners.csvAppend(file, zeroIfUnknown(wallSecondsBefore)) : Listeners.csv(file);
+            return wallSecondsBefore;
+        }
+        double before = wallSecondsBefore;
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            StringBuilder kept = new StringBuilder();
+            double lastWall = Double.NaN;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                if (i == 0 || stepOf(line, commas(lines.get(0))) <= checkpointStep) {
+                    kept.append(line).append(System.lineSeparator());
+                    if (i > 0) {
+                        lastWall = wallOf(line, lastWall);
                     }
                 }
-                Files.write(file, kept);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot continue " + file + ": " + FileErrors.reason(e), e);
             }
-            metrics = Listeners.csvAppend(file);
-        } else {
-            metrics = Listeners.csv(file);
+            // Replaced in one move: a crash here leaves the old file, never a half-written one.
+            TensorFile.writeAtomically(file, kept.toString().getBytes(StandardCharsets.UTF_8));
+            if (Double.isNaN(before)) {
+                before = lastWall;
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot continue " + file + ": " + FileErrors.reason(e), e);
+        }
+        metrics = Listeners.csvAppend(file, zeroIfUnknown(before));
+        return before;
+    }
+
+    private static double zeroIfUnknown(double seconds) {
+        return Double.isNaN(seconds) ? 0 : seconds;
+    }
+
+    /** A row's {@code wall_seconds} (the fourth column), or {@code otherwise} where it has none. */
+    private static double wallOf(String line, double otherwise) {
+        String[] cells = line.split(",", 5);
+        try {
+            return cells.length > 4 && !cells[3].isEmpty() ? Double.parseDouble(cells[3]) : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
         }
     }
 

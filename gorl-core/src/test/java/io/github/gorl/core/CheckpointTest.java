@@ -69,6 +69,47 @@ class CheckpointTest {
     }
 
     @Test
+    void resume_continuesTheWallClock_soTheResultAndMetricsCountTheWholeRun() throws Exception {
+        Path run = temp.resolve("cut");
+        assertThatThrownBy(() -> train(run, 1100, false)).isInstanceOf(InterruptibleRun.Interrupted.class);
+        double before = Checkpoints.JSON.readTree(run.resolve("checkpoint/checkpoint.json").toFile())
+                .path("progress").path("wallSeconds").asDouble(Double.NaN);
+        assertThat(before).isPositive();
+
+        TrainingResult resumed = train(run, 0, true);
+
+        assertThat(resumed.wallSeconds()).isGreaterThan(before);
+        assertWallClockNeverFalls(run.resolve("metrics.csv"));
+    }
+
+    @Test
+    void resume_ofACheckpointWithoutItsWallTime_continuesFromTheLastKeptMetricsRow() throws Exception {
+        Path run = temp.resolve("cut");
+        assertThatThrownBy(() -> train(run, 1100, false)).isInstanceOf(InterruptibleRun.Interrupted.class);
+        // A checkpoint written before the training time was recorded in it.
+        Path json = run.resolve("checkpoint/checkpoint.json");
+        ObjectNode older = JsonFile.read(json);
+        ((ObjectNode) older.get("progress")).remove("wallSeconds");
+        JsonFile.write(json, older);
+
+        train(run, 0, true);
+
+        assertWallClockNeverFalls(run.resolve("metrics.csv"));
+    }
+
+    /** A resumed run's {@code wall_seconds} continues where the kept rows left off instead of restarting at 0. */
+    private static void assertWallClockNeverFalls(Path metricsCsv) throws Exception {
+        List<String> rows = Files.readAllLines(metricsCsv);
+        double previous = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            double wall = Double.parseDouble(row.split(",")[3]);
+            assertThat(wall).as("wall_seconds of %s", row.substring(0, row.indexOf(',', row.indexOf(',') + 1)))
+                    .isGreaterThanOrEqualTo(previous);
+            previous = wall;
+        }
+    }
+
+    @Test
     void load_afterASwapInterruptedBetweenItsRenames_picksTheCompleteCheckpoint() throws Exception {
         Path run = temp.resolve("run");
         TrainingResult result = train(run, 0, false);

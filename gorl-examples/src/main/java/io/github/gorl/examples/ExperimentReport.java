@@ -108,8 +108,9 @@ final class ExperimentReport {
      *
      * @param step environment steps
      * @param evalReturn mean evaluation return ({@code NaN} for an event that is no evaluation)
-     * @param wallSeconds seconds since the run started ({@code NaN} where unknown); a resumed run's clock restarts at 0
-     *     in {@code metrics.csv}, and {@link #metrics} continues it from the last row before the restart instead
+     * @param wallSeconds seconds since the run started ({@code NaN} where unknown); where a resumed run's clock
+     *     restarts at 0 in {@code metrics.csv} (files of earlier versions), {@link #metrics} continues it from the last
+     *     row before the restart instead
      */
     record Point(long step, double evalReturn, double wallSeconds) {
 
@@ -204,9 +205,9 @@ final class ExperimentReport {
 
     /**
      * The evaluations and decoder refits of a {@code metrics.csv}, columns found by name; {@code wall_seconds} is
-     * optional ({@code NaN} without it). Where {@code wall_seconds} falls from one row to the next (a resumed run's
-     * clock restarts at 0), later rows are shifted by the last time before the fall, so the time is cumulative; the
-     * time between a run's last row and its interruption is not counted.
+     * optional ({@code NaN} without it). Where {@code wall_seconds} falls from one row to the next (a run resumed by an
+     * earlier version restarted its clock at 0), later rows are shifted by the last time before the fall, so the time
+     * is cumulative; the time between a run's last row and its interruption is not counted.
      */
     static Metrics metrics(Path metricsCsv) throws IOException {
         List<String> lines = Files.readAllLines(metricsCsv, StandardCharsets.UTF_8);

@@ -64,12 +64,16 @@ public final class Listeners {
 
     /**
      * Like {@link #csv}, but appends to an existing file (a resumed run continuing its {@code metrics.csv}); the
-     * header is written only when the file is new or empty.
+     * header is written only when the file is new or empty. The appended rows' {@code wall_seconds} continue from
+     * {@code wallSecondsBefore}, so that the column counts the whole run's training time across the resume.
      *
      * @param file the CSV file, created if missing
+     * @param wallSecondsBefore the training time before the resume, in seconds ({@code >= 0}, finite)
      * @return a new listener that closes the file when training ends
+     * @throws IllegalArgumentException if {@code wallSecondsBefore} is negative or not finite
      */
-    public static TrainingListener csvAppend(Path file) {
-        return new MetricsCsvWriter(Validate.notNull("file", file), true);
+    public static TrainingListener csvAppend(Path file, double wallSecondsBefore) {
+        return new MetricsCsvWriter(Validate.notNull("file", file), true,
+                Validate.nonNegative("wallSecondsBefore", wallSecondsBefore));
     }
 }

@@ -35,14 +35,19 @@ final class MetricsCsvWriter implements TrainingListener, AutoCloseable {
     private final BufferedWriter out;
     /** The columns this file has: {@link #COLUMNS}, or an appended file's own (written by an older version). */
     private final List<String> columns;
-    private final long start = System.nanoTime();
+    /** {@link System#nanoTime()} at which {@code wall_seconds} reads 0. */
+    private final long start;
 
     MetricsCsvWriter(Path path) {
-        this(path, false);
+        this(path, false, 0);
     }
 
-    /** With {@code append}, continues an existing file (a resumed run) instead of replacing it. */
-    MetricsCsvWriter(Path path, boolean append) {
+    /**
+     * With {@code append}, continues an existing file (a resumed run) instead of replacing it; {@code wall_seconds}
+     * starts at {@code wallSecondsBefore}.
+     */
+    MetricsCsvWriter(Path path, boolean append, double wallSecondsBefore) {
+        this.start = System.nanoTime() - Math.round(wallSecondsBefore * 1e9);
         this.path = path;
         try {
             boolean header = !append || !Files.exists(path) || Files.size(path) == 0;

@@ -41,7 +41,7 @@ class MetricsCsvWriterTest {
         Path file = dir.resolve("metrics.csv");
         String oldHeader = "step,stage,phase,wall_seconds,eval_return,eval_std,policy_loss,value_loss";
         Files.writeString(file, oldHeader + "\n1,0,encoder,0.1,,,0.25,1.0\n", StandardCharsets.UTF_8);
-        MetricsCsvWriter csv = (MetricsCsvWriter) Listeners.csvAppend(file);
+        MetricsCsvWriter csv = (MetricsCsvWriter) Listeners.csvAppend(file, 0.1);
         csv.onMetrics(Metrics.of(20, Phase.ENCODER, Map.of("policy_loss", 0.5, "update_epochs", 3.0)));
         csv.close();
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -54,10 +54,29 @@ class MetricsCsvWriterTest {
     }
 
     @Test
+    void append_continuesTheWallClockFromTheTrainingTimeBefore() throws IOException {
+        Path file = dir.resolve("metrics.csv");
+        MetricsCsvWriter before = (MetricsCsvWriter) Listeners.csv(file);
+        before.onMetrics(Metrics.of(10, Phase.ENCODER, Map.of("policy_loss", 0.25)));
+        before.close();
+        MetricsCsvWriter csv = (MetricsCsvWriter) Listeners.csvAppend(file, 3600);
+        csv.onMetrics(Metrics.of(20, Phase.ENCODER, Map.of("policy_loss", 0.5)));
+        csv.close();
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        double first = Double.parseDouble(lines.get(1).split(",")[3]);
+        double appended = Double.parseDouble(lines.get(2).split(",")[3]);
+        assertThat(first).isLessThan(60);
+        // An hour of training before the resume, plus the few milliseconds since.
+        assertThat(appended).isBetween(3600.0, 3660.0);
+        assertThatThrownBy(() -> Listeners.csvAppend(file, Double.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("wallSecondsBefore must be finite and >= 0, got NaN");
+    }
+
+    @Test
     void append_toAFileThatIsNotAMetricsCsv_isRefused() throws IOException {
         Path file = dir.resolve("metrics.csv");
         Files.writeString(file, "hello,world\n", StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> Listeners.csvAppend(file)).isInstanceOf(UncheckedIOException.class)
+        assertThatThrownBy(() -> Listeners.csvAppend(file, 0)).isInstanceOf(UncheckedIOException.class)
                 .hasRootCauseMessage("cannot append to " + file + ": its first line is not a metrics.csv header"
                         + " (hello,world)");
     }
