@@ -482,7 +482,7 @@ final class ExperimentGrid {
         command.addAll(p.action() == Action.RESUME ? resumeArgs(run) : run.trainArgs());
         log.println(counter + " start  " + run.id() + switch (p.action()) {
             case RERUN -> " (rerun: partial folder deleted)";
-            case RESUME -> " (resumed from its checkpoint)";
+            case RESUME -> " (resumed from its checkpoint" + resumePoint(run) + ")";
             default -> "";
         });
         long t0 = System.nanoTime();
@@ -619,6 +619,20 @@ final class ExperimentGrid {
             return process.waitFor();
         } finally {
             live.remove(process);
+        }
+    }
+
+    /**
+     * Where an interrupted run continues: {@code " at env step N"} from its checkpoint, or {@code ""} where the
+     * checkpoint cannot be read (its {@code gorl train --resume} then says why).
+     */
+    static String resumePoint(Run run) {
+        try {
+            long step = JsonFile.read(run.dir().resolve("checkpoint").resolve("checkpoint.json")).path("envSteps")
+                    .asLong(-1);
+            return step < 0 ? "" : String.format(Locale.ROOT, " at env step %,d", step);
+        } catch (IOException | RuntimeException e) {
+            return "";
         }
     }
 

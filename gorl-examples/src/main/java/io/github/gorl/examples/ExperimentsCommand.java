@@ -196,6 +196,9 @@ final class ExperimentsCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "%-6s %s: gorl %s%n", p.action().name().toLowerCase(Locale.ROOT),
                         p.run().id(), ExperimentGrid.commandLine(p.action() == ExperimentGrid.Action.RESUME
                                 ? ExperimentGrid.resumeArgs(p.run()) : p.run().trainArgs()));
+                if (p.action() == ExperimentGrid.Action.RESUME) {
+                    out.println("       continues from its checkpoint" + ExperimentGrid.resumePoint(p.run()));
+                }
                 if (!p.note().isEmpty()) {
                     out.println("       warning: " + p.note());
                 }

@@ -197,7 +197,12 @@ class ExperimentsCommandTest {
         assertThat(ExperimentsCommand.run(grid, "./gorl experiments (dry)", true,
                 new PrintStream(dryOut, true, StandardCharsets.UTF_8), System.err)).isZero();
         String dry = dryOut.toString(StandardCharsets.UTF_8);
-        assertThat(dry).contains("resume Pendulum/gorl-fm/seed-1: gorl train --resume " + interrupted)
+        long checkpointStep = io.github.gorl.core.train.JsonFile.read(interrupted.resolve("checkpoint/checkpoint.json"))
+                .path("envSteps").asLong();
+        String resumePoint = String.format(java.util.Locale.ROOT, "at env step %,d", checkpointStep);
+        assertThat(checkpointStep).isPositive();
+        assertThat(dry).contains("resume Pendulum/gorl-fm/seed-1: gorl train --resume " + interrupted + "\n"
+                + "       continues from its checkpoint " + resumePoint)
                 .contains("rerun  Pendulum/gorl-fm/seed-2: gorl train --task Pendulum");
 
         Invocation invocation = invoke(grid, "./gorl experiments (continue)");
@@ -205,7 +210,7 @@ class ExperimentsCommandTest {
         String log = invocation.printed();
 
         assertThat(exit).isZero();
-        assertThat(log).contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint)")
+        assertThat(log).contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint " + resumePoint + ")")
                 .contains("start  Pendulum/gorl-fm/seed-2 (rerun: partial folder deleted)");
         assertThat(interrupted.resolve("summary.json")).isRegularFile();
         // Continued, not restarted: the metrics written before the interruption are kept as they were.
