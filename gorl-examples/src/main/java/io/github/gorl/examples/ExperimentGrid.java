@@ -54,11 +54,12 @@ final class ExperimentGrid {
     static final String LOG_FILE = "train.log";
 
     /**
-     * How long a stopped run may take to reach its safe point, write its checkpoint and exit before it is killed: the
-     * safe point is its next evaluation or stage end, or with {@code --checkpoint-every} its next periodic checkpoint,
-     * and a refit in progress is finished first.
+     * How long a stopped run may write nothing to its log before it is killed. A stopped run trains on to its safe
+     * point (its next evaluation or stage end, or with {@code --checkpoint-every} its next periodic checkpoint, after
+     * any refit in progress), which can be half an hour away for a slow algorithm; while it gets there it keeps
+     * printing its progress (every 30 s at most), so only a run that has gone silent this long is taken for stuck.
      */
-    static final long STOP_GRACE_SECONDS = 300;
+    static final long STOP_SILENCE_SECONDS = 300;
 
     /** The system properties every run gets unless the current JVM already sets them (see {@link #currentJvm}). */
     private static final List<String> RUN_PROPERTIES = List.of("-Dai.djl.offline=true",
@@ -338,10 +339,10 @@ final class ExperimentGrid {
                 log.println("warning: " + p.run().id() + " " + p.note());
             }
         }
-        Set<Process> live = ConcurrentHashMap.newKeySet();
+        Map<Process, Path> live = new ConcurrentHashMap<>();
         // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C). They are
         // asked to stop first, so that each writes a checkpoint the next invocation continues from.
-        Thread reaper = new Thread(() -> stop(List.copyOf(live)), "gorl-experiments-reaper");
+        Thread reaper = new Thread(() -> stop(Map.copyOf(live), STOP_SILENCE_SECONDS), "gorl-experiments-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         AtomicInteger started = new AtomicInteger();
@@ -388,9 +389,9 @@ final class ExperimentGrid {
             }
             return outcomes;
         } finally {
-            List<Process> running = List.copyOf(live);
+            Map<Process, Path> running = Map.copyOf(live);
             pool.shutdownNow();
-            stop(running);
+            stop(running, STOP_SILENCE_SECONDS);
             try {
                 Runtime.getRuntime().removeShutdownHook(reaper);
             } catch (IllegalStateException shuttingDown) {
@@ -457,7 +458,7 @@ final class ExperimentGrid {
         return javaCommand.subList(1, end >= 1 ? end : Math.max(1, javaCommand.size() - 1));
     }
 
-    private Outcome execute(Planned p, Set<Process> live, PrintStream log, String counter)
+    private Outcome execute(Planned p, Map<Process, Path> live, PrintStream log, String counter)
             throws IOException, InterruptedException {
         Run run = p.run();
         // Prepared under the run's lock: a folder another process trains in is neither deleted nor written. The lock
@@ -588,7 +589,8 @@ final class ExperimentGrid {
      * Runs {@code gorl multimodality} on a finished run while its checkpoint is on this machine, its output in
      * {@code multimodality.log} of the run folder. A failure is reported as a warning: the run itself finished.
      */
-    private void multimodality(Run run, Set<Process> live, PrintStream log) throws IOException, InterruptedException {
+    private void multimodality(Run run, Map<Process, Path> live, PrintStream log)
+            throws IOException, InterruptedException {
         Path analysisLog = run.dir().resolve(MULTIMODALITY_DIR + ".log");
         List<String> args = multimodalityArgs(run);
         Files.writeString(analysisLog, "# gorl " + commandLine(args) + "\n", StandardCharsets.UTF_8);
@@ -604,16 +606,16 @@ final class ExperimentGrid {
     }
 
     /**
-     * Starts a child process with its output appended to {@code log}, registered in {@code live} (so that stopping
-     * the harness stops it) until it exits.
+     * Starts a child process with its output appended to {@code log}, registered in {@code live} with its log (so
+     * that stopping the harness stops it) until it exits.
      *
      * @return its exit code
      */
-    private static int runChild(List<String> command, Path log, Set<Process> live)
+    private static int runChild(List<String> command, Path log, Map<Process, Path> live)
             throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        live.add(process);
+        live.put(process, log);
         process.getOutputStream().close(); // a child reads nothing
         try {
             return process.waitFor();
@@ -687,27 +689,59 @@ final class ExperimentGrid {
     }
 
     /**
-     * Stops runs: each is sent SIGTERM, on which {@code gorl train} writes a checkpoint at its next safe point and
-     * exits; one still running after {@link #STOP_GRACE_SECONDS} is killed with its descendants.
+     * Stops runs: each is sent SIGTERM, on which {@code gorl train} trains on to its next safe point, writes a
+     * checkpoint and exits. One that writes nothing to its log for {@code silenceSeconds} is taken for stuck and
+     * killed with its descendants; one that keeps writing is waited for, however long its safe point takes.
+     *
+     * @param running each process with the log its output goes to
      */
-    private static void stop(List<Process> running) {
-        if (running.stream().noneMatch(Process::isAlive)) {
+    static void stop(Map<Process, Path> running, long silenceSeconds) {
+        if (running.keySet().stream().noneMatch(Process::isAlive)) {
             return;
         }
-        System.err.printf(Locale.ROOT, "gorl experiments: stopping %d run(s); each writes a checkpoint at its next safe"
-                + " point (killed after %d s); run the same command again to continue them%n", running.size(),
-                STOP_GRACE_SECONDS);
-        running.forEach(Process::destroy);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_GRACE_SECONDS);
-        for (Process process : running) {
+        System.err.printf(Locale.ROOT, "gorl experiments: stopping %d run(s); each trains on to its next safe point"
+                + " (with --checkpoint-every N up to N env steps away), writes a checkpoint and exits; one that writes"
+                + " nothing to its log for %d s is killed; run the same command again to continue them%n",
+                running.size(), silenceSeconds);
+        running.keySet().forEach(Process::destroy);
+        long silence = TimeUnit.SECONDS.toMillis(silenceSeconds);
+        // When each log last grew: a run is judged by its own output, from the moment it was asked to stop.
+        Map<Process, Long> heard = new java.util.HashMap<>();
+        Map<Process, Long> sizes = new java.util.HashMap<>();
+        long now = System.currentTimeMillis();
+        running.keySet().forEach(p -> heard.put(p, now));
+        while (running.keySet().stream().anyMatch(Process::isAlive)) {
+            for (Map.Entry<Process, Path> e : running.entrySet()) {
+                Process process = e.getKey();
+                if (!process.isAlive()) {
+                    continue;
+                }
+                long size = sizeOf(e.getValue());
+                long t = System.currentTimeMillis();
+                if (!Long.valueOf(size).equals(sizes.put(process, size))) {
+                    heard.put(process, t);
+                } else if (t - heard.get(process) >= silence) {
+                    System.err.printf(Locale.ROOT, "gorl experiments: pid %d wrote nothing to %s for %d s: killed%n",
+                            process.pid(), e.getValue(), silenceSeconds);
+                    destroyTree(process);
+                }
+            }
             try {
-                process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                Thread.sleep(Math.min(1000, Math.max(10, silence / 10)));
             } catch (InterruptedException e) {
+                // Stopping is already under way: a second interrupt kills what is left rather than leave it orphaned.
+                running.keySet().stream().filter(Process::isAlive).forEach(ExperimentGrid::destroyTree);
                 Thread.currentThread().interrupt();
+                return;
             }
-            if (process.isAlive()) {
-                destroyTree(process);
-            }
+        }
+    }
+
+    private static long sizeOf(Path log) {
+        try {
+            return Files.size(log);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

@@ -292,13 +292,39 @@ class ExperimentsCommandTest {
         }
         assertThat(evaluations(metrics)).as("the run trained for a while").isGreaterThanOrEqualTo(3);
         harness.interrupt();
-        harness.join(ExperimentGrid.STOP_GRACE_SECONDS * 1000 + 30_000);
+        harness.join(ExperimentGrid.STOP_SILENCE_SECONDS * 1000 + 30_000);
 
         assertThat(harness.isAlive()).isFalse();
         Path dir = grid.runs().get(0).dir();
         assertThat(dir.resolve("summary.json")).doesNotExist();
         assertThat(dir.resolve("checkpoint").resolve("checkpoint.json")).as("written on SIGTERM").isRegularFile();
         assertThat(grid.plan()).extracting(Planned::action).containsExactly(Action.RESUME);
+    }
+
+    @Test
+    void stop_waitsForARunThatKeepsWriting_andKillsOneThatFellSilent() throws Exception {
+        // Both ignore SIGTERM, as a run training on to a far safe point does. The first keeps printing (its
+        // progress) for twice the silence window and then exits on its own; the second prints nothing.
+        Path talking = temp.resolve("talking.log");
+        Path silent = temp.resolve("silent.log");
+        Process talker = child("trap '' TERM; for i in $(seq 1 16); do echo step $i; sleep 0.25; done; exit 3", talking);
+        Process mute = child("trap '' TERM; sleep 120", silent);
+        long start = System.nanoTime();
+
+        ExperimentGrid.stop(Map.of(talker, talking, mute, silent), 2);
+
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertThat(talker.exitValue()).as("finished on its own, not killed").isEqualTo(3);
+        assertThat(Files.readAllLines(talking)).hasSize(16);
+        assertThat(mute.isAlive()).isFalse();
+        assertThat(mute.exitValue()).as("killed").isNotZero();
+        assertThat(seconds).as("waited for the talker, not for the silent child's 120 s").isBetween(3.5, 60.0);
+    }
+
+    private static Process child(String script, Path log) throws java.io.IOException {
+        Files.createFile(log);
+        return new ProcessBuilder("bash", "-c", script).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     private static long evaluations(Path metrics) throws java.io.IOException {
