@@ -243,6 +243,10 @@ final class TrainCommand implements Callable<Integer> {
             decoder = "identity";
         }
         Preset preset = optimizer.equalsIgnoreCase("sac") ? Preset.cpuSac(task) : Preset.cpu(task);
+        String warning = fpoShapeWarning(optimizer, preset);
+        if (warning != null) {
+            System.err.println(warning);
+        }
         if (stageSteps != null && (steps != null || spec.commandLine().getParseResult().hasMatchedOption("--stages"))) {
             throw new IllegalArgumentException("give --stage-steps or --steps/--stages, not both");
         }
@@ -561,6 +565,20 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("Run directory: " + runDir.toAbsolutePath());
             });
         }
+    }
+
+    /**
+     * The warning for FPO at the DMControl CPU preset's update shape ({@code null} for anything else): there it collapsed
+     * on CheetahRun, where the paper preset's FPO trained (docs/baselines.md, "FPO on DMControl").
+     */
+    static String fpoShapeWarning(String optimizer, Preset preset) {
+        if (!optimizer.equalsIgnoreCase("fpo") || !preset.measuredStages()) {
+            return null;
+        }
+        return "gorl: warning: FPO at the CPU preset's update shape (64 minibatch updates of 128 rows per 1,024 env"
+                + " steps) collapsed on CheetahRun within 0.2-0.9M env steps, with its own and with the reference's"
+                + " settings; --preset paper (the reference's FPO and update shape, --scale F to shrink it) trained"
+                + " stably there (docs/baselines.md, \"FPO on DMControl\")";
     }
 
     /** Whether these options train with {@code --preset paper}. */

@@ -46,6 +46,16 @@ class AblationsTest {
     }
 
     @Test
+    void fpoOnADmControlTaskWithTheCpuPreset_isWarnedOfTheCollapse_andNothingElseIs() {
+        assertThat(TrainCommand.fpoShapeWarning("fpo", io.github.gorl.core.Preset.cpu("CheetahRun")))
+                .contains("collapsed on CheetahRun").contains("--preset paper");
+        assertThat(TrainCommand.fpoShapeWarning("FPO", io.github.gorl.core.Preset.cpu("WalkerWalk"))).isNotNull();
+        assertThat(TrainCommand.fpoShapeWarning("fpo", io.github.gorl.core.Preset.cpu("Pendulum"))).isNull();
+        assertThat(TrainCommand.fpoShapeWarning("dppo", io.github.gorl.core.Preset.cpu("CheetahRun"))).isNull();
+        assertThat(TrainCommand.fpoShapeWarning("ppo", io.github.gorl.core.Preset.cpu("CheetahRun"))).isNull();
+    }
+
+    @Test
     void decoderSourceNames_mapToTheSources_andAnUnknownOneListsTheKnownOnes() {
         assertThat(AgentFactory.decoderSource("prior")).isEqualTo(DecoderSource.PRIOR);
         assertThat(AgentFactory.decoderSource("encoder")).isEqualTo(DecoderSource.ENCODER);
