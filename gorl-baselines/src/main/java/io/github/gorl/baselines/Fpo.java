@@ -30,7 +30,10 @@ import java.util.SplittableRandom;
  * surrogate's loss for a negative advantage, {@code -r A}, took the network with it. FPO therefore uses dual
  * clipping by default ({@link BaselineBuilder#dualClip}, {@code c = 3}); {@code dualClip(Double.NaN)} restores the
  * plain clipped surrogate. It also defaults to 32 Monte-Carlo draws and a learning rate of 1e-4, the settings with
- * which it trained stably on Pendulum.
+ * which it trained stably on Pendulum. That is not enough everywhere: on CheetahRun, with many small updates per env
+ * step (64 minibatches of 128 rows per 1,024 env steps, the command line's CPU preset), both these defaults and
+ * {@link #reference()} collapsed within 0.2-0.9M env steps, while {@link #reference()} on the reference's update
+ * shape ({@code batchSize}, large iterations) trained stably; see docs/baselines.md, "FPO on DMControl".
  *
  * <p><b>Reference settings.</b> {@link #reference()} is the authors' FPO (GoRL's {@code configs/methods/fpo.toml},
  * run by the upstream FPO code): 8 draws with {@code t} on the sampler's grid {@code {1, (K-1)/K, ..., 1/K}}, one
