@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -705,11 +706,10 @@ final class ExperimentGrid {
                 running.size(), silenceSeconds);
         running.keySet().forEach(Process::destroy);
         long silence = TimeUnit.SECONDS.toMillis(silenceSeconds);
-        // When each log last grew: a run is judged by its own output, from the moment it was asked to stop.
-        Map<Process, Long> heard = new java.util.HashMap<>();
-        Map<Process, Long> sizes = new java.util.HashMap<>();
-        long now = System.currentTimeMillis();
-        running.keySet().forEach(p -> heard.put(p, now));
+        // Each log's size and when it last changed: a run is judged by its own output from the moment it was asked
+        // to stop (the first look counts as hearing from it).
+        Map<Process, Long> heard = new HashMap<>();
+        Map<Process, Long> sizes = new HashMap<>();
         while (running.keySet().stream().anyMatch(Process::isAlive)) {
             for (Map.Entry<Process, Path> e : running.entrySet()) {
                 Process process = e.getKey();
@@ -718,7 +718,8 @@ final class ExperimentGrid {
                 }
                 long size = sizeOf(e.getValue());
                 long t = System.currentTimeMillis();
-                if (!Long.valueOf(size).equals(sizes.put(process, size))) {
+                Long before = sizes.put(process, size);
+                if (before == null || before != size) {
                     heard.put(process, t);
                 } else if (t - heard.get(process) >= silence) {
                     System.err.printf(Locale.ROOT, "gorl experiments: pid %d wrote nothing to %s for %d s: killed%n",
