@@ -321,27 +321,33 @@ final class ReportCommand implements Callable<Integer> {
     /**
      * Every row at a common budget of {@code at} env steps: its runs' {@link ExperimentReport#lateMeanAt} (the runs
      * that reached it; rows with none are left out), mean ± std, and the ratio of its mean to Gaussian PPO's on the
-     * same task (from the first grid whose Gaussian PPO reached it) over the same seeds where Gaussian PPO has them
-     * all (a seed's GoRL stage 0 is that seed's Gaussian PPO run), else over all of Gaussian PPO's seeds (marked
-     * {@code *}), beside the paper's ratio at 15M.
+     * same task, beside the paper's ratio at 15M. The Gaussian PPO is the row's own grid's where that grid ran one
+     * that reached the budget (so a grid run with other options, a preset, is compared with its own baseline), else
+     * the first grid's whose Gaussian PPO reached it, named in the cell ({@code (vs GRID)}); the ratio is over the
+     * same seeds where that Gaussian PPO has them all (a seed's GoRL stage 0 is that seed's Gaussian PPO run), else
+     * over all of its seeds (marked {@code *}).
      */
     static String atBudget(List<Row> rows, long at) {
         StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n## Every algorithm at %s env steps%n%n"
                 + "Each run's mean evaluation from %s to %s env steps, whatever its own budget (runs that stopped"
-                + " earlier are left out), mean ± std over seeds; its ratio to Gaussian PPO's on the same task, over"
+                + " earlier are left out), mean ± std over seeds; its ratio to Gaussian PPO's on the same task, in"
+                + " the same grid where that grid ran it (same options), else in the grid named beside the ratio, over"
                 + " the same seeds (* where Gaussian PPO lacks one of them: over all of its seeds); the paper's ratio"
                 + " of its read-off means at 15M.%n%n| task | algorithm | grid | seeds | mean evaluation %s-%s |"
                 + " / Gaussian PPO | paper at 15M: / Gaussian PPO |%n|---|---|---|---|---|---|---|%n",
                 millions(at), millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at),
                 millions((1 - ExperimentReport.LATE_SHARE) * at), millions(at)));
         List<Map.Entry<Row, Map<Long, Double>>> reached = new ArrayList<>();
-        Map<String, Map<Long, Double>> gaussian = new LinkedHashMap<>();
+        // Gaussian PPO's values by grid and task, and the first grid's by task for rows whose grid has none.
+        Map<String, Map<Long, Double>> gaussianInGrid = new LinkedHashMap<>();
+        Map<String, Row> firstGaussian = new LinkedHashMap<>();
         for (Row row : rows) {
             Map<Long, Double> bySeed = valuesAt(row, at);
             if (!bySeed.isEmpty()) {
                 reached.add(Map.entry(row, bySeed));
                 if (row.algo().equals("gaussian-ppo")) {
-                    gaussian.putIfAbsent(row.task(), bySeed);
+                    gaussianInGrid.put(row.grid() + "/" + row.task(), bySeed);
+                    firstGaussian.putIfAbsent(row.task(), row);
                 }
             }
         }
@@ -352,17 +358,25 @@ final class ReportCommand implements Callable<Integer> {
             Row row = entry.getKey();
             Map<Long, Double> bySeed = entry.getValue();
             double[] values = bySeed.values().stream().mapToDouble(Double::doubleValue).toArray();
-            Map<Long, Double> baseline = gaussian.getOrDefault(row.task(), Map.of());
+            Map<Long, Double> baseline = gaussianInGrid.get(row.grid() + "/" + row.task());
+            String elsewhere = "";
+            if (baseline == null) {
+                Row other = firstGaussian.get(row.task());
+                baseline = other == null ? Map.of() : gaussianInGrid.get(other.grid() + "/" + row.task());
+                elsewhere = other == null ? "" : " (vs " + other.grid() + ")";
+            }
             boolean paired = baseline.keySet().containsAll(bySeed.keySet());
             double baselineMean = (paired ? bySeed.keySet().stream().map(baseline::get) : baseline.values().stream())
                     .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             String ratio = ratio(Arrays.stream(values).average().orElseThrow(), baselineMean);
+            if (!ratio.equals("-")) {
+                ratio = (paired ? ratio : ratio + " *") + elsewhere;
+            }
             Map<String, double[]> paper = ExperimentReport.PAPER.getOrDefault(row.task(), Map.of());
             double[] paperAlgo = paper.get(row.algo());
             double[] paperGaussian = paper.get("gaussian-ppo");
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %d | %s | %s | %s |%n", row.task(), row.algo(),
-                    row.grid(), values.length, ExperimentReport.meanStd(values),
-                    paired || ratio.equals("-") ? ratio : ratio + " *",
+                    row.grid(), values.length, ExperimentReport.meanStd(values), ratio,
                     paperAlgo == null || paperGaussian == null ? "-" : ratio(paperAlgo[0], paperGaussian[0])));
         }
         return md.toString();

@@ -118,10 +118,14 @@ class ReportCommandTest {
         run(others, "CheetahRun", "fpo", 3, 0, 50, 500, 500, 3000, 10, 384);
         // Stopped at 5M: it never reached the common budget, so it is left out of that table.
         run(others, "CheetahRun", "dppo", 1, 0, 10, 50, 50, 3000, 5, 384);
+        // A grid run with other options (a preset) and its own Gaussian PPO: its rows are compared with that one.
+        Path paper = temp.resolve("cheetahrun-paper");
+        run(paper, "CheetahRun", "fpo", 1, 0, 20, 200, 200, 3000, 10, 384);
+        run(paper, "CheetahRun", "gaussian-ppo", 1, 0, 10, 100, 100, 3000, 10, 384);
         Path out = temp.resolve("report");
 
         Console.printedBy(() -> assertThat(GorlCli.run("report", "--out", out.toString(), "--at", "10000000",
-                long15.toString(), others.toString())).isZero());
+                long15.toString(), others.toString(), paper.toString())).isZero());
 
         String md = Files.readString(out.resolve("summary.md"));
         assertThat(md).contains("## Every algorithm at 10M env steps").contains("from 8M to 10M env steps");
@@ -129,10 +133,16 @@ class ReportCommandTest {
         // GoRL-FM has seed 1 only, so its ratio is to Gaussian PPO's seed 1.
         assertThat(md).contains("| CheetahRun | gorl-fm | cheetahrun-15m | 1 | 540.0 | 1.50 | 1.63 |");
         assertThat(md).contains("| CheetahRun | gaussian-ppo | cheetahrun-15m | 2 | 270.0 ± 127.3 | 1.00 | 1.00 |");
-        // 100 + 50 x 9 and 100 + 30 x 9 over Gaussian PPO's 360 and 180: 460 / 270; the paper's ~300 / ~190.
-        assertThat(md).contains("| CheetahRun | gorl-diffusion | cheetahrun-10m | 2 | 460.0 ± 127.3 | 1.70 | 1.58 |");
+        // 100 + 50 x 9 and 100 + 30 x 9 over Gaussian PPO's 360 and 180 in the first grid, named: 460 / 270; the
+        // paper's ~300 / ~190.
+        assertThat(md).contains("| CheetahRun | gorl-diffusion | cheetahrun-10m | 2 | 460.0 ± 127.3 |"
+                + " 1.70 (vs cheetahrun-15m) | 1.58 |");
         // Seeds 1 and 3: Gaussian PPO has no seed 3, so the ratio is over all its seeds, marked: (270 + 450) / 2 / 270.
-        assertThat(md).contains("| CheetahRun | fpo | cheetahrun-10m | 2 | 360.0 ± 127.3 | 1.33 * | 2.42 |");
+        assertThat(md).contains("| CheetahRun | fpo | cheetahrun-10m | 2 | 360.0 ± 127.3 | 1.33 * (vs cheetahrun-15m)"
+                + " | 2.42 |");
+        // The preset grid's FPO against its own Gaussian PPO (180 / 90), not the first grid's (180 / 360).
+        assertThat(md).contains("| CheetahRun | fpo | cheetahrun-paper | 1 | 180.0 | 2.00 | 2.42 |");
+        assertThat(md).contains("| CheetahRun | gaussian-ppo | cheetahrun-paper | 1 | 90.0 | 1.00 | 1.00 |");
         assertThat(md.substring(md.indexOf("## Every algorithm"))).doesNotContain("| dppo |");
 
         assertThat(ReportCommand.run(temp.resolve("r2"), List.of(others), 20_000_000L, System.out)).isZero();
