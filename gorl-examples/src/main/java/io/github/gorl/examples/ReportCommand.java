@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -200,9 +201,25 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /**
+     * The {@code --preset} the row's first run was trained with ({@code train-args.json}), or null where it names
+     * none or the file cannot be read (a grid written by hand, or by a version before that file).
+     */
+    static String preset(Row row) {
+        try {
+            List<String> args = TrainArguments.recorded(row.runs().get(0).run().dir());
+            int i = args.indexOf("--preset");
+            return i < 0 || i + 1 >= args.size() ? null : args.get(i + 1);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /**
      * One curve per row. An algorithm keeps its colour of {@code gorl experiments} (its place in the algorithm map);
      * where it is found on one task in several grids, its first grid keeps that colour and each other one takes the
-     * next colour no algorithm of the report uses, and every one of them is named {@code ALGO (GRID)}.
+     * next colour no algorithm of the report uses. A curve trained with {@code --preset P} is named
+     * {@code ALGO, P preset}; where that still names several rows of one task (one algorithm and preset in several
+     * grids), each is named with its grid too: {@code ALGO (GRID)}, {@code ALGO, P preset (GRID)}.
      */
     static List<Curve> curves(List<Row> rows) {
         Set<Integer> taken = new LinkedHashSet<>();
@@ -214,10 +231,16 @@ final class ReportCommand implements Callable<Integer> {
         Map<String, Color> colours = new LinkedHashMap<>();
         int next = 0;
         List<Curve> curves = new ArrayList<>();
+        Map<Row, String> presets = new IdentityHashMap<>();
+        rows.forEach(r -> presets.put(r, String.valueOf(preset(r))));
         for (Row row : rows) {
             List<Row> sameAlgo = rows.stream()
                     .filter(r -> r.task().equals(row.task()) && r.algo().equals(row.algo())).toList();
-            String name = sameAlgo.size() > 1 ? row.algo() + " (" + row.grid() + ")" : row.algo();
+            String preset = presets.get(row);
+            String name = preset.equals("null") ? row.algo() : row.algo() + ", " + preset + " preset";
+            if (sameAlgo.stream().filter(r -> presets.get(r).equals(preset)).count() > 1) {
+                name += " (" + row.grid() + ")";
+            }
             Color colour;
             if (sameAlgo.get(0) == row && algoOrder(row.algo()) != Integer.MAX_VALUE) {
                 colour = ExperimentReport.colour(algoOrder(row.algo()));

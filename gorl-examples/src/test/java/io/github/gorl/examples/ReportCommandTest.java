@@ -104,6 +104,32 @@ class ReportCommandTest {
     }
 
     @Test
+    void aPresetRun_isNamedByItsPreset_andByItsGridOnlyWhereThatIsAmbiguous() throws IOException {
+        Path cpu = temp.resolve("cheetahrun-15m");
+        run(cpu, "CheetahRun", "gaussian-ppo", 1, 0, 40, 400, 500, 1800);
+        run(cpu, "CheetahRun", "fpo", 1, 0, 40, 400, 500, 1800);
+        Path paper = temp.resolve("cheetahrun-paper-10m");
+        run(paper, "CheetahRun", "gaussian-ppo", 1, 0, 20, 200, 200, 3000);
+        run(paper, "CheetahRun", "fpo", 1, 0, 20, 200, 200, 3000);
+        Path paper2 = temp.resolve("cheetahrun-paper-more");
+        run(paper2, "CheetahRun", "fpo", 2, 0, 20, 200, 200, 3000);
+        for (Path dir : List.of(paper.resolve("runs/CheetahRun/gaussian-ppo/seed-1"),
+                paper.resolve("runs/CheetahRun/fpo/seed-1"), paper2.resolve("runs/CheetahRun/fpo/seed-2"))) {
+            JsonFile.write(dir.resolve(TrainArguments.FILE), Map.of("command", "train", "args",
+                    List.of("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056")));
+        }
+
+        List<ExperimentReport.Curve> curves = ReportCommand.curves(ReportCommand.rows(List.of(cpu, paper, paper2),
+                System.out));
+
+        // Gaussian PPO: one run per preset, told apart by the preset alone; FPO: two paper preset grids, so those
+        // two are named by their grids as well.
+        assertThat(curves).extracting(ExperimentReport.Curve::name).containsExactly("gaussian-ppo",
+                "gaussian-ppo, paper preset", "fpo", "fpo, paper preset (cheetahrun-paper-10m)",
+                "fpo, paper preset (cheetahrun-paper-more)");
+    }
+
+    @Test
     void at_comparesGridsOfDifferentBudgetsAtACommonOne() throws IOException {
         Path long15 = temp.resolve("cheetahrun-15m");
         run(long15, "CheetahRun", "gorl-fm", 1, 0, 60, 900, 900, 3000, 15, 0);
