@@ -23,8 +23,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
@@ -540,7 +542,7 @@ final class TrainCommand implements Callable<Integer> {
                 LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))));
         refuseExistingRun(runDir);
         System.out.println("Paper preset (the authors' settings; docs/fidelity.md):");
-        paper.describe().forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", k, v));
+        paperDescription(paper, evalEvery).forEach((k, v) -> System.out.printf(Locale.ROOT, "  %-15s %s%n", k, v));
         try (VectorEnv train = Tasks.vector(paper.task(), paper.envs());
                 VectorEnv eval = Tasks.vector(paper.task(), paper.evalEpisodes())) {
             GoRL.Builder builder = paperBuilder(paper, generative).env(train).evalEnv(eval).seed(seed)
@@ -565,6 +567,18 @@ final class TrainCommand implements Callable<Integer> {
                 System.out.println("Run directory: " + runDir.toAbsolutePath());
             });
         }
+    }
+
+    /**
+     * What {@code --preset paper} prints: the preset's {@link PaperPreset#describe()}, with {@code evalEvery} the one
+     * the run uses where {@code --eval-every} overrides the preset's.
+     */
+    static Map<String, Object> paperDescription(PaperPreset paper, Long evalEvery) {
+        Map<String, Object> described = new LinkedHashMap<>(paper.describe());
+        if (evalEvery != null) {
+            described.put("evalEvery", evalEvery + " (--eval-every; preset: " + paper.evalEvery() + ")");
+        }
+        return described;
     }
 
     /**

@@ -282,6 +282,17 @@ class AblationsTest {
     }
 
     @Test
+    void paperPreset_printsTheEvaluationIntervalTheRunUses() {
+        io.github.gorl.core.PaperPreset paper = io.github.gorl.core.PaperPreset.of("CheetahRun").scale(0.056);
+        // Without --eval-every the preset's own interval is printed, as the run uses it.
+        assertThat(TrainCommand.paperDescription(paper, null)).containsEntry("evalEvery", paper.evalEvery());
+        // With it, the printed line is the one the run uses, not the preset's (a grid's 500,000 printed as 184,320).
+        assertThat(TrainCommand.paperDescription(paper, 500_000L).get("evalEvery"))
+                .isEqualTo("500000 (--eval-every; preset: " + paper.evalEvery() + ")");
+        assertThat(TrainCommand.paperDescription(paper, 500_000L)).containsKeys("task", "envs", "stageSteps");
+    }
+
+    @Test
     void cpuPreset_onADmControlTask_setsTheMeasuredStagesAndRefits() throws Exception {
         Path out = temp.resolve("cheetah");
         assertThat(GorlCli.run("train", "--task", "CheetahRun", "--stage-steps", "512,512", "--envs", "2",
