@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,12 +23,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -53,6 +57,9 @@ final class ExperimentGrid {
 
     /** The run's stdout and stderr; its first line records the {@code train} arguments. */
     static final String LOG_FILE = "train.log";
+
+    /** A run folder's name: {@code seed-N}. */
+    private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
 
     /**
      * How long a stopped run may write nothing to its log before it is killed. A stopped run trains on to its safe
@@ -165,6 +172,8 @@ final class ExperimentGrid {
     private final List<String> algorithmOrder;
     private final Integer multimodalitySteps;
     private final Double multimodalityMinReward;
+    /** Set when the harness is being stopped (its shutdown hook runs): its outputs are then not rewritten. */
+    private volatile boolean stopping;
 
     private ExperimentGrid(Builder b) {
         this.algorithms = Map.copyOf(b.algorithms);
@@ -273,6 +282,63 @@ final class ExperimentGrid {
         return runs;
     }
 
+    /**
+     * The run folders under {@code folder/runs/TASK/ALGO/seed-N}, whatever grid wrote them: by task, algorithm and
+     * seed (folder names in order, seeds by number). Their {@code trainArgs} are empty; none is read.
+     *
+     * @param folder a grid's output folder
+     * @return its runs; empty where it has no {@code runs/} folder
+     * @throws IOException if a folder cannot be listed
+     */
+    static List<Run> runsIn(Path folder) throws IOException {
+        Path runsDir = folder.resolve("runs");
+        List<Run> found = new ArrayList<>();
+        if (!Files.isDirectory(runsDir)) {
+            return found;
+        }
+        for (Path taskDir : directories(runsDir)) {
+            for (Path algoDir : directories(taskDir)) {
+                List<Run> seeds = new ArrayList<>();
+                for (Path seedDir : directories(algoDir)) {
+                    Matcher m = SEED_DIR.matcher(seedDir.getFileName().toString());
+                    if (m.matches()) {
+                        seeds.add(new Run(taskDir.getFileName().toString(), algoDir.getFileName().toString(),
+                                Long.parseLong(m.group(1)), seedDir, List.of()));
+                    }
+                }
+                seeds.sort(Comparator.comparingLong(Run::seed));
+                found.addAll(seeds);
+            }
+        }
+        return found;
+    }
+
+    private static List<Path> directories(Path dir) throws IOException {
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /**
+     * The grid's runs followed by the other run folders of its output folder ({@link #runsIn}): those an earlier
+     * invocation with other tasks, algorithms or seeds wrote there. The grid's outputs cover them all, so that
+     * running a part of a grid into its folder does not drop the rest from its {@code curves.csv},
+     * {@code figure.png} and {@code summary.md}.
+     *
+     * @throws IOException if a folder cannot be listed
+     */
+    List<Run> runsWithOthersInFolder() throws IOException {
+        List<Run> all = new ArrayList<>(runs());
+        Set<Path> ours = new HashSet<>();
+        all.forEach(r -> ours.add(r.dir().toAbsolutePath().normalize()));
+        for (Run other : runsIn(out)) {
+            if (!ours.contains(other.dir().toAbsolutePath().normalize())) {
+                all.add(other);
+            }
+        }
+        return all;
+    }
+
     /** What {@link #run} would do, from the state of the output folder now. */
     List<Planned> plan() {
         List<Planned> plan = new ArrayList<>();
@@ -343,7 +409,17 @@ final class ExperimentGrid {
         Map<Process, Path> live = new ConcurrentHashMap<>();
         // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C). They are
         // asked to stop first, so that each writes a checkpoint the next invocation continues from.
-        Thread reaper = new Thread(() -> stop(Map.copyOf(live), STOP_SILENCE_SECONDS), "gorl-experiments-reaper");
+        CountDownLatch wrappedUp = new CountDownLatch(1);
+        Thread reaper = new Thread(() -> {
+            stopping = true;
+            stop(Map.copyOf(live), STOP_SILENCE_SECONDS);
+            try {
+                // The JVM halts when this hook returns: let this method say how it ended first.
+                wrappedUp.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "gorl-experiments-reaper");
         Runtime.getRuntime().addShutdownHook(reaper);
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         AtomicInteger started = new AtomicInteger();
@@ -398,7 +474,20 @@ final class ExperimentGrid {
             } catch (IllegalStateException shuttingDown) {
                 // The JVM is already exiting; the hook runs anyway.
             }
+            if (stopping) {
+                log.println("gorl experiments: stopped; curves.csv, figure.png and summary.md are left as they were;"
+                        + " run the same command again to continue");
+            }
+            wrappedUp.countDown();
         }
+    }
+
+    /**
+     * Whether the harness was stopped (SIGTERM, Ctrl-C) while {@link #run(PrintStream)} ran: the runs then ended at
+     * their safe points or were killed, and the JVM is exiting.
+     */
+    boolean stopping() {
+        return stopping;
     }
 
     /**

@@ -19,10 +19,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.ToDoubleFunction;
@@ -325,7 +328,8 @@ final class ExperimentReport {
      * Writes {@code curves.csv}, {@code figure.png} and {@code summary.md} into the grid's output folder.
      *
      * @param grid the grid
-     * @param data the finished runs' data
+     * @param data the finished runs' data: the grid's, and others of its folder
+     *     ({@link ExperimentGrid#runsWithOthersInFolder}), which are drawn and tabled after the grid's own
      * @param outcomes this invocation's outcomes (failed runs are listed in the summary)
      * @param commandLine the command line of this invocation
      * @throws IOException if writing fails
@@ -335,15 +339,31 @@ final class ExperimentReport {
         Files.createDirectories(grid.out());
         TensorFile.writeAtomically(grid.out().resolve("curves.csv"), curvesCsv(data).getBytes(StandardCharsets.UTF_8));
         List<Curve> curves = new ArrayList<>();
-        for (String task : grid.tasks()) {
-            for (String algo : grid.algos()) {
+        for (String task : tasks(grid, data)) {
+            for (String algo : algos(grid, data)) {
                 curves.add(new Curve(task, algo, algo, colour(Math.max(0, grid.colourIndex(algo))),
                         of(data, task, algo)));
             }
         }
-        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(grid.tasks(), curves));
+        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(tasks(grid, data), curves));
         TensorFile.writeAtomically(grid.out().resolve("summary.md"),
                 summaryMarkdown(grid, data, outcomes, commandLine).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The grid's tasks, then those of other runs in {@code data}, in the order found. */
+    static List<String> tasks(ExperimentGrid grid, List<RunData> data) {
+        Set<String> tasks = new LinkedHashSet<>(grid.tasks());
+        data.forEach(d -> tasks.add(d.run().task()));
+        return List.copyOf(tasks);
+    }
+
+    /** The grid's algorithms, then those of other runs in {@code data}, in the algorithm map's order. */
+    static List<String> algos(ExperimentGrid grid, List<RunData> data) {
+        Set<String> algos = new LinkedHashSet<>(grid.algos());
+        data.stream().map(d -> d.run().algo()).distinct()
+                .sorted(Comparator.comparingInt(a -> grid.colourIndex(a) < 0 ? Integer.MAX_VALUE : grid.colourIndex(a)))
+                .forEach(algos::add);
+        return List.copyOf(algos);
     }
 
     static String curvesCsv(List<RunData> data) {
@@ -367,17 +387,30 @@ final class ExperimentReport {
         md.append("The paper's column is its mean return at 15M / 30M env steps, read off its figure.\n\n");
         md.append("| task | algorithm | seeds finished | final return | best return | late mean"
                 + " | paper at 15M / 30M |\n|---|---|---|---|---|---|---|\n");
-        for (String task : grid.tasks()) {
-            for (String algo : grid.algos()) {
+        boolean others = false;
+        for (String task : tasks(grid, data)) {
+            for (String algo : algos(grid, data)) {
                 List<RunData> runs = of(data, task, algo);
+                boolean ours = grid.tasks().contains(task) && grid.algos().contains(algo);
+                long mine = ours ? runs.stream().filter(d -> grid.seeds().contains(d.run().seed())).count() : 0;
+                long extra = runs.size() - mine;
+                if (!ours && runs.isEmpty()) {
+                    continue;
+                }
+                others |= extra > 0;
+                String seeds = ours ? mine + "/" + grid.seeds().size() + (extra > 0 ? " + " + extra + " *" : "")
+                        : extra + " *";
                 double[] paper = PAPER.getOrDefault(task, Map.of()).get(algo);
-                md.append(String.format(Locale.ROOT, "| %s | %s | %d/%d | %s | %s | %s | %s |%n", task, algo,
-                        runs.size(), grid.seeds().size(),
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", task, algo, seeds,
                         meanStd(runs.stream().mapToDouble(RunData::finalReturn).toArray()),
                         meanStd(runs.stream().mapToDouble(RunData::bestReturn).toArray()),
                         meanStd(runs.stream().mapToDouble(ExperimentReport::lateMean).toArray()),
                         paper == null ? "-" : String.format(Locale.ROOT, "~%.0f / ~%.0f", paper[0], paper[1])));
             }
+        }
+        if (others) {
+            md.append("\n\\* finished runs that this folder holds from another command (other tasks, algorithms or"
+                    + " seeds): drawn and counted with this command's.\n");
         }
         md.append(multimodalityMarkdown(data));
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();

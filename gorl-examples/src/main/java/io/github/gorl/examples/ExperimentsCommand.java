@@ -206,7 +206,11 @@ final class ExperimentsCommand implements Callable<Integer> {
             return 0;
         }
         List<Outcome> outcomes = engine == null ? grid.run(out) : grid.run(out, engine, master);
-        List<ExperimentReport.RunData> data = ExperimentReport.read(grid.runs(), out);
+        if (grid.stopping()) {
+            // The JVM is exiting (the grid said so): leave the outputs of the last complete invocation as they are.
+            return 1;
+        }
+        List<ExperimentReport.RunData> data = ExperimentReport.read(grid.runsWithOthersInFolder(), out);
         ExperimentReport.write(grid, data, outcomes, commandLine);
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();
         out.printf(Locale.ROOT, "%d of %d runs finished; wrote %s, figure.png and summary.md%n", data.size(),

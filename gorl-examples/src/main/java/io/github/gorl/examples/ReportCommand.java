@@ -22,9 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -51,8 +48,6 @@ final class ReportCommand implements Callable<Integer> {
 
     /** The algorithms in the order of {@link ExperimentGrid#ALGORITHMS}: their colours and table order. */
     private static final List<String> ALGORITHM_ORDER = List.copyOf(ExperimentGrid.ALGORITHMS.keySet());
-
-    private static final Pattern SEED_DIR = Pattern.compile("seed-(-?\\d+)");
 
     @Option(names = "--out", required = true, paramLabel = "DIR",
             description = "The folder to write figure.png and summary.md into (created if missing).")
@@ -156,19 +151,8 @@ final class ReportCommand implements Callable<Integer> {
                     + " folder");
         }
         Map<String, List<Run>> byTaskAlgo = new LinkedHashMap<>();
-        for (Path taskDir : sorted(runsDir)) {
-            for (Path algoDir : sorted(taskDir)) {
-                List<Run> runs = new ArrayList<>();
-                for (Path seedDir : sorted(algoDir)) {
-                    Matcher m = SEED_DIR.matcher(seedDir.getFileName().toString());
-                    if (m.matches()) {
-                        runs.add(new Run(taskDir.getFileName().toString(), algoDir.getFileName().toString(),
-                                Long.parseLong(m.group(1)), seedDir, List.of()));
-                    }
-                }
-                runs.sort(Comparator.comparingLong(Run::seed));
-                byTaskAlgo.put(taskDir.getFileName() + "/" + algoDir.getFileName(), runs);
-            }
+        for (Run run : ExperimentGrid.runsIn(grid)) {
+            byTaskAlgo.computeIfAbsent(run.task() + "/" + run.algo(), k -> new ArrayList<>()).add(run);
         }
         List<Row> rows = new ArrayList<>();
         for (List<Run> runs : byTaskAlgo.values()) {
@@ -178,12 +162,6 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         return rows;
-    }
-
-    private static List<Path> sorted(Path dir) throws IOException {
-        try (Stream<Path> entries = Files.list(dir)) {
-            return entries.filter(Files::isDirectory).sorted().toList();
-        }
     }
 
     /** The paper's tasks first, in its order, then the others in the order found. */

@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -221,6 +222,13 @@ class ExperimentsCommandTest {
         assertThat(logLines).contains("# resumed: gorl train --resume " + interrupted);
         assertThat(TrainArguments.recorded(changed)).containsSequence("--eval-episodes", "2");
         assertThat(changed.resolve("summary.json")).isRegularFile();
+        // This invocation named gorl-fm only; the folder's Gaussian PPO runs of earlier invocations stay in its
+        // outputs (they were dropped from curves.csv, the figure and the table), marked as another command's.
+        assertThat(Files.readAllLines(out.resolve("curves.csv"))).anyMatch(l -> l.startsWith("Pendulum,gaussian-ppo,1,"))
+                .anyMatch(l -> l.startsWith("Pendulum,gaussian-ppo,2,"));
+        assertThat(Files.readString(out.resolve("summary.md"))).contains("| Pendulum | gorl-fm | 2/2 |")
+                .containsPattern("\\| Pendulum \\| gaussian-ppo \\| 2 \\* \\| -\\d+\\.\\d ± ")
+                .contains("\\* finished runs that this folder holds from another command");
     }
 
     @Test
@@ -299,6 +307,35 @@ class ExperimentsCommandTest {
         assertThat(dir.resolve("summary.json")).doesNotExist();
         assertThat(dir.resolve("checkpoint").resolve("checkpoint.json")).as("written on SIGTERM").isRegularFile();
         assertThat(grid.plan()).extracting(Planned::action).containsExactly(Action.RESUME);
+    }
+
+    @Test
+    void sigtermToTheHarness_leavesTheFoldersOutputsAsTheyWere() throws Exception {
+        // A folder whose outputs an earlier, complete invocation wrote; this one is stopped (SIGTERM) mid-run, as a
+        // user's Ctrl-C or the end of a sitting does. Its outputs must not be rewritten from a JVM that is exiting.
+        Path folder = temp.resolve("sigterm");
+        Files.createDirectories(folder);
+        Files.writeString(folder.resolve("summary.md"), "written by the earlier invocation\n");
+        Files.writeString(folder.resolve("curves.csv"), "task,algo,seed,step,eval_return\nPendulum,fpo,1,0,-1200\n");
+        Path log = temp.resolve("sigterm-harness.log");
+        Process harness = CliProcess.start(log, "experiments", "--tasks", "Pendulum", "--algos", "gaussian-ppo",
+                "--seeds", "1", "--steps", "400000", "--envs", "4", "--out", folder.toString(), "--",
+                "--eval-episodes", "1", "--eval-every", "2048");
+        Path metrics = folder.resolve("runs/Pendulum/gaussian-ppo/seed-1/metrics.csv");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (evaluations(metrics) < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(evaluations(metrics)).as("the run trained for a while").isGreaterThanOrEqualTo(3);
+
+        harness.destroy();
+        assertThat(harness.waitFor(ExperimentGrid.STOP_SILENCE_SECONDS + 60, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(Files.readString(log)).contains("stopped; curves.csv, figure.png and summary.md are left as they were")
+                .doesNotContain("Shutdown in progress");
+        assertThat(folder.resolve("summary.md")).content().isEqualTo("written by the earlier invocation\n");
+        assertThat(Files.readAllLines(folder.resolve("curves.csv"))).contains("Pendulum,fpo,1,0,-1200");
+        assertThat(folder.resolve("runs/Pendulum/gaussian-ppo/seed-1/checkpoint/checkpoint.json")).isRegularFile();
     }
 
     @Test
