@@ -213,8 +213,12 @@ final class ExperimentsCommand implements Callable<Integer> {
         List<ExperimentReport.RunData> data = ExperimentReport.read(grid.runsWithOthersInFolder(), out);
         ExperimentReport.write(grid, data, outcomes, commandLine);
         List<Outcome> failed = outcomes.stream().filter(o -> o.result() == Result.FAILED).toList();
-        out.printf(Locale.ROOT, "%d of %d runs finished; wrote %s, figure.png and summary.md%n", data.size(),
-                outcomes.size(), grid.out().resolve("curves.csv").toAbsolutePath());
+        List<Path> ours = grid.runs().stream().map(ExperimentGrid.Run::dir).toList();
+        long finished = data.stream().filter(d -> ours.contains(d.run().dir())).count();
+        long others = data.size() - finished;
+        out.printf(Locale.ROOT, "%d of %d runs finished%s; wrote %s, figure.png and summary.md%n", finished,
+                outcomes.size(), others == 0 ? "" : " (and " + others + " other finished run(s) in the folder)",
+                grid.out().resolve("curves.csv").toAbsolutePath());
         if (failed.isEmpty()) {
             return 0;
         }

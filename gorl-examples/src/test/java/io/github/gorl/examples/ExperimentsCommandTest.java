@@ -211,7 +211,8 @@ class ExperimentsCommandTest {
         String log = invocation.printed();
 
         assertThat(exit).isZero();
-        assertThat(log).contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint " + resumePoint + ")")
+        assertThat(log).contains("2 of 2 runs finished (and 2 other finished run(s) in the folder)")
+                .contains("start  Pendulum/gorl-fm/seed-1 (resumed from its checkpoint " + resumePoint + ")")
                 .contains("start  Pendulum/gorl-fm/seed-2 (rerun: partial folder deleted)");
         assertThat(interrupted.resolve("summary.json")).isRegularFile();
         // Continued, not restarted: the metrics written before the interruption are kept as they were.
