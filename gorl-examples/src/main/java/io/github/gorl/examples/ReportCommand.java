@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
@@ -210,13 +211,13 @@ final class ReportCommand implements Callable<Integer> {
         int next = 0;
         List<Curve> curves = new ArrayList<>();
         Map<Row, String> presets = new IdentityHashMap<>();
-        rows.forEach(r -> presets.put(r, String.valueOf(preset(r))));
+        rows.forEach(r -> presets.put(r, preset(r)));
         for (Row row : rows) {
             List<Row> sameAlgo = rows.stream()
                     .filter(r -> r.task().equals(row.task()) && r.algo().equals(row.algo())).toList();
             String preset = presets.get(row);
-            String name = preset.equals("null") ? row.algo() : row.algo() + ", " + preset + " preset";
-            if (sameAlgo.stream().filter(r -> presets.get(r).equals(preset)).count() > 1) {
+            String name = preset == null ? row.algo() : row.algo() + ", " + preset + " preset";
+            if (sameAlgo.stream().filter(r -> Objects.equals(presets.get(r), preset)).count() > 1) {
                 name += " (" + row.grid() + ")";
             }
             Color colour;
