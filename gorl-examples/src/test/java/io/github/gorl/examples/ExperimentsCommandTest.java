@@ -346,7 +346,12 @@ class ExperimentsCommandTest {
         Path talking = temp.resolve("talking.log");
         Path silent = temp.resolve("silent.log");
         Process talker = child("trap '' TERM; for i in $(seq 1 16); do echo step $i; sleep 0.25; done; exit 3", talking);
-        Process mute = child("trap '' TERM; sleep 120", silent);
+        Process mute = child("trap '' TERM; echo ready; sleep 120", silent);
+        // SIGTERM before bash has installed its trap would kill a child outright: wait for both to have spoken.
+        long ready = System.nanoTime() + 30_000_000_000L;
+        while ((Files.size(talking) == 0 || Files.size(silent) == 0) && System.nanoTime() < ready) {
+            Thread.sleep(20);
+        }
         long start = System.nanoTime();
 
         ExperimentGrid.stop(Map.of(talker, talking, mute, silent), 2);
