@@ -339,13 +339,15 @@ final class ExperimentReport {
         Files.createDirectories(grid.out());
         TensorFile.writeAtomically(grid.out().resolve("curves.csv"), curvesCsv(data).getBytes(StandardCharsets.UTF_8));
         List<Curve> curves = new ArrayList<>();
-        for (String task : tasks(grid, data)) {
-            for (String algo : algos(grid, data)) {
+        List<String> tasks = tasks(grid, data);
+        List<String> algos = algos(grid, data);
+        for (String task : tasks) {
+            for (String algo : algos) {
                 curves.add(new Curve(task, algo, algo, colour(Math.max(0, grid.colourIndex(algo))),
                         of(data, task, algo)));
             }
         }
-        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(tasks(grid, data), curves));
+        TensorFile.writeAtomically(grid.out().resolve("figure.png"), figure(tasks, curves));
         TensorFile.writeAtomically(grid.out().resolve("summary.md"),
                 summaryMarkdown(grid, data, outcomes, commandLine).getBytes(StandardCharsets.UTF_8));
     }
@@ -388,8 +390,9 @@ final class ExperimentReport {
         md.append("| task | algorithm | seeds finished | final return | best return | late mean"
                 + " | paper at 15M / 30M |\n|---|---|---|---|---|---|---|\n");
         boolean others = false;
+        List<String> algos = algos(grid, data);
         for (String task : tasks(grid, data)) {
-            for (String algo : algos(grid, data)) {
+            for (String algo : algos) {
                 List<RunData> runs = of(data, task, algo);
                 boolean ours = grid.tasks().contains(task) && grid.algos().contains(algo);
                 long mine = ours ? runs.stream().filter(d -> grid.seeds().contains(d.run().seed())).count() : 0;
