@@ -7,6 +7,7 @@ import io.github.gorl.api.Phase;
 import io.github.gorl.api.StageSchedule;
 import io.github.gorl.api.TrainingListener;
 import io.github.gorl.api.TrainingResult;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Consumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
@@ -31,12 +32,15 @@ final class ProgressBarListener implements TrainingListener {
     private final Consumer<String> lines;
     private final int intervalMillis;
     private ProgressBar bar;
+    private String taskName;
+    private long maxSteps;
     private int stages;
     private int stage;
     private Phase phase = Phase.ENCODER;
     private double lastReturn = Double.NaN;
     private double stepsPerSecond = Double.NaN;
     private String decoderProgress = "";
+    private boolean ended;
 
     /** A bar drawn on the terminal, or printed as lines to standard error when there is no terminal. */
     ProgressBarListener() {
@@ -55,9 +59,23 @@ final class ProgressBarListener implements TrainingListener {
     @Override
     public void onTrainingStart(EnvSpec spec, StageSchedule schedule) {
         stages = schedule.maxStages();
+        taskName = "GoRL " + spec.id();
+        maxSteps = schedule.maxEncoderSteps();
+    }
+
+    /**
+     * Draws the bar from the first step the run reports. A resumed run starts at its checkpoint's step: the bar starts
+     * there too, so that its speed and time left count the steps of this process, not the checkpoint's as if they had
+     * been taken in the first second.
+     */
+    private void open(long step) {
+        if (bar != null || taskName == null) {
+            return;
+        }
         ProgressBarBuilder builder = new ProgressBarBuilder()
-                .setTaskName("GoRL " + spec.id())
-                .setInitialMax(schedule.maxEncoderSteps())
+                .setTaskName(taskName)
+                .setInitialMax(maxSteps)
+                .startsFrom(Math.min(Math.max(step, 0), maxSteps), Duration.ZERO)
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(lines == null ? 500 : intervalMillis)
                 .setMaxRenderedLength(MAX_LENGTH)
@@ -67,7 +85,6 @@ final class ProgressBarListener implements TrainingListener {
             builder.setConsumer(new DelegatingProgressBarConsumer(lines, MAX_LENGTH));
         }
         bar = builder.build();
-        refresh();
     }
 
     @Override
@@ -76,6 +93,7 @@ final class ProgressBarListener implements TrainingListener {
         phase = newPhase;
         // A refit starts by collecting the decoder's data, which takes as long as its rollouts.
         decoderProgress = newPhase == Phase.DECODER ? ": collecting" : "";
+        open(step);
         if (bar != null) {
             bar.stepTo(Math.min(step, bar.getMax()));
         }
@@ -84,6 +102,7 @@ final class ProgressBarListener implements TrainingListener {
 
     @Override
     public void onMetrics(Metrics m) {
+        open(m.step());
         if (bar == null) {
             return;
         }
@@ -111,7 +130,9 @@ final class ProgressBarListener implements TrainingListener {
     @Override
     public void onTrainingEnd(TrainingResult result) {
         if (bar != null) {
-            bar.stepTo(bar.getMax());
+            // Where the run ended: a schedule that ends early, or a stopped run, does not read as 100%.
+            bar.stepTo(Math.min(Math.max(result.envSteps(), bar.getCurrent()), bar.getMax()));
+            ended = true;
             refresh();
             bar.close();
             bar = null;
@@ -134,7 +155,7 @@ final class ProgressBarListener implements TrainingListener {
         if (bar == null) {
             return;
         }
-        bar.setExtraMessage(String.format(Locale.ROOT, "stage %d/%d %s%s | eval %.1f | %.0f sps", stage + 1, stages,
-                phase.name().toLowerCase(Locale.ROOT), decoderProgress, lastReturn, stepsPerSecond));
+        bar.setExtraMessage(String.format(Locale.ROOT, " | stage %d/%d %s%s | eval %.1f | %.0f sps", stage + 1, stages,
+                ended ? "done" : phase.name().toLowerCase(Locale.ROOT), decoderProgress, lastReturn, stepsPerSecond));
     }
 }

@@ -10,6 +10,8 @@ import io.github.gorl.api.TrainingResult;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The bar names what a refit is doing, so a long refit does not read as a hang. */
@@ -46,7 +48,31 @@ class ProgressBarListenerTest {
 
         assertThat(lines).hasSizeGreaterThan(2).noneMatch(l -> l.contains("\r") || l.contains("\n"));
         assertThat(lines.get(0)).contains("GoRL Walker").contains("/1000 steps");
-        assertThat(lines.get(lines.size() - 1)).contains("100%").contains("1000/1000 steps").contains("stage 1/2")
+        assertThat(lines.get(lines.size() - 1)).contains("100%").contains("1000/1000 steps").contains("/s | stage 1/2 done")
                 .contains("2500 sps");
+    }
+
+    @Test
+    void aResumedRun_countsItsSpeedFromTheCheckpointStep_notFromZero() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
+        listener.onTrainingStart(EnvSpec.symmetric("Cheetah", 3, 2, 1f, 100), StageSchedule.of(6_000_000, 4_000_000));
+        listener.onPhaseStart(0, Phase.ENCODER, 3_000_000);
+        // 2,000 steps over about 1.6 s (the bar shows a speed from the first second on): about a thousand steps per
+        // second, where counting from step 0 would show millions.
+        for (long step = 3_000_100; step <= 3_002_000; step += 100) {
+            listener.onMetrics(Metrics.of(step, Phase.ENCODER, Map.of("steps_per_second", 5000.0)));
+            Thread.sleep(80);
+        }
+        listener.onTrainingEnd(new TrainingResult(1, 1, 3_002_000, 1, List.of()));
+
+        Pattern speed = Pattern.compile("([0-9.]+) steps/s");
+        List<Double> speeds = lines.stream().map(speed::matcher).filter(Matcher::find)
+                .map(m -> Double.parseDouble(m.group(1))).toList();
+        assertThat(lines.get(0)).contains("30%").containsPattern(" 300[0-9]{4}/10000000 steps");
+        assertThat(speeds).isNotEmpty().allMatch(v -> v < 100_000, "under 100,000 steps/s");
+        // It ended at 3,002,000 of 10M steps (stopped, or an adaptive schedule ending early): not 100%.
+        assertThat(lines.get(lines.size() - 1)).contains("30%").contains("3002000/10000000 steps")
+                .contains("stage 1/2 done");
     }
 }
