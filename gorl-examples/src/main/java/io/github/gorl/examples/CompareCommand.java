@@ -54,6 +54,11 @@ final class CompareCommand implements Callable<Integer> {
             description = "The x axis: steps (env steps, the default) or wall (wall time in minutes).")
     String x;
 
+    @Option(names = "--until", paramLabel = "X",
+            description = "Only each run's part up to X on the x axis: minutes with --x wall, env steps with --x steps "
+                    + "(default: whole runs). Best and final are then those of that part.")
+    Double until;
+
     @Option(names = "--title", paramLabel = "T", description = "The figure's title (default: what it shows).")
     String title;
 
@@ -102,7 +107,7 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return run(out, Axis.of(x), title, curves, System.out);
+        return run(out, Axis.of(x), until, title, curves, System.out);
     }
 
     /**
@@ -110,6 +115,8 @@ final class CompareCommand implements Callable<Integer> {
      *
      * @param out the PNG to write
      * @param axis the x axis
+     * @param until the last x (in the axis' unit: minutes or env steps) of each run to read, or {@code null} for whole
+     *     runs
      * @param title the figure's title, or {@code null} for the default
      * @param specs the {@code LABEL=DIR[,DIR...]} arguments
      * @param printed where the table goes
@@ -117,14 +124,18 @@ final class CompareCommand implements Callable<Integer> {
      * @throws IllegalArgumentException naming the bad value, for a bad argument or run directory
      * @throws IOException if the figure cannot be written
      */
-    static int run(Path out, Axis axis, String title, List<String> specs, PrintStream printed) throws IOException {
+    static int run(Path out, Axis axis, Double until, String title, List<String> specs, PrintStream printed)
+            throws IOException {
         Path folder = out.toAbsolutePath().getParent();
         if (folder == null || !Files.isDirectory(folder)) {
             throw new IllegalArgumentException("--out: folder " + folder + " does not exist (for " + out + ")");
         }
+        if (until != null && !(until > 0 && Double.isFinite(until))) {
+            throw new IllegalArgumentException("--until must be a positive number (" + axis.title + "), got " + until);
+        }
         Map<String, List<Path>> dirs = parse(specs);
         List<Group> groups = new ArrayList<>();
-        dirs.forEach((label, paths) -> groups.add(read(label, paths, axis)));
+        dirs.forEach((label, paths) -> groups.add(read(label, paths, axis, until)));
         TensorFile.writeAtomically(out, png(groups, axis, title));
         printed.print(table(groups, axis));
         printed.println("wrote " + out.toAbsolutePath());
@@ -155,7 +166,7 @@ final class CompareCommand implements Callable<Integer> {
         return dirs;
     }
 
-    private static Group read(String label, List<Path> dirs, Axis axis) {
+    private static Group read(String label, List<Path> dirs, Axis axis, Double until) {
         List<Metrics> runs = new ArrayList<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
@@ -180,9 +191,22 @@ final class CompareCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--x wall needs wall_seconds on every evaluation row of " + csv
                         + " (label " + label + ")");
             }
+            if (until != null) {
+                metrics = upTo(metrics, axis, until);
+                if (metrics.evaluations().isEmpty()) {
+                    throw new IllegalArgumentException(csv + " (label " + label + ") has no evaluation at or before "
+                            + "--until " + until + " (" + axis.title + ")");
+                }
+            }
             runs.add(metrics);
         }
         return new Group(label, dirs, runs);
+    }
+
+    /** The run's evaluations and refits at or before {@code until} on the axis, in the axis' unit. */
+    static Metrics upTo(Metrics run, Axis axis, double until) {
+        return new Metrics(run.evaluations().stream().filter(p -> axis.x.applyAsDouble(p) * axis.scale <= until)
+                .toList(), run.refits().stream().filter(p -> axis.x.applyAsDouble(p) * axis.scale <= until).toList());
     }
 
     /** The figure: one chart, a band per group, its refits as dashed vertical lines. */

@@ -82,6 +82,33 @@ class CompareCommandTest {
     }
 
     @Test
+    void until_drawsAndReportsOnlyEachRunsPartUpToIt() throws IOException {
+        Path fig = temp.resolve("until.png");
+        // 10 minutes: a1 up to its evaluation at 310 s (its refit at 320 s is the first row after), a2 up to 500 s,
+        // b1 up to 400 s; best and final are those of these parts, and no 10-minute mark is reached.
+        String printed = Console.printedBy(() -> assertThat(GorlCli.run("compare", "--out", fig.toString(), "--x",
+                "wall", "--until", "10", "gorl-fm=" + a1 + "," + a2, "ppo=" + b1)).isZero());
+        assertThat(ImageIO.read(fig.toFile())).isNotNull();
+        assertThat(printed).contains("label   runs      best     final\n")
+                .contains("gorl-fm    2      25.0      25.0\n")
+                .contains("ppo        1      35.0      35.0\n");
+
+        // On env steps, up to 1000: the refit at step 1000 is kept.
+        ExperimentReport.Metrics m = CompareCommand.upTo(ExperimentReport.metrics(a1.resolve("metrics.csv")),
+                CompareCommand.Axis.STEPS, 1000);
+        assertThat(m.evaluations()).extracting(ExperimentReport.Point::evalReturn).containsExactly(10.0, 20.0, 15.0);
+        assertThat(m.refits()).extracting(ExperimentReport.Point::step).containsExactly(1000L);
+
+        String other = temp.resolve("other.png").toString();
+        assertThat(Console.errorOf("compare", "--out", other, "--until", "0", "a=" + a1))
+                .contains("--until must be a positive number (env steps), got 0.0");
+        assertThat(Console.errorOf("compare", "--out", other, "--x", "wall", "--until", "0.01", "a=" + a1))
+                .contains(a1.resolve("metrics.csv") + " (label a) has no evaluation at or before --until 0.01 "
+                        + "(wall time (minutes))");
+        assertThat(temp.resolve("other.png")).doesNotExist();
+    }
+
+    @Test
     void metrics_findRefits_andContinueAResumedRunsClock() throws IOException {
         Path resumed = run("resumed", "0,0,evaluation,5,1,1,", "1000,0,evaluation,400,2,1,",
                 "1000,1,decoder,410,,,", "1000,1,decoder,450,,,",
