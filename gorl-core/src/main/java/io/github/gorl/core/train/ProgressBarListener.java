@@ -19,7 +19,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * A progress bar over environment steps: stage, phase, last evaluation return and steps per second. On a terminal it
  * redraws one line in place; when the output is not a terminal (a log file, a pipe, a grid's {@code train.log}) it
  * prints the bar as a new line every {@link #LOG_INTERVAL_MILLIS}, so that a log holds a readable line per half
- * minute rather than thousands of carriage-return updates.
+ * minute rather than thousands of carriage-return updates. Both are redrawn while no env step is taken (a refit, an
+ * evaluation), with what that phase is doing.
  */
 final class ProgressBarListener implements TrainingListener {
 
@@ -80,7 +81,11 @@ final class ProgressBarListener implements TrainingListener {
                 .setUpdateIntervalMillis(lines == null ? 500 : intervalMillis)
                 .setMaxRenderedLength(MAX_LENGTH)
                 .setUnit(" steps", 1)
-                .showSpeed();
+                .showSpeed()
+                // Redrawn on every interval, not only when the step count moves: a refit or an evaluation takes no
+                // env step, and without this the bar stood still for a whole refit (40 minutes at the scaled paper
+                // preset) on its last encoder line.
+                .continuousUpdate();
         if (lines != null) {
             builder.setConsumer(new DelegatingProgressBarConsumer(lines, MAX_LENGTH));
         }

@@ -53,6 +53,24 @@ class ProgressBarListenerTest {
     }
 
     @Test
+    void aRefit_isShownWhileItRuns_thoughNoEnvStepIsTaken() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
+        listener.onTrainingStart(EnvSpec.symmetric("Cheetah", 3, 2, 1f, 100), StageSchedule.of(600, 400));
+        listener.onPhaseStart(0, Phase.ENCODER, 0);
+        listener.onMetrics(Metrics.of(600, Phase.ENCODER, Map.of("steps_per_second", 2500.0)));
+        Thread.sleep(150);
+        listener.onPhaseStart(1, Phase.DECODER, 600);
+        Thread.sleep(150);
+        listener.onMetrics(Metrics.of(600, Phase.DECODER, Map.of("step", 300.0, "train_loss", 1.25)));
+        Thread.sleep(150);
+
+        assertThat(lines).anyMatch(l -> l.contains("stage 2/2 decoder: collecting"))
+                .anyMatch(l -> l.contains("stage 2/2 decoder step 300 train loss 1.2500"));
+        listener.onTrainingEnd(new TrainingResult(1, 1, 600, 1, List.of()));
+    }
+
+    @Test
     void aResumedRun_countsItsSpeedFromTheCheckpointStep_notFromZero() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
