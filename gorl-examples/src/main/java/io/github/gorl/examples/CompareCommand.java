@@ -101,9 +101,18 @@ final class CompareCommand implements Callable<Integer> {
      *
      * @param label the label
      * @param dirs its run directories
-     * @param runs what each directory's {@code metrics.csv} holds, in the order of {@code dirs}
+     * @param runs what each directory's {@code metrics.csv} holds, in the order of {@code dirs} (with {@code --until},
+     *     up to it)
+     * @param reached the wall seconds of each run's last evaluation in its whole file, before {@code --until} cut it:
+     *     a run that went on past a 10-minute mark has a value there even if its next evaluation is beyond the cut
      */
-    record Group(String label, List<Path> dirs, List<Metrics> runs) {}
+    record Group(String label, List<Path> dirs, List<Metrics> runs, List<Double> reached) {
+
+        /** A group read whole. */
+        Group(String label, List<Path> dirs, List<Metrics> runs) {
+            this(label, dirs, runs, runs.stream().map(CompareCommand::lastWall).toList());
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -137,7 +146,7 @@ final class CompareCommand implements Callable<Integer> {
         List<Group> groups = new ArrayList<>();
         dirs.forEach((label, paths) -> groups.add(read(label, paths, axis, until)));
         TensorFile.writeAtomically(out, png(groups, axis, title));
-        printed.print(table(groups, axis));
+        printed.print(table(groups, axis, until));
         printed.println("wrote " + out.toAbsolutePath());
         return 0;
     }
@@ -168,6 +177,7 @@ final class CompareCommand implements Callable<Integer> {
 
     private static Group read(String label, List<Path> dirs, Axis axis, Double until) {
         List<Metrics> runs = new ArrayList<>();
+        List<Double> reached = new ArrayList<>();
         for (Path dir : dirs) {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("run directory " + dir + " (label " + label + ") does not exist");
@@ -191,6 +201,7 @@ final class CompareCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--x wall needs wall_seconds on every evaluation row of " + csv
                         + " (label " + label + ")");
             }
+            reached.add(lastWall(metrics));
             if (until != null) {
                 metrics = upTo(metrics, axis, until);
                 if (metrics.evaluations().isEmpty()) {
@@ -200,7 +211,7 @@ final class CompareCommand implements Callable<Integer> {
             }
             runs.add(metrics);
         }
-        return new Group(label, dirs, runs);
+        return new Group(label, dirs, runs, reached);
     }
 
     /** The run's evaluations and refits at or before {@code until} on the axis, in the axis' unit. */
@@ -269,13 +280,18 @@ final class CompareCommand implements Callable<Integer> {
     /**
      * The table: per label its runs, the mean over them of each run's best and final (last) evaluation return, and
      * with {@link Axis#WALL} the mean return at every 10-minute mark: each run's last evaluation at or before the mark,
-     * {@code -} unless every run of the label has an evaluation at or after it.
+     * {@code -} unless every run of the label has an evaluation at or after it (in its whole file: a run cut by
+     * {@code --until} in a long refit has reached the marks of the refit). Marks go to the longest run, or to
+     * {@code until} minutes when that is sooner.
      */
-    static String table(List<Group> groups, Axis axis) {
+    static String table(List<Group> groups, Axis axis, Double until) {
         int marks = 0;
         if (axis == Axis.WALL) {
-            double longest = groups.stream().flatMap(g -> g.runs().stream()).mapToDouble(CompareCommand::lastWall)
+            double longest = groups.stream().flatMap(g -> g.reached().stream()).mapToDouble(Double::doubleValue)
                     .max().orElse(0);
+            if (until != null) {
+                longest = Math.min(longest, until / axis.scale);
+            }
             marks = (int) Math.floor(longest / MARK_SECONDS);
         }
         int width = Math.max(5, groups.stream().mapToInt(g -> g.label().length()).max().orElse(0));
@@ -312,14 +328,14 @@ final class CompareCommand implements Callable<Integer> {
     /** The mean over the group's runs of each one's last evaluation at or before {@code seconds}, or NaN. */
     private static double atMark(Group g, double seconds) {
         double sum = 0;
-        for (Metrics run : g.runs()) {
+        for (int i = 0; i < g.runs().size(); i++) {
             Point before = null;
-            for (Point p : run.evaluations()) {
+            for (Point p : g.runs().get(i).evaluations()) {
                 if (p.wallSeconds() <= seconds) {
                     before = p;
                 }
             }
-            if (before == null || lastWall(run) < seconds) {
+            if (before == null || g.reached().get(i) < seconds) {
                 return Double.NaN;
             }
             sum += before.evalReturn();

@@ -85,13 +85,15 @@ class CompareCommandTest {
     void until_drawsAndReportsOnlyEachRunsPartUpToIt() throws IOException {
         Path fig = temp.resolve("until.png");
         // 10 minutes: a1 up to its evaluation at 310 s (its refit at 320 s is the first row after), a2 up to 500 s,
-        // b1 up to 400 s; best and final are those of these parts, and no 10-minute mark is reached.
+        // b1 up to 400 s; best and final are those of these parts. Every run went on past 600 s, so the 10-minute
+        // mark has its value though no run has an evaluation between the cut's last one and 600 s; the 20-minute
+        // mark is beyond the cut.
         String printed = Console.printedBy(() -> assertThat(GorlCli.run("compare", "--out", fig.toString(), "--x",
                 "wall", "--until", "10", "gorl-fm=" + a1 + "," + a2, "ppo=" + b1)).isZero());
         assertThat(ImageIO.read(fig.toFile())).isNotNull();
-        assertThat(printed).contains("label   runs      best     final\n")
-                .contains("gorl-fm    2      25.0      25.0\n")
-                .contains("ppo        1      35.0      35.0\n");
+        assertThat(printed).contains("label   runs      best     final    10 min\n")
+                .contains("gorl-fm    2      25.0      25.0      25.0\n")
+                .contains("ppo        1      35.0      35.0      35.0\n");
 
         // On env steps, up to 1000: the refit at step 1000 is kept.
         ExperimentReport.Metrics m = CompareCommand.upTo(ExperimentReport.metrics(a1.resolve("metrics.csv")),
