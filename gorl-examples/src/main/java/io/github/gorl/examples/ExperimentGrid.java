@@ -145,14 +145,17 @@ final class ExperimentGrid {
      */
     record Planned(Run run, Action action, String note) {}
 
-    /** How a run ended in this invocation. */
-    enum Result { SKIPPED, SUCCEEDED, FAILED }
+    /**
+     * How a run ended in this invocation: {@code STOPPED} is a run that the harness's own stop (SIGTERM) ended at a
+     * checkpoint, which the same command continues.
+     */
+    enum Result { SKIPPED, SUCCEEDED, FAILED, STOPPED }
 
     /**
      * A run's outcome.
      *
      * @param run the run
-     * @param result skipped, succeeded or failed
+     * @param result skipped, succeeded, failed or stopped
      * @param exitCode the process exit code (0 when skipped)
      * @param seconds wall time of the process (0 when skipped)
      * @param message for a failure: why, with the path of the log
@@ -369,7 +372,7 @@ final class ExperimentGrid {
      * give it now, else rerun (with a note when a checkpoint of other options is deleted).
      */
     private static Planned unfinished(Run run) {
-        if (!Files.isRegularFile(run.dir().resolve("checkpoint").resolve("checkpoint.json"))) {
+        if (!hasCheckpoint(run)) {
             return new Planned(run, Action.RERUN, "");
         }
         List<String> expected = new ArrayList<>(run.trainArgs().subList(1, run.trainArgs().size()));
@@ -586,10 +589,20 @@ final class ExperimentGrid {
             }
             return new Outcome(run, Result.SUCCEEDED, 0, seconds, "");
         }
+        if (exit != 0 && stopping && hasCheckpoint(run)) {
+            // Ended by this harness's own stop, at a checkpoint: not a failure.
+            log.printf(Locale.ROOT, "%s stopped %s after %.0f s, checkpointed%s; the same command continues it%n",
+                    counter, run.id(), seconds, resumePoint(run));
+            return new Outcome(run, Result.STOPPED, exit, seconds, "");
+        }
         String why = (exit == 0 ? "exited 0 without writing summary.json" : "exit code " + exit)
                 + reason(run.log()) + ", log: " + run.log();
         log.printf(Locale.ROOT, "%s FAILED %s after %.0f s: %s%n", counter, run.id(), seconds, why);
         return new Outcome(run, Result.FAILED, exit, seconds, why);
+    }
+
+    private static boolean hasCheckpoint(Run run) {
+        return Files.isRegularFile(run.dir().resolve("checkpoint").resolve("checkpoint.json"));
     }
 
     /**
@@ -659,8 +672,7 @@ final class ExperimentGrid {
 
     /** Whether {@code --multimodality} is on and this finished run's checkpoint has not been analysed yet. */
     private boolean needsMultimodality(Run run) {
-        return multimodalitySteps != null && run.finished()
-                && Files.isRegularFile(run.dir().resolve("checkpoint").resolve("checkpoint.json"))
+        return multimodalitySteps != null && run.finished() && hasCheckpoint(run)
                 && !Files.isRegularFile(run.dir().resolve(MULTIMODALITY_DIR).resolve("stats.json"));
     }
 

@@ -332,8 +332,11 @@ class ExperimentsCommandTest {
         harness.destroy();
         assertThat(harness.waitFor(ExperimentGrid.STOP_SILENCE_SECONDS + 60, TimeUnit.SECONDS)).isTrue();
 
+        // The run that the stop ended at a checkpoint is reported as stopped, not failed.
         assertThat(Files.readString(log)).contains("stopped; curves.csv, figure.png and summary.md are left as they were")
-                .doesNotContain("Shutdown in progress");
+                .containsPattern("\\[1/1\\] stopped Pendulum/gaussian-ppo/seed-1 after \\d+ s, checkpointed at env step "
+                        + "[0-9,]+; the same command continues it")
+                .doesNotContain("FAILED").doesNotContain("Shutdown in progress");
         assertThat(folder.resolve("summary.md")).content().isEqualTo("written by the earlier invocation\n");
         assertThat(Files.readAllLines(folder.resolve("curves.csv"))).contains("Pendulum,fpo,1,0,-1200");
         assertThat(folder.resolve("runs/Pendulum/gaussian-ppo/seed-1/checkpoint/checkpoint.json")).isRegularFile();
