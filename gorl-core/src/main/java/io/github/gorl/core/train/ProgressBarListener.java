@@ -62,6 +62,8 @@ final class ProgressBarListener implements TrainingListener {
         stages = schedule.maxStages();
         taskName = "GoRL " + spec.id();
         maxSteps = schedule.maxEncoderSteps();
+        // train() may be called again on the same model (it continues the run): a new bar, not the last one's end.
+        ended = false;
     }
 
     /**

@@ -71,6 +71,24 @@ class ProgressBarListenerTest {
     }
 
     @Test
+    void aSecondTraining_onTheSameListener_isNotShownAsDone() throws Exception {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
+        EnvSpec spec = EnvSpec.symmetric("Cheetah", 3, 2, 1f, 100);
+        listener.onTrainingStart(spec, StageSchedule.of(600, 400));
+        listener.onPhaseStart(0, Phase.ENCODER, 0);
+        listener.onTrainingEnd(new TrainingResult(1, 1, 500, 1, List.of()));
+        lines.clear();
+
+        listener.onTrainingStart(spec, StageSchedule.of(600, 400));
+        listener.onPhaseStart(0, Phase.ENCODER, 500);
+        Thread.sleep(150);
+
+        assertThat(lines).isNotEmpty().allMatch(l -> l.contains("stage 1/2 encoder"));
+        listener.onTrainingEnd(new TrainingResult(1, 1, 1000, 1, List.of()));
+    }
+
+    @Test
     void aResumedRun_countsItsSpeedFromTheCheckpointStep_notFromZero() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
