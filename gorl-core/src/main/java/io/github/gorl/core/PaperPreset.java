@@ -84,19 +84,22 @@ public final class PaperPreset {
     private static final int PAPER_FLOW_STEPS = 50_000;
     private static final int PAPER_EVAL_EPISODES = 128;
     private static final int EVALS_PER_STAGE = 10;
+    private static final int PAPER_REFIT_SAMPLES = 8;
 
     private final String task;
     private final Task settings;
     private final Method method;
     private final double scale;
     private final int envs;
+    private final int refitSamples;
 
-    private PaperPreset(String task, Task settings, Method method, double scale, int envs) {
+    private PaperPreset(String task, Task settings, Method method, double scale, int envs, int refitSamples) {
         this.task = task;
         this.settings = settings;
         this.method = method;
         this.scale = scale;
         this.envs = envs;
+        this.refitSamples = refitSamples;
     }
 
     /**
@@ -110,7 +113,7 @@ public final class PaperPreset {
     public static PaperPreset of(String task) {
         Validate.notNull("task", task);
         Task settings = Task.of(task);
-        return new PaperPreset(settings.name, settings, Method.FLOW, 1.0, machineEnvs());
+        return new PaperPreset(settings.name, settings, Method.FLOW, 1.0, machineEnvs(), PAPER_REFIT_SAMPLES);
     }
 
     /**
@@ -134,7 +137,7 @@ public final class PaperPreset {
             throw new IllegalArgumentException("the paper preset covers " + task + " with flow matching only (the"
                     + " reference's humanoid diffusion and Gaussian PPO settings are not carried over), got " + m);
         }
-        return new PaperPreset(task, settings, m, scale, envs);
+        return new PaperPreset(task, settings, m, scale, envs, refitSamples);
     }
 
     /**
@@ -147,7 +150,7 @@ public final class PaperPreset {
         if (!(factor > 0 && factor <= 1)) {
             throw new IllegalArgumentException("scale must be in (0, 1], got " + factor);
         }
-        return new PaperPreset(task, settings, method, factor, envs);
+        return new PaperPreset(task, settings, method, factor, envs, refitSamples);
     }
 
     /**
@@ -161,7 +164,31 @@ public final class PaperPreset {
             throw new IllegalArgumentException("envs must be an even number >= 2 (each minibatch holds envs / 2 "
                     + "sequences), got " + count);
         }
-        return new PaperPreset(task, settings, method, scale, count);
+        return new PaperPreset(task, settings, method, scale, count, refitSamples);
+    }
+
+    /**
+     * This preset with another number of noise and time draws per collected action in each refit step (the paper's 8:
+     * every pair of a batch of 8,192 is trained at 8 draws, 65,536 decoder rows a step; flow matching and diffusion). A refit's cost
+     * is proportional to it: at scale 0.056 on one core, CheetahRun's refit of 2,800 steps took 44 minutes at 8
+     * (docs/results.md). Fewer samples keep the steps, the batch and the data and give each step's gradient more noise.
+     *
+     * @param samples samples per action, {@code >= 1}
+     * @return a new preset
+     * @throws IllegalArgumentException for fewer than 1, or for a method without a generative refit (Gaussian PPO)
+     */
+    public PaperPreset refitSamplesPerAction(int samples) {
+        Validate.positive("refit samples per action", samples);
+        if (method == Method.GAUSSIAN_PPO && samples != PAPER_REFIT_SAMPLES) {
+            throw new IllegalArgumentException("Gaussian PPO has no decoder refit; refit samples per action apply to"
+                    + " flow matching and diffusion, got " + samples);
+        }
+        return new PaperPreset(task, settings, method, scale, envs, samples);
+    }
+
+    /** @return noise and time draws per collected action in each refit step, 8 for the paper */
+    public int refitSamplesPerAction() {
+        return refitSamples;
     }
 
     /** @return the task's name as the paper spells it */
@@ -349,7 +376,7 @@ public final class PaperPreset {
 
     /**
      * The refits: {@link #refitEpisodes()} stochastic episodes from the stage's best encoder, a fresh decoder, batch
-     * 8192 at 3e-4 with 8 samples per action, 10% of episodes held out, the best validation kept, no early stop;
+     * 8192 at 3e-4 with 8 samples per action ({@link #refitSamplesPerAction(int)}), 10% of episodes held out, the best validation kept, no early stop;
      * flow matching {@link #refitSteps()} steps validated every 100 (FingerSpin and FishSwim selected by the endpoint
      * MSE), diffusion the stage's 50 epochs; targets clipped to +-3 (not HopperStand with flow matching).
      *
@@ -358,7 +385,7 @@ public final class PaperPreset {
     public DecoderRefit decoderRefit() {
         boolean flow = method == Method.FLOW;
         DecoderRefit.Builder refit = DecoderRefit.builder().episodes(refitEpisodes()).collectFromBest(true)
-                .freshDecoder(true).batchSize(8192).learningRate(3e-4).samplesPerAction(8).earlyStopping(0.1, 0)
+                .freshDecoder(true).batchSize(8192).learningRate(3e-4).samplesPerAction(refitSamples).earlyStopping(0.1, 0)
                 .splitByEpisode(!settings.humanoid).minUpdates(0)
                 .targetClip(settings.humanoid ? 1.0 : flow && settings.name.equals("HopperStand") ? Double.NaN : 3.0);
         if (flow) {
@@ -407,6 +434,9 @@ public final class PaperPreset {
         if (method != Method.GAUSSIAN_PPO) {
             m.put("refitEpisodes", refitEpisodes() + (settings.humanoid ? " (reference: 1024)" : " (paper: 4096)"));
             m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000)" : "50 epochs");
+            if (refitSamples != PAPER_REFIT_SAMPLES) {
+                m.put("refitSamples", refitSamples + " per action (paper: " + PAPER_REFIT_SAMPLES + ")");
+            }
         }
         m.put("actions", settings.humanoid ? "clip (bounded; the decoder learns the bounded action)" : "tanh");
         if (boundedLatent()) {

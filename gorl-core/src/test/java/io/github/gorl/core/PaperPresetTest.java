@@ -191,5 +191,27 @@ class PaperPresetTest {
         assertThatThrownBy(() -> PaperPreset.of("CheetahRun").scale(0)).hasMessageContaining("scale");
         assertThatThrownBy(() -> PaperPreset.of("CheetahRun").scale(1.5)).hasMessageContaining("1.5");
         assertThatThrownBy(() -> PaperPreset.of("CheetahRun").envs(3)).hasMessageContaining("3");
+        assertThatThrownBy(() -> PaperPreset.of("CheetahRun").refitSamplesPerAction(0))
+                .hasMessageContaining("refit samples per action").hasMessageContaining("0");
+        assertThatThrownBy(() -> PaperPreset.of("CheetahRun").method(PaperPreset.Method.GAUSSIAN_PPO)
+                .refitSamplesPerAction(1)).hasMessageContaining("Gaussian PPO has no decoder refit");
+    }
+
+    @Test
+    void refitSamples_changeOnlyTheDrawsPerAction_andSurviveOtherSettings() {
+        PaperPreset paper = PaperPreset.of("CheetahRun").scale(0.056);
+        assertThat(paper.refitSamplesPerAction()).isEqualTo(8);
+        assertThat(paper.decoderRefit().rowsPerStep()).isEqualTo(65_536);
+        assertThat(paper.describe()).doesNotContainKey("refitSamples");
+        // Set first, then the other settings: each wither keeps it.
+        PaperPreset cheap = PaperPreset.of("CheetahRun").refitSamplesPerAction(1).method(PaperPreset.Method.FLOW)
+                .scale(0.056).envs(64);
+        assertThat(cheap.refitSamplesPerAction()).isEqualTo(1);
+        assertThat(cheap.decoderRefit().rowsPerStep()).isEqualTo(8192);
+        assertThat(cheap.decoderRefit().toMap()).containsEntry("decoderBatchSize", 8192)
+                .containsEntry("decoderSamplesPerAction", 1);
+        assertThat(cheap.refitSteps()).isEqualTo(paper.refitSteps());
+        assertThat(cheap.refitEpisodes()).isEqualTo(paper.refitEpisodes());
+        assertThat(cheap.describe()).containsEntry("refitSamples", "1 per action (paper: 8)");
     }
 }

@@ -174,6 +174,11 @@ final class TrainCommand implements Callable<Integer> {
             + " episodes and refit steps by F in (0, 1] and fit the env count to the machine (default 1).")
     Double scale;
 
+    @Option(names = "--refit-samples", paramLabel = "K", description = "With --preset paper and a decoder: noise and"
+            + " time draws per collected action in each refit step (default: the paper's 8). A refit's cost is"
+            + " proportional to K; the steps, batch and data stay the preset's (docs/training.md).")
+    Integer refitSamples;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -233,6 +238,10 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (scale != null) {
             throw new IllegalArgumentException("--scale " + scale + " applies to --preset paper only");
+        }
+        if (refitSamples != null) {
+            throw new IllegalArgumentException("--refit-samples " + refitSamples + " applies to --preset paper only"
+                    + " (the CPU preset's refit takes --decoder-epochs and --decoder-data)");
         }
         if (baseline != null) {
             // Every baseline acts in the real action space: the identity decoder and a single stage.
@@ -608,6 +617,13 @@ final class TrainCommand implements Callable<Integer> {
     PaperPreset paperPreset() {
         PaperPreset paper = PaperPreset.of(task).method(paperMethod(optimizer, decoder, baseline))
                 .scale(scale != null ? scale : 1.0);
+        if (refitSamples != null) {
+            if (paper.method() == PaperPreset.Method.GAUSSIAN_PPO || paperGenerative() != null) {
+                throw new IllegalArgumentException("--refit-samples " + refitSamples + " sets GoRL's decoder refit;"
+                        + " the baselines (--baseline, --decoder identity) have none");
+            }
+            paper = paper.refitSamplesPerAction(refitSamples);
+        }
         return envs != null ? paper.envs(envs) : paper;
     }
 

@@ -263,7 +263,28 @@ class AblationsTest {
         }
         assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
                 "--optimizer", "sac", "--out", bad.toString())).contains("--optimizer sac does not combine");
+        // --refit-samples sets the paper preset's refit: refused where there is no such refit.
+        assertThat(Console.errorOf("train", "--refit-samples", "2", "--steps", "64", "--out", bad.toString()))
+                .contains("--refit-samples 2 applies to --preset paper only");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--baseline", "gaussian-ppo", "--refit-samples", "2", "--out", bad.toString()))
+                .contains("--refit-samples 2").contains("have none");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--refit-samples", "0", "--out", bad.toString())).contains("refit samples per action").contains("0");
         assertThat(bad).doesNotExist();
+    }
+
+    @Test
+    void paperPreset_refitSamples_reachTheRefitAndTheReloadedAgent() {
+        // paperPreset() is what both the training and the commands that reload a run (AgentFactory) build from.
+        TrainCommand cmd = new TrainCommand();
+        new picocli.CommandLine(cmd).parseArgs("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056",
+                "--refit-samples", "1");
+        assertThat(cmd.paperPreset().refitSamplesPerAction()).isEqualTo(1);
+        assertThat(cmd.paperPreset().decoderRefit().rowsPerStep()).isEqualTo(8192);
+        TrainCommand plain = new TrainCommand();
+        new picocli.CommandLine(plain).parseArgs("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056");
+        assertThat(plain.paperPreset().refitSamplesPerAction()).isEqualTo(8);
     }
 
     @Test
