@@ -162,7 +162,13 @@ final class ProgressBarListener implements TrainingListener {
         if (bar == null) {
             return;
         }
-        bar.setExtraMessage(String.format(Locale.ROOT, " | stage %d/%d %s%s | eval %.1f | %.0f sps", stage + 1, stages,
-                ended ? "done" : phase.name().toLowerCase(Locale.ROOT), decoderProgress, lastReturn, stepsPerSecond));
+        // Before its first evaluation (a resumed run's until the next one) and its first encoder iteration: "-".
+        bar.setExtraMessage(String.format(Locale.ROOT, " | stage %d/%d %s%s | eval %s | %s sps", stage + 1, stages,
+                ended ? "done" : phase.name().toLowerCase(Locale.ROOT), decoderProgress, orDash(lastReturn, "%.1f"),
+                orDash(stepsPerSecond, "%.0f")));
+    }
+
+    private static String orDash(double value, String format) {
+        return Double.isNaN(value) ? "-" : String.format(Locale.ROOT, format, value);
     }
 }

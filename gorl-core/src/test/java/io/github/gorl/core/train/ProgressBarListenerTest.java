@@ -71,6 +71,22 @@ class ProgressBarListenerTest {
     }
 
     @Test
+    void beforeItsFirstEvaluationAndIteration_theBarShowsDashes_notNaN() throws Exception {
+        // A resumed run starts with a refit at a stage boundary: no evaluation and no encoder speed for 40 minutes.
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
+        listener.onTrainingStart(EnvSpec.symmetric("Cheetah", 3, 2, 1f, 100), StageSchedule.of(600, 400));
+        listener.onPhaseStart(1, Phase.DECODER, 600);
+        Thread.sleep(150);
+        listener.onEvaluation(new io.github.gorl.api.Evaluation(600, 1, 412.345, 3.0, 10));
+        Thread.sleep(150);
+        listener.onTrainingEnd(new TrainingResult(1, 1, 600, 1, List.of()));
+
+        assertThat(lines).anyMatch(l -> l.contains("| eval - | - sps")).anyMatch(l -> l.contains("| eval 412.3 | - sps"))
+                .noneMatch(l -> l.contains("NaN"));
+    }
+
+    @Test
     void aSecondTraining_onTheSameListener_isNotShownAsDone() throws Exception {
         List<String> lines = new CopyOnWriteArrayList<>();
         ProgressBarListener listener = new ProgressBarListener(lines::add, 50);
