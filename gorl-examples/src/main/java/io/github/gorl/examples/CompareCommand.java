@@ -258,6 +258,7 @@ final class CompareCommand implements Callable<Integer> {
                 line.setShowInLegend(false);
             }
         }
+        ExperimentReport.placeLegend(chart);
         return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     }
 

@@ -523,6 +523,21 @@ final class ExperimentReport {
         return chart;
     }
 
+    /** The most legend entries kept inside a chart's plot area; more would cover its curves. */
+    static final int MAX_LEGEND_INSIDE = 5;
+
+    /**
+     * Moves the legend below the plot when it has more than {@value #MAX_LEGEND_INSIDE} entries: inside the plot's
+     * upper left, the CheetahRun panel's eleven entries covered its curves' first million steps.
+     */
+    static void placeLegend(XYChart chart) {
+        long entries = chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).count();
+        if (entries > MAX_LEGEND_INSIDE) {
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+        }
+    }
+
     /**
      * Adds a band to a chart: the mean over seeds as a line named {@code name (N seeds)} and, with several seeds,
      * their min..max shaded in a lighter {@code colour}.
@@ -616,6 +631,7 @@ final class ExperimentReport {
                 points.setMarkerColor(curve.colour());
             }
         }
+        placeLegend(chart);
         if (!any) {
             chart.setTitle(task + " (no finished run)");
             chart.addSeries("none", new double[] {0}, new double[] {0}).setShowInLegend(false);

@@ -181,6 +181,24 @@ class ReportCommandTest {
     }
 
     @Test
+    void aCrowdedLegend_goesBelowThePlot_aShortOneStaysInside() {
+        org.knowm.xchart.XYChart few = ExperimentReport.chart("few", "steps", 400, 300);
+        org.knowm.xchart.XYChart many = ExperimentReport.chart("many", "steps", 400, 300);
+        for (int i = 0; i < ExperimentReport.MAX_LEGEND_INSIDE + 1; i++) {
+            many.addSeries("curve " + i, new double[] {0, 1}, new double[] {i, i});
+            if (i < ExperimentReport.MAX_LEGEND_INSIDE) {
+                few.addSeries("curve " + i, new double[] {0, 1}, new double[] {i, i});
+            }
+        }
+        // Entries hidden from the legend (shaded bands, refit lines) do not count.
+        few.addSeries("hidden", new double[] {0, 1}, new double[] {0, 0}).setShowInLegend(false);
+        ExperimentReport.placeLegend(few);
+        ExperimentReport.placeLegend(many);
+        assertThat(few.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        assertThat(many.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+    }
+
+    @Test
     void badFolders_areNamed() throws IOException {
         Path notAGrid = Files.createDirectories(temp.resolve("plain"));
         assertThatThrownBy(() -> ReportCommand.run(temp.resolve("r"), List.of(notAGrid), System.out))
