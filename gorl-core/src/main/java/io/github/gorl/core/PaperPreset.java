@@ -92,14 +92,17 @@ public final class PaperPreset {
     private final double scale;
     private final int envs;
     private final int refitSamples;
+    private final EncoderInit laterInit;
 
-    private PaperPreset(String task, Task settings, Method method, double scale, int envs, int refitSamples) {
+    private PaperPreset(String task, Task settings, Method method, double scale, int envs, int refitSamples,
+            EncoderInit laterInit) {
         this.task = task;
         this.settings = settings;
         this.method = method;
         this.scale = scale;
         this.envs = envs;
         this.refitSamples = refitSamples;
+        this.laterInit = laterInit;
     }
 
     /**
@@ -113,7 +116,7 @@ public final class PaperPreset {
     public static PaperPreset of(String task) {
         Validate.notNull("task", task);
         Task settings = Task.of(task);
-        return new PaperPreset(settings.name, settings, Method.FLOW, 1.0, machineEnvs(), PAPER_REFIT_SAMPLES);
+        return new PaperPreset(settings.name, settings, Method.FLOW, 1.0, machineEnvs(), PAPER_REFIT_SAMPLES, null);
     }
 
     /**
@@ -137,7 +140,7 @@ public final class PaperPreset {
             throw new IllegalArgumentException("the paper preset covers " + task + " with flow matching only (the"
                     + " reference's humanoid diffusion and Gaussian PPO settings are not carried over), got " + m);
         }
-        return new PaperPreset(task, settings, m, scale, envs, refitSamples);
+        return new PaperPreset(task, settings, m, scale, envs, refitSamples, laterInit);
     }
 
     /**
@@ -150,7 +153,7 @@ public final class PaperPreset {
         if (!(factor > 0 && factor <= 1)) {
             throw new IllegalArgumentException("scale must be in (0, 1], got " + factor);
         }
-        return new PaperPreset(task, settings, method, factor, envs, refitSamples);
+        return new PaperPreset(task, settings, method, factor, envs, refitSamples, laterInit);
     }
 
     /**
@@ -164,7 +167,7 @@ public final class PaperPreset {
             throw new IllegalArgumentException("envs must be an even number >= 2 (each minibatch holds envs / 2 "
                     + "sequences), got " + count);
         }
-        return new PaperPreset(task, settings, method, scale, count, refitSamples);
+        return new PaperPreset(task, settings, method, scale, count, refitSamples, laterInit);
     }
 
     /**
@@ -183,7 +186,27 @@ public final class PaperPreset {
             throw new IllegalArgumentException("Gaussian PPO has no decoder refit; refit samples per action apply to"
                     + " flow matching and diffusion, got " + samples);
         }
-        return new PaperPreset(task, settings, method, scale, envs, samples);
+        return new PaperPreset(task, settings, method, scale, envs, samples, laterInit);
+    }
+
+    /**
+     * This preset with every stage after the first starting its encoder as {@code init} says, in place of the
+     * reference's choice for the method and task (flow matching: {@link EncoderInit#FRESH}, a randomly initialized
+     * policy that is not exactly the prior; WalkerWalk's flow matching: {@link EncoderInit#PRIOR_WARM_VALUE}). Right
+     * after a refit a deterministic evaluation decodes the new encoder's mean: exactly 0 from the prior, a random
+     * small value per state from a fresh network.
+     *
+     * @param init how later stages start their encoder
+     * @return a new preset
+     * @throws IllegalArgumentException for a method with one stage (Gaussian PPO)
+     */
+    public PaperPreset laterEncoderInit(EncoderInit init) {
+        Validate.notNull("init", init);
+        if (method == Method.GAUSSIAN_PPO) {
+            throw new IllegalArgumentException("Gaussian PPO has one stage; a later stage's encoder start applies to"
+                    + " flow matching and diffusion, got " + init);
+        }
+        return new PaperPreset(task, settings, method, scale, envs, refitSamples, init);
     }
 
     /** @return noise and time draws per collected action in each refit step, 8 for the paper */
@@ -371,6 +394,9 @@ public final class PaperPreset {
         if (settings.humanoid) {
             beta = 0; // the reference's humanoid encoder is Brax PPO, with no latent regularizer
         }
+        if (k > 0 && laterInit != null) {
+            init = laterInit;
+        }
         return new Stage(steps, epochs, beta, clip, gradNorm, lr, entropy, init);
     }
 
@@ -436,6 +462,10 @@ public final class PaperPreset {
             m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000)" : "50 epochs");
             if (refitSamples != PAPER_REFIT_SAMPLES) {
                 m.put("refitSamples", refitSamples + " per action (paper: " + PAPER_REFIT_SAMPLES + ")");
+            }
+            if (laterInit != null) {
+                PaperPreset reference = new PaperPreset(task, settings, method, scale, envs, refitSamples, null);
+                m.put("laterEncoderInit", laterInit + " (paper: " + reference.schedule().stage(1).encoderInit() + ")");
             }
         }
         m.put("actions", settings.humanoid ? "clip (bounded; the decoder learns the bounded action)" : "tanh");

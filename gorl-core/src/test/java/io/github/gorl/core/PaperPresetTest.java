@@ -195,6 +195,8 @@ class PaperPresetTest {
                 .hasMessageContaining("refit samples per action").hasMessageContaining("0");
         assertThatThrownBy(() -> PaperPreset.of("CheetahRun").method(PaperPreset.Method.GAUSSIAN_PPO)
                 .refitSamplesPerAction(1)).hasMessageContaining("Gaussian PPO has no decoder refit");
+        assertThatThrownBy(() -> PaperPreset.of("CheetahRun").method(PaperPreset.Method.GAUSSIAN_PPO)
+                .laterEncoderInit(EncoderInit.PRIOR)).hasMessageContaining("Gaussian PPO has one stage");
     }
 
     @Test
@@ -213,5 +215,21 @@ class PaperPresetTest {
         assertThat(cheap.refitSteps()).isEqualTo(paper.refitSteps());
         assertThat(cheap.refitEpisodes()).isEqualTo(paper.refitEpisodes());
         assertThat(cheap.describe()).containsEntry("refitSamples", "1 per action (paper: 8)");
+    }
+
+    @Test
+    void laterEncoderInit_replacesTheReferencesChoiceAfterTheFirstStage_only() {
+        PaperPreset walker = PaperPreset.of("WalkerWalk").scale(0.01);
+        assertThat(walker.schedule().stage(1).encoderInit()).isEqualTo(EncoderInit.PRIOR_WARM_VALUE);
+        PaperPreset fresh = walker.laterEncoderInit(EncoderInit.FRESH).envs(64).refitSamplesPerAction(2);
+        assertThat(fresh.schedule().stage(0).encoderInit()).isEqualTo(EncoderInit.FRESH);
+        for (int k = 1; k < fresh.schedule().size(); k++) {
+            assertThat(fresh.schedule().stage(k).encoderInit()).isEqualTo(EncoderInit.FRESH);
+            // Everything else of the stage stays the reference's.
+            assertThat(fresh.schedule().stage(k).withEncoderInit(EncoderInit.PRIOR_WARM_VALUE))
+                    .isEqualTo(walker.schedule().stage(k));
+        }
+        assertThat(fresh.describe()).containsEntry("laterEncoderInit", "FRESH (paper: PRIOR_WARM_VALUE)");
+        assertThat(PaperPreset.of("CheetahRun").describe()).doesNotContainKey("laterEncoderInit");
     }
 }

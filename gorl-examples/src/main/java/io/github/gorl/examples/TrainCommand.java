@@ -129,7 +129,8 @@ final class TrainCommand implements Callable<Integer> {
                     + " critic and observation statistics built anew; the reference's flow stages), warm-start"
                     + " (everything kept; the reference's diffusion stages) or prior-warm-value (the policy reset to"
                     + " N(0, I), critic and statistics kept; the reference's WalkerWalk flow stages, and the default"
-                    + " on the DMControl tasks). Adam starts afresh in every mode.")
+                    + " on the DMControl tasks). Adam starts afresh in every mode. With --preset paper it replaces the"
+                    + " reference's choice for GoRL's later stages.")
     String encoderInit;
 
     @Option(names = "--refit-from", paramLabel = "best|last",
@@ -534,7 +535,7 @@ final class TrainCommand implements Callable<Integer> {
     private Integer trainPaper() throws Exception {
         for (String option : new String[] {"--steps", "--stages", "--stage-steps", "--plateau", "--plateau-delta",
                 "--eval-episodes", "--decoder-epochs", "--decoder-data", "--top-episodes", "--decoder-min-updates",
-                "--decoder-lr", "--beta", "--clip", "--grad-norm", "--encoder-init", "--refit-from",
+                "--decoder-lr", "--beta", "--clip", "--grad-norm", "--refit-from",
                 "--decoder-source", "--decoder-hidden", "--decoder-width", "--freeze-decoder-after"}) {
             if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
                 throw new IllegalArgumentException(option + " does not combine with --preset paper, which sets it"
@@ -623,6 +624,13 @@ final class TrainCommand implements Callable<Integer> {
                         + " the baselines (--baseline, --decoder identity) have none");
             }
             paper = paper.refitSamplesPerAction(refitSamples);
+        }
+        if (encoderInit != null) {
+            if (paper.method() == PaperPreset.Method.GAUSSIAN_PPO || paperGenerative() != null) {
+                throw new IllegalArgumentException("--encoder-init " + encoderInit + " sets how GoRL's later stages"
+                        + " start; the baselines (--baseline, --decoder identity) have one stage");
+            }
+            paper = paper.laterEncoderInit(parseEncoderInit(encoderInit));
         }
         return envs != null ? paper.envs(envs) : paper;
     }

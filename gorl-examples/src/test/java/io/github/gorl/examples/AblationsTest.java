@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.gorl.api.EncoderInit;
 import io.github.gorl.core.DecoderSource;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -255,8 +256,7 @@ class AblationsTest {
         assertThat(Console.errorOf("train", "--plateau", "2", "--clip", "0.2", "--steps", "64", "--out",
                 bad.toString())).contains("--clip");
         // The paper preset sets these itself: they are refused, not silently ignored.
-        for (String[] option : new String[][] {{"--clip", "0.2"}, {"--grad-norm", "2"}, {"--encoder-init", "fresh"},
-                {"--refit-from", "best"}}) {
+        for (String[] option : new String[][] {{"--clip", "0.2"}, {"--grad-norm", "2"}, {"--refit-from", "best"}}) {
             assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
                     option[0], option[1], "--out", bad.toString())).contains(option[0])
                     .contains("does not combine with --preset paper");
@@ -271,6 +271,11 @@ class AblationsTest {
                 .contains("--refit-samples 2").contains("have none");
         assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
                 "--refit-samples", "0", "--out", bad.toString())).contains("refit samples per action").contains("0");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--baseline", "fpo", "--encoder-init", "prior", "--out", bad.toString()))
+                .contains("--encoder-init prior").contains("one stage");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--encoder-init", "warm", "--out", bad.toString())).contains("--encoder-init").contains("'warm'");
         assertThat(bad).doesNotExist();
     }
 
@@ -285,6 +290,18 @@ class AblationsTest {
         TrainCommand plain = new TrainCommand();
         new picocli.CommandLine(plain).parseArgs("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056");
         assertThat(plain.paperPreset().refitSamplesPerAction()).isEqualTo(8);
+        assertThat(plain.paperPreset().schedule().stage(1).encoderInit()).isEqualTo(EncoderInit.FRESH);
+
+        // --encoder-init replaces the reference's start of every later stage, not the first.
+        TrainCommand init = new TrainCommand();
+        new picocli.CommandLine(init).parseArgs("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056",
+                "--encoder-init", "prior-warm-value");
+        io.github.gorl.api.FixedSchedule schedule = init.paperPreset().schedule();
+        assertThat(schedule.stage(0).encoderInit()).isEqualTo(EncoderInit.FRESH);
+        for (int k = 1; k < schedule.size(); k++) {
+            assertThat(schedule.stage(k).encoderInit()).isEqualTo(EncoderInit.PRIOR_WARM_VALUE);
+        }
+        assertThat(init.paperPreset().describe()).containsEntry("laterEncoderInit", "PRIOR_WARM_VALUE (paper: FRESH)");
     }
 
     @Test
