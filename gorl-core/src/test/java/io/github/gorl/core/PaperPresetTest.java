@@ -215,6 +215,14 @@ class PaperPresetTest {
         assertThat(cheap.refitSteps()).isEqualTo(paper.refitSteps());
         assertThat(cheap.refitEpisodes()).isEqualTo(paper.refitEpisodes());
         assertThat(cheap.describe()).containsEntry("refitSamples", "1 per action (paper: 8)");
+
+        PaperPreset longer = cheap.refitSteps(11_200).scale(0.1);
+        assertThat(longer.refitSteps()).isEqualTo(11_200); // set by hand: no longer scaled
+        assertThat(longer.refitSamplesPerAction()).isEqualTo(1);
+        assertThat(longer.decoderRefit().toMap()).containsEntry("decoderTrainSteps", 11_200);
+        assertThatThrownBy(() -> paper.method(PaperPreset.Method.DIFFUSION).refitSteps(5000))
+                .hasMessageContaining("flow matching").hasMessageContaining("5000");
+        assertThatThrownBy(() -> paper.refitSteps(99)).hasMessageContaining("99");
     }
 
     @Test

@@ -180,6 +180,10 @@ final class TrainCommand implements Callable<Integer> {
             + " proportional to K; the steps, batch and data stay the preset's (docs/training.md).")
     Integer refitSamples;
 
+    @Option(names = "--refit-steps", paramLabel = "N", description = "With --preset paper and --decoder flow: train"
+            + " steps per refit (default: the paper's 50,000 times --scale).")
+    Integer refitSteps;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -240,9 +244,10 @@ final class TrainCommand implements Callable<Integer> {
         if (scale != null) {
             throw new IllegalArgumentException("--scale " + scale + " applies to --preset paper only");
         }
-        if (refitSamples != null) {
-            throw new IllegalArgumentException("--refit-samples " + refitSamples + " applies to --preset paper only"
-                    + " (the CPU preset's refit takes --decoder-epochs and --decoder-data)");
+        if (refitSamples != null || refitSteps != null) {
+            throw new IllegalArgumentException((refitSamples != null ? "--refit-samples " + refitSamples
+                    : "--refit-steps " + refitSteps) + " applies to --preset paper only (the CPU preset's refit"
+                    + " takes --decoder-epochs, --decoder-data and --decoder-min-updates)");
         }
         if (baseline != null) {
             // Every baseline acts in the real action space: the identity decoder and a single stage.
@@ -631,6 +636,13 @@ final class TrainCommand implements Callable<Integer> {
                         + " start; the baselines (--baseline, --decoder identity) have one stage");
             }
             paper = paper.laterEncoderInit(parseEncoderInit(encoderInit));
+        }
+        if (refitSteps != null) {
+            if (paperGenerative() != null) {
+                throw new IllegalArgumentException("--refit-steps " + refitSteps + " sets GoRL's decoder refit; the"
+                        + " baselines (--baseline) have none");
+            }
+            paper = paper.refitSteps(refitSteps);
         }
         return envs != null ? paper.envs(envs) : paper;
     }

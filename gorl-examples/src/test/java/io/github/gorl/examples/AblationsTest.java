@@ -276,6 +276,13 @@ class AblationsTest {
                 .contains("--encoder-init prior").contains("one stage");
         assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
                 "--encoder-init", "warm", "--out", bad.toString())).contains("--encoder-init").contains("'warm'");
+        assertThat(Console.errorOf("train", "--refit-steps", "5000", "--steps", "64", "--out", bad.toString()))
+                .contains("--refit-steps 5000 applies to --preset paper only");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--decoder", "diffusion", "--refit-steps", "5000", "--out", bad.toString()))
+                .contains("refit steps apply to flow matching").contains("5000");
+        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
+                "--refit-steps", "99", "--out", bad.toString())).contains("refit steps must be >= 100").contains("99");
         assertThat(bad).doesNotExist();
     }
 
@@ -302,6 +309,13 @@ class AblationsTest {
             assertThat(schedule.stage(k).encoderInit()).isEqualTo(EncoderInit.PRIOR_WARM_VALUE);
         }
         assertThat(init.paperPreset().describe()).containsEntry("laterEncoderInit", "PRIOR_WARM_VALUE (paper: FRESH)");
+
+        TrainCommand steps = new TrainCommand();
+        new picocli.CommandLine(steps).parseArgs("--task", "CheetahRun", "--preset", "paper", "--scale", "0.056",
+                "--refit-steps", "11200");
+        assertThat(steps.paperPreset().decoderRefit().toString()).contains("11200");
+        assertThat(steps.paperPreset().describe()).containsEntry("refit", "11200 steps (paper: 50,000; scaled: 2800)");
+        assertThat(plain.paperPreset().refitSteps()).isEqualTo(2800);
     }
 
     @Test
