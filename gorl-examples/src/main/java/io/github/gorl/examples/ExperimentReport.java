@@ -527,15 +527,22 @@ final class ExperimentReport {
     static final int MAX_LEGEND_INSIDE = 5;
 
     /**
-     * Moves the legend below the plot when it has more than {@value #MAX_LEGEND_INSIDE} entries: inside the plot's
-     * upper left, the CheetahRun panel's eleven entries covered its curves' first million steps.
+     * Moves the legend below the plot, one entry a line, when it has more than {@value #MAX_LEGEND_INSIDE} entries:
+     * inside the plot's upper left, the CheetahRun panel's eleven entries covered its curves' first million steps.
      */
     static void placeLegend(XYChart chart) {
-        long entries = chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).count();
-        if (entries > MAX_LEGEND_INSIDE) {
+        if (legendEntries(chart) > MAX_LEGEND_INSIDE) {
+            // One entry a line: XChart does not wrap a horizontal legend, which was cut off at the panel's edge.
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
-            chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+            chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
         }
+    }
+
+    /** The height a legend entry below the plot takes in a panel. */
+    private static final int LEGEND_ROW_HEIGHT = 19;
+
+    static long legendEntries(XYChart chart) {
+        return chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).count();
     }
 
     /**
@@ -583,8 +590,22 @@ final class ExperimentReport {
     static byte[] figure(List<String> tasks, List<Curve> curves) throws IOException {
         int columns = Math.min(COLUMNS, tasks.size());
         int rows = (tasks.size() + columns - 1) / columns;
-        BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, HEADER_HEIGHT + rows * PANEL_HEIGHT,
-                BufferedImage.TYPE_INT_RGB);
+        List<BufferedImage> panels = new ArrayList<>();
+        for (String task : tasks) {
+            panels.add(BitmapEncoder.getBufferedImage(
+                    panel(task, curves.stream().filter(c -> c.task().equals(task)).toList())));
+        }
+        // A row is as tall as its tallest panel (one with its legend below the plot is taller).
+        int[] rowTop = new int[rows + 1];
+        rowTop[0] = HEADER_HEIGHT;
+        for (int r = 0; r < rows; r++) {
+            int tallest = 0;
+            for (int i = r * columns; i < Math.min(panels.size(), (r + 1) * columns); i++) {
+                tallest = Math.max(tallest, panels.get(i).getHeight());
+            }
+            rowTop[r + 1] = rowTop[r] + tallest;
+        }
+        BufferedImage image = new BufferedImage(columns * PANEL_WIDTH, rowTop[rows], BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -594,11 +615,8 @@ final class ExperimentReport {
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
             // Short enough for a one-panel figure (PANEL_WIDTH wide); a longer title was cut off there.
             g.drawString("Eval return: mean over seeds, min..max shaded; diamonds: the paper", 12, 26);
-            for (int i = 0; i < tasks.size(); i++) {
-                String task = tasks.get(i);
-                BufferedImage panel = BitmapEncoder.getBufferedImage(
-                        panel(task, curves.stream().filter(c -> c.task().equals(task)).toList()));
-                g.drawImage(panel, (i % columns) * PANEL_WIDTH, HEADER_HEIGHT + (i / columns) * PANEL_HEIGHT, null);
+            for (int i = 0; i < panels.size(); i++) {
+                g.drawImage(panels.get(i), (i % columns) * PANEL_WIDTH, rowTop[i / columns], null);
             }
         } finally {
             g.dispose();
@@ -608,8 +626,19 @@ final class ExperimentReport {
         return png.toByteArray();
     }
 
-    private static XYChart panel(String task, List<Curve> curves) {
-        XYChart chart = chart(task, "environment steps", PANEL_WIDTH, PANEL_HEIGHT);
+    /**
+     * A task's panel; one whose legend goes below the plot ({@link #placeLegend}) is taller by the legend's rows, so
+     * that its plot keeps the size of the others.
+     */
+    static XYChart panel(String task, List<Curve> curves) {
+        XYChart chart = panel(task, curves, PANEL_HEIGHT);
+        long entries = legendEntries(chart);
+        return entries > MAX_LEGEND_INSIDE ? panel(task, curves, PANEL_HEIGHT + (int) entries * LEGEND_ROW_HEIGHT)
+                : chart;
+    }
+
+    private static XYChart panel(String task, List<Curve> curves, int height) {
+        XYChart chart = chart(task, "environment steps", PANEL_WIDTH, height);
         boolean any = false;
         List<String> paperShown = new ArrayList<>();
         for (Curve curve : curves) {

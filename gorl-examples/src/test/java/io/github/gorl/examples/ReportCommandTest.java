@@ -196,6 +196,7 @@ class ReportCommandTest {
         ExperimentReport.placeLegend(many);
         assertThat(few.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
         assertThat(many.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        assertThat(many.getStyler().getLegendLayout()).isEqualTo(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
     }
 
     @Test
