@@ -263,26 +263,25 @@ class AblationsTest {
         }
         assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
                 "--optimizer", "sac", "--out", bad.toString())).contains("--optimizer sac does not combine");
-        // --refit-samples sets the paper preset's refit: refused where there is no such refit.
+        // --refit-samples, --refit-steps and --encoder-init set the paper preset's refits and later stages: refused
+        // where there are none, or with a value the preset cannot take.
         assertThat(Console.errorOf("train", "--refit-samples", "2", "--steps", "64", "--out", bad.toString()))
                 .contains("--refit-samples 2 applies to --preset paper only");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--baseline", "gaussian-ppo", "--refit-samples", "2", "--out", bad.toString()))
-                .contains("--refit-samples 2").contains("have none");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--refit-samples", "0", "--out", bad.toString())).contains("refit samples per action").contains("0");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--baseline", "fpo", "--encoder-init", "prior", "--out", bad.toString()))
-                .contains("--encoder-init prior").contains("one stage");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--encoder-init", "warm", "--out", bad.toString())).contains("--encoder-init").contains("'warm'");
         assertThat(Console.errorOf("train", "--refit-steps", "5000", "--steps", "64", "--out", bad.toString()))
                 .contains("--refit-steps 5000 applies to --preset paper only");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--decoder", "diffusion", "--refit-steps", "5000", "--out", bad.toString()))
-                .contains("refit steps apply to flow matching").contains("5000");
-        assertThat(Console.errorOf("train", "--task", "CheetahRun", "--preset", "paper", "--scale", "0.001",
-                "--refit-steps", "99", "--out", bad.toString())).contains("refit steps must be >= 100").contains("99");
+        String[][] refused = {
+            {"--baseline", "gaussian-ppo", "--refit-samples", "2"}, {"--refit-samples 2", "have none"},
+            {"--refit-samples", "0"}, {"refit samples per action", "0"},
+            {"--baseline", "fpo", "--encoder-init", "prior"}, {"--encoder-init prior", "one stage"},
+            {"--encoder-init", "warm"}, {"--encoder-init", "'warm'"},
+            {"--decoder", "diffusion", "--refit-steps", "5000"}, {"refit steps apply to flow matching", "5000"},
+            {"--refit-steps", "99"}, {"refit steps must be >= 100", "99"}};
+        for (int i = 0; i < refused.length; i += 2) {
+            List<String> args = new ArrayList<>(List.of("train", "--task", "CheetahRun", "--preset", "paper",
+                    "--scale", "0.001", "--out", bad.toString()));
+            args.addAll(List.of(refused[i]));
+            assertThat(Console.errorOf(args.toArray(String[]::new))).contains(refused[i + 1]);
+        }
         assertThat(bad).doesNotExist();
     }
 
