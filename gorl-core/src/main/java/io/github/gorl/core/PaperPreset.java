@@ -175,9 +175,10 @@ public final class PaperPreset {
 
     /**
      * This preset with another number of noise and time draws per collected action in each refit step (the paper's 8:
-     * every pair of a batch of 8,192 is trained at 8 draws, 65,536 decoder rows a step; flow matching and diffusion). A refit's cost
-     * is proportional to it: at scale 0.056 on one core, CheetahRun's refit of 2,800 steps took 44 minutes at 8
-     * (docs/results.md). Fewer samples keep the steps, the batch and the data and give each step's gradient more noise.
+     * every pair of a batch of 8,192 is trained at 8 draws, 65,536 decoder rows a step; flow matching and diffusion).
+     * A refit's cost is proportional to it: at scale 0.056 on one core, CheetahRun's refit of 2,800 steps took 43
+     * minutes at 8 and 5 at 1, to the same validation loss (docs/training.md). Fewer draws keep the steps, the batch
+     * and the data and give each step's gradient more noise.
      *
      * @param samples samples per action, {@code >= 1}
      * @return a new preset
@@ -426,7 +427,8 @@ public final class PaperPreset {
 
     /**
      * The refits: {@link #refitEpisodes()} stochastic episodes from the stage's best encoder, a fresh decoder, batch
-     * 8192 at 3e-4 with 8 samples per action ({@link #refitSamplesPerAction(int)}), 10% of episodes held out, the best validation kept, no early stop;
+     * 8192 at 3e-4 with 8 samples per action ({@link #refitSamplesPerAction(int)}), 10% of episodes held out, the best
+     * validation kept, no early stop;
      * flow matching {@link #refitSteps()} steps validated every 100 (FingerSpin and FishSwim selected by the endpoint
      * MSE), diffusion the stage's 50 epochs; targets clipped to +-3 (not HopperStand with flow matching).
      *
@@ -435,7 +437,8 @@ public final class PaperPreset {
     public DecoderRefit decoderRefit() {
         boolean flow = method == Method.FLOW;
         DecoderRefit.Builder refit = DecoderRefit.builder().episodes(refitEpisodes()).collectFromBest(true)
-                .freshDecoder(true).batchSize(8192).learningRate(3e-4).samplesPerAction(refitSamples).earlyStopping(0.1, 0)
+                .freshDecoder(true).batchSize(8192).learningRate(3e-4).samplesPerAction(refitSamples)
+                .earlyStopping(0.1, 0)
                 .splitByEpisode(!settings.humanoid).minUpdates(0)
                 .targetClip(settings.humanoid ? 1.0 : flow && settings.name.equals("HopperStand") ? Double.NaN : 3.0);
         if (flow) {

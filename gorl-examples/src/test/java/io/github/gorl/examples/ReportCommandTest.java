@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.style.Styler;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code gorl report} on hand-written grid folders: the figure, the tables, two grids of one algorithm, errors. */
@@ -194,9 +195,9 @@ class ReportCommandTest {
         few.addSeries("hidden", new double[] {0, 1}, new double[] {0, 0}).setShowInLegend(false);
         ExperimentReport.placeLegend(few);
         ExperimentReport.placeLegend(many);
-        assertThat(few.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
-        assertThat(many.getStyler().getLegendPosition()).isEqualTo(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
-        assertThat(many.getStyler().getLegendLayout()).isEqualTo(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
+        assertThat(few.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideNW);
+        assertThat(many.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideS);
+        assertThat(many.getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Vertical);
     }
 
     @Test
