@@ -295,7 +295,11 @@ public final class PaperPreset {
 
     /** @return the flow-matching refit's steps: 50,000 times the scale, at least 100 */
     public int refitSteps() {
-        return refitStepsSet > 0 ? refitStepsSet : Math.max(100, (int) Math.round(PAPER_FLOW_STEPS * scale));
+        return refitStepsSet > 0 ? refitStepsSet : scaledRefitSteps();
+    }
+
+    private int scaledRefitSteps() {
+        return Math.max(100, (int) Math.round(PAPER_FLOW_STEPS * scale));
     }
 
     /**
@@ -486,9 +490,8 @@ public final class PaperPreset {
         m.put("stageSteps", list + " (total " + total + ")");
         if (method != Method.GAUSSIAN_PPO) {
             m.put("refitEpisodes", refitEpisodes() + (settings.humanoid ? " (reference: 1024)" : " (paper: 4096)"));
-            m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000" + (refitStepsSet > 0
-                    ? "; scaled: " + new PaperPreset(task, settings, method, scale, envs, refitSamples, laterInit, 0)
-                    .refitSteps() + ")" : ")") : "50 epochs");
+            m.put("refit", method == Method.FLOW ? refitSteps() + " steps (paper: 50,000"
+                    + (refitStepsSet > 0 ? "; scaled: " + scaledRefitSteps() : "") + ")" : "50 epochs");
             if (refitSamples != PAPER_REFIT_SAMPLES) {
                 m.put("refitSamples", refitSamples + " per action (paper: " + PAPER_REFIT_SAMPLES + ")");
             }

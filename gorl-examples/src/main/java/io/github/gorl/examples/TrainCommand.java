@@ -623,15 +623,16 @@ final class TrainCommand implements Callable<Integer> {
     PaperPreset paperPreset() {
         PaperPreset paper = PaperPreset.of(task).method(paperMethod(optimizer, decoder, baseline))
                 .scale(scale != null ? scale : 1.0);
+        boolean baseline = paper.method() == PaperPreset.Method.GAUSSIAN_PPO || paperGenerative() != null;
         if (refitSamples != null) {
-            if (paper.method() == PaperPreset.Method.GAUSSIAN_PPO || paperGenerative() != null) {
+            if (baseline) {
                 throw new IllegalArgumentException("--refit-samples " + refitSamples + " sets GoRL's decoder refit;"
                         + " the baselines (--baseline, --decoder identity) have none");
             }
             paper = paper.refitSamplesPerAction(refitSamples);
         }
         if (encoderInit != null) {
-            if (paper.method() == PaperPreset.Method.GAUSSIAN_PPO || paperGenerative() != null) {
+            if (baseline) {
                 throw new IllegalArgumentException("--encoder-init " + encoderInit + " sets how GoRL's later stages"
                         + " start; the baselines (--baseline, --decoder identity) have one stage");
             }
