@@ -3,6 +3,7 @@ package io.github.gorl.examples;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,6 +18,28 @@ import java.util.Objects;
  * cell counts as finished when its {@code summary.json} exists, whatever the engine reported.
  */
 public interface ExperimentEngine {
+
+    /**
+     * How long {@link #stopGracefully} waits for a training process that writes nothing to its log before it takes
+     * it for stuck and kills it, in seconds: the local engine's own wait.
+     */
+    long STOP_SILENCE_SECONDS = ExperimentGrid.STOP_SILENCE_SECONDS;
+
+    /**
+     * Stops {@code gorl train} processes the way the local engine stops its own when the harness is stopped: each is
+     * sent SIGTERM, on which it trains on to its next safe point, writes a checkpoint there and exits; one that
+     * writes nothing to its log for {@code silenceSeconds} is killed with its descendants. Returns when every one has
+     * ended; an interrupt while waiting kills those still alive. An engine whose cells train in child processes calls
+     * this when a cell's task is cancelled and when its own JVM shuts down, so that the next attempt or invocation
+     * continues from where the cell stopped. Each process must be asked once: a second SIGTERM makes {@code gorl
+     * train} exit at once, without a checkpoint.
+     *
+     * @param running each process with the log file its output goes to
+     * @param silenceSeconds how long a process may write nothing before it is killed
+     */
+    static void stopGracefully(Map<Process, Path> running, long silenceSeconds) {
+        ExperimentGrid.stop(running, silenceSeconds);
+    }
 
     /**
      * One unfinished (task, algorithm, seed) cell of the grid.

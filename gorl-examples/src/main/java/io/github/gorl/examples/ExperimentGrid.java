@@ -413,17 +413,8 @@ final class ExperimentGrid {
         // The runs are separate processes: do not leave them training if the harness is stopped (Ctrl-C). They are
         // asked to stop first, so that each writes a checkpoint the next invocation continues from.
         CountDownLatch wrappedUp = new CountDownLatch(1);
-        Thread reaper = new Thread(() -> {
-            stopping = true;
-            stop(Map.copyOf(live), STOP_SILENCE_SECONDS);
-            try {
-                // The JVM halts when this hook returns: let this method say how it ended first.
-                wrappedUp.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "gorl-experiments-reaper");
-        Runtime.getRuntime().addShutdownHook(reaper);
+        Thread reaper = addStopHook(() -> stop(Map.copyOf(live), STOP_SILENCE_SECONDS), wrappedUp,
+                "gorl-experiments-reaper");
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         AtomicInteger started = new AtomicInteger();
         try {
@@ -472,17 +463,41 @@ final class ExperimentGrid {
             Map<Process, Path> running = Map.copyOf(live);
             pool.shutdownNow();
             stop(running, STOP_SILENCE_SECONDS);
-            try {
-                Runtime.getRuntime().removeShutdownHook(reaper);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is already exiting; the hook runs anyway.
-            }
-            if (stopping) {
-                log.println("gorl experiments: stopped; curves.csv, figure.png and summary.md are left as they were;"
-                        + " run the same command again to continue");
-            }
-            wrappedUp.countDown();
+            removeStopHook(reaper, wrappedUp, log);
         }
+    }
+
+    /**
+     * Installs the hook that a stop of the harness (Ctrl-C, SIGTERM) runs: it marks this invocation as stopped, runs
+     * {@code stop}, and then waits (up to 30 s) for {@code wrappedUp}, because the JVM halts when the hook returns and
+     * the invocation should say how it ended first.
+     */
+    private Thread addStopHook(Runnable stop, CountDownLatch wrappedUp, String name) {
+        Thread hook = new Thread(() -> {
+            stopping = true;
+            stop.run();
+            try {
+                wrappedUp.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, name);
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    /** Removes a hook of {@link #addStopHook} as the invocation ends, saying so when it was stopped, and lets it go. */
+    private void removeStopHook(Thread hook, CountDownLatch wrappedUp, PrintStream log) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The JVM is already exiting; the hook runs anyway.
+        }
+        if (stopping) {
+            log.println("gorl experiments: stopped; curves.csv, figure.png and summary.md are left as they were;"
+                    + " run the same command again to continue");
+        }
+        wrappedUp.countDown();
     }
 
     /**
@@ -496,7 +511,8 @@ final class ExperimentGrid {
     /**
      * Runs every unfinished run on another engine ({@code --engine}), which decides where each one trains and how it
      * continues an unfinished folder, and maps its results to outcomes. A run counts as succeeded only when its
-     * {@code summary.json} exists afterwards.
+     * {@code summary.json} exists afterwards. When the harness is stopped while the engine runs, an unfinished run
+     * with a checkpoint is {@code STOPPED}, as on the local engine, and {@link #stopping()} says so.
      *
      * @param log where progress goes
      * @param engine the engine
@@ -519,12 +535,30 @@ final class ExperimentGrid {
                 log.println("warning: " + p.run().id() + " " + p.note());
             }
         }
-        List<ExperimentEngine.CellResult> results = cells.isEmpty() ? List.of()
-                : engine.run(cells, new ExperimentEngine.Settings(master, parallel, jvmOptions()), log);
-        if (results.size() != cells.size()) {
-            throw new IllegalStateException("engine " + engine.name() + " returned " + results.size()
-                    + " results for " + cells.size() + " runs");
+        if (cells.isEmpty()) {
+            return outcomes(plan, List.of());
         }
+        // Stopping the harness (Ctrl-C, SIGTERM) shuts the engine down with this JVM; the engine stops its cells at
+        // their safe points (the Spark engine does, from a hook of each executor JVM). This hook only marks the
+        // invocation as stopped, so that its cells read as stopped rather than failed and the outputs of the last
+        // complete invocation are left alone, and waits for this method to say so.
+        CountDownLatch wrappedUp = new CountDownLatch(1);
+        Thread marker = addStopHook(() -> {}, wrappedUp, "gorl-experiments-engine-stop");
+        try {
+            List<ExperimentEngine.CellResult> results = engine.run(cells,
+                    new ExperimentEngine.Settings(master, parallel, jvmOptions()), log);
+            if (results.size() != cells.size()) {
+                throw new IllegalStateException("engine " + engine.name() + " returned " + results.size()
+                        + " results for " + cells.size() + " runs");
+            }
+            return outcomes(plan, results);
+        } finally {
+            removeStopHook(marker, wrappedUp, log);
+        }
+    }
+
+    /** An engine's results, one per unskipped run of {@code plan} in its order, as the grid's outcomes. */
+    private List<Outcome> outcomes(List<Planned> plan, List<ExperimentEngine.CellResult> results) {
         List<Outcome> outcomes = new ArrayList<>();
         int next = 0;
         for (Planned p : plan) {
@@ -536,6 +570,9 @@ final class ExperimentGrid {
             ExperimentEngine.CellResult r = results.get(next++);
             if (r.exitCode() == 0 && run.finished()) {
                 outcomes.add(new Outcome(run, Result.SUCCEEDED, 0, r.seconds(), ""));
+            } else if (stopping && hasCheckpoint(run)) {
+                // Ended by this harness's stop, with a checkpoint to continue from: not a failure.
+                outcomes.add(new Outcome(run, Result.STOPPED, r.exitCode(), r.seconds(), ""));
             } else {
                 String why = (r.exitCode() == 0 && r.message().isEmpty() ? "exited 0 without writing summary.json"
                         : r.message()) + reason(run.log()) + ", log: " + run.log();

@@ -1,6 +1,7 @@
 package io.github.gorl.spark;
 
 import io.github.gorl.core.train.RunLock;
+import io.github.gorl.examples.ExperimentEngine;
 import io.github.gorl.examples.GorlCli;
 import java.io.File;
 import java.io.IOException;
@@ -12,10 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.spark.TaskContext;
 
 /**
@@ -23,7 +29,8 @@ import org.apache.spark.TaskContext;
  * this machine's java and class path. A child process rather than a thread of the executor because PyTorch's native
  * state (threads, allocator, the engine's global settings) belongs to a JVM, not a thread, and because a child makes
  * "the executor died" simple: the child dies with it ({@code -Dgorl.exitWithParent=true}), and the retry continues
- * from the last checkpoint.
+ * from the last checkpoint. A cancelled task, and a JVM that shuts down (Ctrl-C of the embedded mode, an executor
+ * being stopped), stop the child the way the local engine does: at its next safe point, with a checkpoint.
  *
  * <p>An attempt, holding the run directory's lock while it decides: skips a cell an earlier attempt finished
  * ({@code summary.json}), continues one that left a checkpoint ({@code gorl train --resume DIR}, exact), and otherwise
@@ -40,6 +47,17 @@ final class CellTask {
 
     /** The cell's log, as the local engine names it. */
     static final String LOG_FILE = "train.log";
+
+    /** The cells training in this JVM, with their logs. */
+    private static final Map<Process, Path> LIVE = new ConcurrentHashMap<>();
+
+    /** The cells asked to stop already. */
+    private static final Set<Process> ASKED = ConcurrentHashMap.newKeySet();
+
+    private static final AtomicBoolean HOOK_INSTALLED = new AtomicBoolean();
+
+    /** Set by the shutdown hook, before it stops the cells. */
+    private static final AtomicBoolean SHUTTING_DOWN = new AtomicBoolean();
 
     private CellTask() {}
 
@@ -90,17 +108,29 @@ final class CellTask {
         command.add(String.join(File.pathSeparator, classPath()));
         command.add(GorlCli.class.getName());
         command.addAll(args);
+        installStopHook();
         long t0 = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        process.getOutputStream().close(); // a run reads nothing
+        LIVE.put(process, log);
         int exit;
         try {
+            process.getOutputStream().close(); // a run reads nothing
             exit = process.waitFor();
         } finally {
-            // The task was killed (its job cancelled) or the wait failed: the training must not outlive it.
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
+            // The task was killed (its job cancelled) or the wait failed: the training must not outlive it. Asked to
+            // stop, it writes a checkpoint at its next safe point, which the next attempt continues from.
+            if (process.isAlive()) {
+                stop(List.of(process));
+            }
+            LIVE.remove(process);
+            ASKED.remove(process);
+        }
+        if (exit != 0 && SHUTTING_DOWN.get()) {
+            // Stopped by this JVM's shutdown: the driver no longer waits for this task, and a task that ended now
+            // would end against a Spark that is stopping (errors in the log for nothing). The JVM halts once its
+            // shutdown hooks, which wait for the cells, are done.
+            Thread.sleep(Long.MAX_VALUE);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (exit != 0) {
@@ -108,6 +138,41 @@ final class CellTask {
                     FAILURE_PREFIX, spec.id(), exit, attempt + 1));
         }
         return new CellReport(seconds, attempt, resumed);
+    }
+
+    /**
+     * Stops the cells among {@code processes} that nobody has asked to stop yet, at their safe points, and waits for
+     * them; a cell that another thread has asked already is left to it (a second SIGTERM would end it at once).
+     */
+    private static void stop(Collection<Process> processes) {
+        Map<Process, Path> ask = new HashMap<>();
+        for (Process p : processes) {
+            Path log = LIVE.get(p);
+            if (log != null && ASKED.add(p)) {
+                ask.put(p, log);
+            }
+        }
+        ExperimentEngine.stopGracefully(ask, ExperimentEngine.STOP_SILENCE_SECONDS);
+    }
+
+    /**
+     * Makes this JVM (an executor, or the driver in local mode) stop its cells at their safe points when it shuts
+     * down: a Ctrl-C or SIGTERM of {@code gorl experiments --engine spark}, or a cluster manager ending the executor.
+     * Without it the cells would exit at once with their parent ({@code -Dgorl.exitWithParent}) and lose what they
+     * trained since their last checkpoint. A cluster manager may kill the executor before a far safe point (Spark's
+     * standalone worker waits 10 s); the cell then ends as if the executor had died.
+     */
+    private static void installStopHook() {
+        if (HOOK_INSTALLED.compareAndSet(false, true)) {
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    SHUTTING_DOWN.set(true);
+                    stop(List.copyOf(LIVE.keySet()));
+                }, "gorl-spark-cell-stop"));
+            } catch (IllegalStateException shuttingDown) {
+                // The JVM is exiting already: no cell will start here.
+            }
+        }
     }
 
     /** Locks {@code dir}, waiting up to {@code millis} for a holder to let go. */

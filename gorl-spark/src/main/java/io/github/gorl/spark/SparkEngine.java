@@ -106,6 +106,10 @@ public final class SparkEngine implements ExperimentEngine {
                         if (r.exitCode() == 0) {
                             log.printf(Locale.ROOT, "%s done   %s in %.0f s%s%n", counter, r.id(), r.seconds(),
                                     e.note());
+                        } else if (spark.sc().isStopped()) {
+                            // This JVM is shutting down (Ctrl-C, SIGTERM): the cell stops at its next safe point.
+                            log.printf(Locale.ROOT, "%s stopped %s: it writes a checkpoint at its next safe point;"
+                                    + " the same command continues it%n", counter, r.id());
                         } else {
                             log.printf(Locale.ROOT, "%s FAILED %s: %s%n", counter, r.id(), r.message());
                         }
