@@ -29,8 +29,9 @@ import org.apache.spark.TaskContext;
  * this machine's java and class path. A child process rather than a thread of the executor because PyTorch's native
  * state (threads, allocator, the engine's global settings) belongs to a JVM, not a thread, and because a child makes
  * "the executor died" simple: the child dies with it ({@code -Dgorl.exitWithParent=true}), and the retry continues
- * from the last checkpoint. A cancelled task, and a JVM that shuts down (Ctrl-C of the embedded mode, an executor
- * being stopped), stop the child the way the local engine does: at its next safe point, with a checkpoint.
+ * from the last checkpoint. An interrupted task (Spark interrupts a cancelled task only with
+ * {@code spark.job.interruptOnCancel}), and a JVM that shuts down (Ctrl-C of the embedded mode, an executor being
+ * stopped), stop the child the way the local engine does: at its next safe point, with a checkpoint.
  *
  * <p>An attempt, holding the run directory's lock while it decides: skips a cell an earlier attempt finished
  * ({@code summary.json}), continues one that left a checkpoint ({@code gorl train --resume DIR}, exact), and otherwise
@@ -118,7 +119,7 @@ final class CellTask {
             process.getOutputStream().close(); // a run reads nothing
             exit = process.waitFor();
         } finally {
-            // The task was killed (its job cancelled) or the wait failed: the training must not outlive it. Asked to
+            // The task was interrupted (killed) or the wait failed: the training must not outlive it. Asked to
             // stop, it writes a checkpoint at its next safe point, which the next attempt continues from.
             if (process.isAlive()) {
                 stop(List.of(process));
